@@ -1,0 +1,514 @@
+"""From question to Answer: read it, run the named queries its shape needs, explain.
+
+This is the one core both faces share: the CLI/console and Slack call ``answer()`` and
+only render the result differently.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from bot.ask.lexicon import Lexicon
+from bot.ask.parser import parse_question
+from bot.models import (
+    Answer,
+    AnswerItem,
+    Grade,
+    Language,
+    QueryRun,
+    QuerySpec,
+    SourceRef,
+    Summary,
+)
+from bot.render import text as t
+from bot.store.database import QueryResult, Store
+
+log = logging.getLogger(__name__)
+
+FILTER_PARAMS = (
+    "municipality",
+    "grades",
+    "departments",
+    "item_nos",
+    "goal",
+    "policy",
+    "measure",
+    "priority",
+    "categories",
+    "targets",
+    "keywords",
+)
+
+
+class Answerer:
+    def __init__(
+        self, store: Store, *, aliases_file: Path | None = None, municipality: str | None = None
+    ) -> None:
+        self.store = store
+        self.aliases_file = aliases_file
+        self.municipality = municipality
+
+    # --- vocabulary, cached per warehouse snapshot -----------------------------------
+    def lexicon(self) -> Lexicon:
+        def build() -> Lexicon:
+            names = [r["department"] for r in self.store.run("departments").rows]
+            return Lexicon.build(names, self.aliases_file)
+
+        lexicon: Lexicon = self.store.cached("lexicon", build)
+        return lexicon
+
+    def years(self) -> list[int]:
+        def fetch() -> list[int]:
+            rows = self.store.run("fiscal_years", municipality=self.municipality).rows
+            return sorted(int(r["fiscal_year"]) for r in rows)
+
+        years: list[int] = self.store.cached(f"years:{self.municipality}", fetch)
+        return years
+
+    # --- answering -------------------------------------------------------------------
+    def parse(self, question: str) -> QuerySpec:
+        return parse_question(question, self.lexicon(), years=self.years())
+
+    def answer(self, question: str) -> Answer:
+        spec = self.parse(question)
+        return self.answer_spec(question, spec)
+
+    def answer_spec(self, question: str, spec: QuerySpec) -> Answer:
+        years = self.years()
+        lang = spec.language
+        if spec.problem in ("unknown_department", "ambiguous_department", "unsure_department"):
+            return self._clarify(question, spec)
+        if spec.intent == "help" or spec.problem == "unknown":
+            return self._help(question, spec)
+        fiscal_year = spec.fiscal_year if spec.fiscal_year is not None else years[-1]
+        missing = [
+            y for y in (fiscal_year, spec.compare_fiscal_year) if y is not None and y not in years
+        ]
+        if missing and not (spec.intent == "trend" and spec.item_numbers):
+            return self._no_year(question, spec, missing[0], years)
+        if spec.intent == "trend":
+            return self._trend(question, spec, fiscal_year, years)
+        if spec.intent == "summary":
+            return self._summary(question, spec, fiscal_year)
+        return self._list(question, spec, fiscal_year, lang)
+
+    # --- shapes ----------------------------------------------------------------------
+    def _params(self, spec: QuerySpec, fiscal_year: int | None = None) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "municipality": self.municipality,
+            "grades": [g.value for g in spec.grades] or None,
+            "departments": list(spec.departments) or None,
+            "item_nos": list(spec.item_numbers) or None,
+            "goal": spec.goal,
+            "policy": spec.policy,
+            "measure": spec.measure,
+            "priority": spec.priority,
+            "categories": list(spec.categories) or None,
+            "targets": list(spec.target_groups) or None,
+            "keywords": [list(k.matches) for k in spec.keywords] or None,
+        }
+        if fiscal_year is not None:
+            params["fiscal_year"] = fiscal_year
+        return params
+
+    def _run(self, runs: list[QueryRun], name: str, **params: Any) -> QueryResult:
+        result = self.store.run(name, **params)
+        runs.append(
+            QueryRun(
+                name=name,
+                params=_jsonable(result.params),
+                rows=len(result.rows),
+                truncated=result.truncated,
+                elapsed_ms=round(result.elapsed_ms, 2),
+            )
+        )
+        return result
+
+    def _list(self, question: str, spec: QuerySpec, fiscal_year: int, lang: Language) -> Answer:
+        runs: list[QueryRun] = []
+        params = self._params(spec, fiscal_year)
+        rows = self._run(runs, "evaluations_matching", **params)
+        counts = self._run(runs, "count_matching", **params).rows[0]
+        items = tuple(_answer_item(r) for r in rows.rows)
+        count = int(counts["items"])
+        reading = t.describe_filters(spec, lang, fiscal_year)
+        summary = None
+        if spec.intent == "count":
+            summary = Summary(grades=_grade_dict(counts), total=int(counts["evaluations"]))
+        lines = [f"{reading}: {t.count_label(count, lang)}"]
+        suggestions: tuple[str, ...] = ()
+        if count == 0:
+            suggestions = self._broader(spec, fiscal_year)
+            lines.append(_zero_text(lang, suggestions))
+        elif spec.intent == "count":
+            lines.append(t.summary_lines(summary, lang)[0] if summary else "")
+            lines.extend(t.item_line(i, lang) for i in items)
+        elif spec.intent == "detail":
+            lines.extend(t.item_detail(i, lang) for i in items)
+        else:
+            lines.extend(t.item_line(i, lang) for i in items)
+        if rows.truncated:
+            lines.append(
+                f"（先頭{len(items)}行のみ表示）"
+                if lang == "ja"
+                else f"(first {len(items)} rows shown)"
+            )
+        lines.extend(_unmatched_note(spec, lang))
+        return self._make(
+            question, spec, fiscal_year, items, count, summary, lines, reading, runs, suggestions
+        )
+
+    def _summary(self, question: str, spec: QuerySpec, fiscal_year: int) -> Answer:
+        lang = spec.language
+        runs: list[QueryRun] = []
+        params = self._params(spec, fiscal_year)
+        counts = self._run(runs, "count_matching", **params).rows[0]
+        by_dept = self._run(runs, "grade_counts_by_department", **params).rows
+        by_goal = self._run(runs, "grade_counts_by_goal", **params).rows
+        rows = self._run(runs, "evaluations_matching", **params)
+        summary = Summary(
+            grades=_grade_dict(counts),
+            by_department={r["department"]: _grade_dict(r) for r in by_dept},
+            by_goal={t.goal_label(int(r["goal_no"]), lang): _grade_dict(r) for r in by_goal},
+            total=int(counts["evaluations"]),
+        )
+        items = tuple(_answer_item(r) for r in rows.rows)
+        count = int(counts["items"])
+        reading = t.describe_filters(spec, lang, fiscal_year)
+        head = "まとめ" if lang == "ja" else "summary"
+        lines = [f"{reading} {head}: {t.count_label(count, lang)}", *t.summary_lines(summary, lang)]
+        attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
+        if attention:
+            lines.append("要注意（C・D）:" if lang == "ja" else "Needs attention (C/D):")
+            for i in attention:
+                lines.append(t.item_line(i, lang))
+                if i.next_plan_text:
+                    label = "次年度予定" if lang == "ja" else "next year's plan"
+                    lines.append(f"    {label}: {i.next_plan_text}")
+        suggestions = self._broader(spec, fiscal_year) if count == 0 else ()
+        if count == 0:
+            lines.append(_zero_text(lang, suggestions))
+        return self._make(
+            question, spec, fiscal_year, items, count, summary, lines, reading, runs, suggestions
+        )
+
+    def _trend(self, question: str, spec: QuerySpec, fiscal_year: int, years: list[int]) -> Answer:
+        lang = spec.language
+        runs: list[QueryRun] = []
+        if spec.item_numbers:
+            rows = self._run(
+                runs,
+                "item_grade_history",
+                item_nos=list(spec.item_numbers),
+                municipality=self.municipality,
+            )
+            wanted = {y for y in (spec.fiscal_year, spec.compare_fiscal_year) if y}
+            items = tuple(
+                _answer_item(r)
+                for r in rows.rows
+                if len(wanted) < 2 or r["fiscal_year"] in range(min(wanted), max(wanted) + 1)
+            )
+            count = len({i.item_no for i in items})
+            reading = t.describe_filters(spec, lang, None)
+            head = "評価の推移" if lang == "ja" else "grades by fiscal year"
+            lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
+            lines.extend(t.item_line(i, lang, with_year=True) for i in items)
+            if len(years) < 2:
+                lines.append(_one_year_note(lang, years))
+            return self._make(question, spec, None, items, count, None, lines, reading, runs, ())
+        earlier = spec.compare_fiscal_year or max(
+            (y for y in years if y < fiscal_year), default=None
+        )
+        if earlier is None:
+            answer = self._list(
+                question, spec.model_copy(update={"intent": "list"}), fiscal_year, lang
+            )
+            note = _one_year_note(lang, years)
+            return answer.model_copy(update={"intent": "trend", "text": f"{note}\n{answer.text}"})
+        spec = spec.model_copy(update={"compare_fiscal_year": earlier})
+        params = self._params(spec)
+        params.pop("grades")
+        rows = self._run(
+            runs,
+            "grade_changes_between_years",
+            **params,
+            from_year=earlier,
+            to_year=fiscal_year,
+            direction=spec.trend_direction or "changed",
+        )
+        items = tuple(_answer_item(r) for r in rows.rows)
+        count = len({i.item_no for i in items})
+        reading = t.describe_filters(spec, lang, fiscal_year)
+        label = {
+            "up": ("評価が上がった事業", "grade improved"),
+            "down": ("評価が下がった事業", "grade fell"),
+        }.get(spec.trend_direction or "", ("評価が変わった事業", "grade changed"))
+        lines = [
+            f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
+        ]
+        for r, i in zip(rows.rows, items, strict=True):
+            lines.append(f"{t.item_line(i, lang)}  ({r['from_grade']}→{r['to_grade']})")
+        return self._make(question, spec, fiscal_year, items, count, None, lines, reading, runs, ())
+
+    # --- answers without a query ------------------------------------------------------
+    def _help(self, question: str, spec: QuerySpec) -> Answer:
+        lang = spec.language
+        examples = self.examples(lang)
+        if spec.problem == "unknown":
+            head = (
+                "質問の意味が分かりませんでした。次のように聞いてください:"
+                if lang == "ja"
+                else "I could not work out what you are asking. Try, for example:"
+            )
+        elif spec.problem == "too_long":
+            head = (
+                "質問が長すぎます（500文字まで）。次のように聞いてください:"
+                if lang == "ja"
+                else "That question is too long (500 characters at most). Try:"
+            )
+        else:
+            head = (
+                "planbot は進捗状況調査報告書の内容に答えます。例:"
+                if lang == "ja"
+                else "planbot answers questions about the plan's progress reports. Examples:"
+            )
+        years = self.years()
+        data = (
+            f"データ: {', '.join(t.fiscal_year_label(y, lang) for y in years)}"
+            if lang == "ja"
+            else f"Data: {', '.join(t.fiscal_year_label(y, lang) for y in years)}"
+        )
+        lines = [head, *(f"  {e}" for e in examples), data]
+        return self._make(
+            question,
+            spec,
+            None,
+            (),
+            0,
+            None,
+            lines,
+            "",
+            [],
+            tuple(examples),
+            intent="help",
+            ok=spec.problem is None,
+        )
+
+    def examples(self, lang: Language) -> list[str]:
+        """Example questions drawn from the data, so every one of them has an answer."""
+        years = self.years()
+        latest = years[-1]
+        runs: list[QueryRun] = []
+        rows = self._run(runs, "evaluations_matching", **self._params(QuerySpec(), latest)).rows
+        depts = sorted(
+            {r["department"] for r in rows},
+            key=lambda d: -sum(1 for r in rows if r["department"] == d),
+        )
+        worst = max(rows, key=lambda r: (r["grade"], -r["item_no"])) if rows else None
+        goals = sorted({int(r["goal_no"]) for r in rows})
+        item = rows[0]["item_no"] if rows else 1
+        dept = depts[0] if depts else "子ども家庭支援センター"
+        grade = worst["grade"] if worst else "D"
+        goal = t.goal_label(goals[-1], "ja") if goals else "基本目標1"
+        if lang == "ja":
+            return [
+                f"{grade}評価の事業は？",
+                f"{dept}の事業",
+                f"事業{item}の詳細",
+                f"{goal}の事業は何件？",
+                f"{dept}のまとめ",
+                "新規事業は？",
+                "DVに関する事業",
+                f"事業{item}の評価の推移",
+            ]
+        return [
+            f"which items are graded {grade}?",
+            f"show {dept} items",
+            f"details of item {item}",
+            f"how many items are in goal {goals[-1] if goals else 1}?",
+            f"summary for {dept}",
+            "new items",
+            "items about domestic violence",
+            f"grade history of item {item}",
+        ]
+
+    def _clarify(self, question: str, spec: QuerySpec) -> Answer:
+        lang = spec.language
+        if spec.suggestions:
+            names = "、".join(spec.suggestions) if lang == "ja" else ", ".join(spec.suggestions)
+            text = (
+                f"どの課のことか分かりませんでした。もしかして: {names}？"
+                if lang == "ja"
+                else f"I am not sure which department you mean. Did you mean: {names}?"
+            )
+        else:
+            text = (
+                "その名前の課は見つかりませんでした。課の一覧は「まとめ」で確認できます。"
+                if lang == "ja"
+                else "I could not find that department. Ask for a "
+                "'summary' to see every department."
+            )
+        return self._make(
+            question, spec, None, (), 0, None, [text], "", [], spec.suggestions, ok=False
+        )
+
+    def _no_year(self, question: str, spec: QuerySpec, year: int, years: list[int]) -> Answer:
+        lang = spec.language
+        have = ", ".join(t.fiscal_year_label(y, lang) for y in years)
+        text = (
+            f"{t.fiscal_year_label(year, lang)}のデータはありません。利用できる年度: {have}"
+            if lang == "ja"
+            else f"There is no data for {t.fiscal_year_label(year, lang)}. Available: {have}"
+        )
+        return self._make(question, spec, year, (), 0, None, [text], "", [], (), ok=False)
+
+    def _broader(self, spec: QuerySpec, fiscal_year: int) -> tuple[str, ...]:
+        """The nearest broader questions that do have results, most specific first."""
+        relaxations: list[tuple[str, dict[str, Any]]] = [
+            ("keywords", {"keywords": ()}),
+            ("grades", {"grades": ()}),
+            ("categories", {"categories": ()}),
+            ("target_groups", {"target_groups": ()}),
+            ("hierarchy", {"goal": None, "policy": None, "measure": None, "priority": None}),
+            ("departments", {"departments": ()}),
+        ]
+        out: list[str] = []
+        for field, update in relaxations:
+            if not getattr(spec, field if field != "hierarchy" else "goal") and not (
+                field == "hierarchy" and (spec.policy or spec.measure or spec.priority)
+            ):
+                continue
+            broader = spec.model_copy(update=update)
+            counts = self.store.run("count_matching", **self._params(broader, fiscal_year))
+            n = int(counts.rows[0]["items"])
+            if n:
+                out.append(
+                    f"{t.describe_filters(broader, spec.language, fiscal_year)}: "
+                    f"{t.count_label(n, spec.language)}"
+                )
+            if len(out) >= 2:
+                break
+        return tuple(out)
+
+    def _make(
+        self,
+        question: str,
+        spec: QuerySpec,
+        fiscal_year: int | None,
+        items: tuple[AnswerItem, ...],
+        count: int,
+        summary: Summary | None,
+        lines: list[str],
+        reading: str,
+        runs: list[QueryRun],
+        suggestions: tuple[str, ...],
+        *,
+        intent: str | None = None,
+        ok: bool = True,
+    ) -> Answer:
+        return Answer(
+            question=question,
+            language=spec.language,
+            intent=intent or spec.intent,  # type: ignore[arg-type]
+            filters=spec_filters(spec, fiscal_year),
+            fiscal_year=fiscal_year,
+            items=items,
+            count=count,
+            summary=summary,
+            text=t.join_lines(lines),
+            reading=reading,
+            queries=tuple(runs),
+            suggestions=suggestions,
+            ok=ok,
+        )
+
+
+def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
+    """The filters as the JSON contract shows them: only those the question set."""
+    out: dict[str, object] = {}
+    if spec.grades:
+        out["grades"] = [g.value for g in spec.grades]
+    if spec.departments:
+        out["departments"] = list(spec.departments)
+    if spec.item_numbers:
+        out["item_numbers"] = list(spec.item_numbers)
+    for name in ("goal", "policy", "measure", "priority"):
+        value = getattr(spec, name)
+        if value is not None:
+            out[name] = value
+    if spec.categories:
+        out["categories"] = list(spec.categories)
+    if spec.target_groups:
+        out["target_groups"] = list(spec.target_groups)
+    if spec.keywords:
+        out["keywords"] = [k.word for k in spec.keywords]
+    if fiscal_year is not None:
+        out["fiscal_year"] = fiscal_year
+    if spec.compare_fiscal_year is not None:
+        out["compare_fiscal_year"] = spec.compare_fiscal_year
+    if spec.trend_direction is not None:
+        out["trend_direction"] = spec.trend_direction
+    return out
+
+
+def _answer_item(row: dict[str, Any]) -> AnswerItem:
+    return AnswerItem(
+        item_no=int(row["item_no"]),
+        name=row["item_name"],
+        department=row["department"],
+        sheet_department=row["sheet_department"],
+        fiscal_year=int(row["fiscal_year"] if "fiscal_year" in row else row["to_year"]),
+        grade=Grade(row["grade"] if "grade" in row else row["to_grade"]),
+        category=row["category"],
+        target_groups=tuple(row["target_groups"] or ()),
+        goal=int(row["goal_no"]),
+        policy=int(row["policy_no"]),
+        measure=int(row["measure_no"]),
+        priority=bool(row["priority"]),
+        summary=row["item_summary"],
+        plan_text=row["plan_text"],
+        result_text=row["result_text"],
+        next_plan_text=row["next_plan_text"],
+        relisted_from=row["relisted_from"],
+        source=SourceRef(
+            file=row["source_file"], sheet=row["source_sheet"], line=int(row["source_line"])
+        ),
+    )
+
+
+def _grade_dict(row: dict[str, Any]) -> dict[str, int]:
+    return {g.value: int(row[g.value.lower()]) for g in Grade}
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, object]:
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _zero_text(lang: Language, suggestions: tuple[str, ...]) -> str:
+    if lang == "ja":
+        head = "該当する事業はありませんでした。"
+        return head + ("条件を広げると: " + " / ".join(suggestions) if suggestions else "")
+    head = "No items match."
+    return head + (" Broader: " + " / ".join(suggestions) if suggestions else "")
+
+
+def _one_year_note(lang: Language, years: list[int]) -> str:
+    have = ", ".join(t.fiscal_year_label(y, lang) for y in years)
+    return (
+        f"比較できる年度がありません（データは{have}のみ）。"
+        if lang == "ja"
+        else f"Nothing to compare with: the warehouse holds only {have}."
+    )
+
+
+def _unmatched_note(spec: QuerySpec, lang: Language) -> list[str]:
+    if not spec.unmatched:
+        return []
+    words = ", ".join(spec.unmatched[:5])
+    return [
+        f"（次の語は検索に使いませんでした: {words}）"
+        if lang == "ja"
+        else f"(words not used in the search: {words})"
+    ]

@@ -1,0 +1,195 @@
+"""The vocabulary a question is read against: departments, their other names, synonyms.
+
+Department names come from two places: the warehouse (every 主管課 and 対象課 the
+reports name) and ``data/aliases.toml`` (English names, abbreviations). Spelling
+variants people type (子供/子ども/こども, a missing 課, full-width letters) are derived
+here rather than listed, so a department first seen in next year's report is understood
+without editing any file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.text import search_key
+
+_DEPT_SUFFIXES = ("課", "室", "係", "部", "担当")
+
+
+@dataclass(frozen=True)
+class DepartmentMatch:
+    name: str
+    start: int
+    end: int
+    how: str  # "exact" | "alias" | "partial" | "fuzzy"
+    score: float = 100.0
+
+
+@dataclass
+class Lexicon:
+    departments: tuple[str, ...]
+    #: (key, department) pairs, longest key first, for scanning normalised questions.
+    department_keys: list[tuple[str, str]] = field(default_factory=list)
+    #: (lower-case English alias, department), longest first.
+    english_aliases: list[tuple[str, str]] = field(default_factory=list)
+    #: normalised word → list of search keys that mean the same.
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: English multi-word synonym phrases, longest first.
+    english_phrases: list[str] = field(default_factory=list)
+    _key_pattern: re.Pattern[str] | None = None
+    _alias_pattern: re.Pattern[str] | None = None
+
+    @classmethod
+    def build(cls, departments: list[str], aliases_file: Path | None) -> Lexicon:
+        config: dict[str, dict[str, list[str]]] = {}
+        if aliases_file is not None and aliases_file.is_file():
+            with aliases_file.open("rb") as fh:
+                config = tomllib.load(fh)
+        dept_aliases = config.get("departments", {})
+        known = sorted(set(departments) | set(dept_aliases))
+        keys: dict[str, str] = {}
+        english: dict[str, str] = {}
+        for name in known:
+            for key in department_variants(name):
+                keys.setdefault(key, name)
+            for alias in dept_aliases.get(name, []):
+                if re.search(r"[A-Za-z]", alias) and not re.search(r"[^\x00-\x7f]", alias):
+                    english.setdefault(alias.lower(), name)
+                else:
+                    for key in department_variants(alias):
+                        keys.setdefault(key, name)
+        synonyms: dict[str, tuple[str, ...]] = {}
+        phrases: list[str] = []
+        for word, means in config.get("synonyms", {}).items():
+            norm = _synonym_key(word)
+            synonyms[norm] = tuple(dict.fromkeys([search_key(m) for m in means]))
+            if " " in norm or "-" in norm:
+                phrases.append(norm)
+        lex = cls(
+            departments=tuple(known),
+            department_keys=sorted(keys.items(), key=lambda kv: -len(kv[0])),
+            english_aliases=sorted(english.items(), key=lambda kv: -len(kv[0])),
+            synonyms=synonyms,
+            english_phrases=sorted(phrases, key=len, reverse=True),
+        )
+        lex._compile()
+        return lex
+
+    def _compile(self) -> None:
+        if self.department_keys:
+            self._key_pattern = re.compile("|".join(re.escape(k) for k, _ in self.department_keys))
+        if self.english_aliases:
+            parts = [_english_alias_regex(a) for a, _ in self.english_aliases]
+            self._alias_pattern = re.compile(r"(?<![a-z])(?:" + "|".join(parts) + r")(?![a-z])")
+
+    # --- matching ------------------------------------------------------------------
+    def match_exact(self, text: str) -> list[DepartmentMatch]:
+        """Known names and variants in a text already passed through question_key()."""
+        found: list[DepartmentMatch] = []
+        if self._key_pattern is not None:
+            by_key = dict(self.department_keys)
+            for m in self._key_pattern.finditer(text):
+                found.append(DepartmentMatch(by_key[m.group(0)], m.start(), m.end(), "exact"))
+        if self._alias_pattern is not None:
+            lowered = text.lower()
+            for m in self._alias_pattern.finditer(lowered):
+                name = self._alias_for(m.group(0))
+                if name:
+                    found.append(DepartmentMatch(name, m.start(), m.end(), "alias"))
+        return _non_overlapping(found)
+
+    def _alias_for(self, matched: str) -> str | None:
+        squeezed = _squeeze_english(matched)
+        for alias, name in self.english_aliases:
+            if _squeeze_english(alias) == squeezed:
+                return name
+        return None
+
+    def match_partial(self, token: str) -> list[str]:
+        """Departments a Japanese fragment could be the start or the core of (高齢者支援)."""
+        key = search_key(token)
+        if len(key) < 3:
+            return []
+        hits = {
+            name
+            for k, name in self.department_keys
+            if key in k and (len(key) >= 4 or len(key) / len(k) >= 0.6)
+        }
+        return sorted(hits)
+
+    def match_fuzzy(self, token: str, *, limit: int = 3) -> list[tuple[str, float]]:
+        """Closest department names to a token that looks like one (typos, odd spellings)."""
+        key = search_key(token)
+        if not key or not self.department_keys:
+            return []
+        choices = {k: name for k, name in self.department_keys}
+        results = process.extract(key, list(choices), scorer=fuzz.ratio, limit=limit * 3)
+        best: dict[str, float] = {}
+        for choice, score, _ in results:
+            name = choices[choice]
+            best[name] = max(best.get(name, 0.0), float(score))
+        return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+    def match_english_fuzzy(self, text: str) -> list[tuple[str, float, str]]:
+        """English department names typed loosely ("child family support centre")."""
+        lowered = text.lower()
+        results: list[tuple[str, float, str]] = []
+        words = re.findall(r"[a-z']+", lowered)
+        for alias, name in self.english_aliases:
+            n = len(alias.split())
+            if n < 2:
+                continue
+            for size in (n - 1, n, n + 1):
+                for i in range(0, max(0, len(words) - size) + 1):
+                    window = " ".join(words[i : i + size])
+                    score = fuzz.ratio(_squeeze_english(window), _squeeze_english(alias))
+                    if score >= 75:
+                        results.append((name, float(score), window))
+        results.sort(key=lambda r: -r[1])
+        return results
+
+    def synonyms_for(self, word: str) -> tuple[str, ...]:
+        return self.synonyms.get(_synonym_key(word), ())
+
+
+def department_variants(name: str) -> set[str]:
+    """Keys under which a department is found: the name, without 課, without センター."""
+    key = search_key(name)
+    variants = {key}
+    for suffix in _DEPT_SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            variants.add(key[: -len(suffix)])
+    return {v for v in variants if len(v) >= 2}
+
+
+def _synonym_key(word: str) -> str:
+    word = word.strip()
+    if re.fullmatch(r"[\x00-\x7f]+", word):
+        return re.sub(r"\s+", " ", word.lower())
+    return search_key(word)
+
+
+def _squeeze_english(text: str) -> str:
+    text = text.lower().replace("centre", "center").replace("&", "and")
+    return re.sub(r"[^a-z]", "", text)
+
+
+def _english_alias_regex(alias: str) -> str:
+    words = [
+        re.escape(w).replace("center", "cent(?:er|re)")
+        for w in re.findall(r"[a-z0-9']+", alias.lower())
+    ]
+    return r"[\s\-]+(?:and\s+|&\s+)?".join(words) + r"(?:'s)?"
+
+
+def _non_overlapping(matches: list[DepartmentMatch]) -> list[DepartmentMatch]:
+    chosen: list[DepartmentMatch] = []
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)

@@ -1,0 +1,868 @@
+"""Read a staff question (Japanese, English or both) into a QuerySpec.
+
+No language model is reachable, so reading is deterministic: the question is normalised
+(NFKC, 子供/こども → 子ども), then recognisers take what they understand out of a
+working copy of the text, one after another — fiscal years, hierarchy, item numbers,
+grades, departments, categories, target groups, intent words — and whatever content
+words remain become keywords. Each recogniser blanks the span it consumed, so a number
+read as a year is never read again as an item number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.ask.lexicon import Lexicon
+from bot.models import Grade, Keyword, QuerySpec
+from bot.text import nfkc, roman_to_int, search_key
+
+MAX_QUESTION_CHARS = 500
+GRADE_ORDER = "ABCD"
+
+_KODOMO = re.compile(r"子供|こども")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
+_JA_CHAR = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶ"
+_JA_RUN = re.compile(f"[{_JA_CHAR}]+")
+_HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309fー]+$")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+# --- fiscal years --------------------------------------------------------------------
+_YEAR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"令和\s*(元|\d{1,2})\s*年度?"), "reiwa"),
+    (re.compile(r"平成\s*(\d{1,2})\s*年度?"), "heisei"),
+    (re.compile(r"(?<![A-Za-z0-9])FY\s*'?(\d{4}|\d{2})(?!\d)", re.IGNORECASE), "fy"),
+    (re.compile(r"(?<![A-Za-z0-9])R\s*(\d{1,2})(?:\s*年度)?(?![\d.])"), "reiwa"),
+    (re.compile(r"(?<![A-Za-z0-9])H\s*(\d{2})(?:\s*年度)?(?![\d.])"), "heisei"),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?"), "western"),
+    (
+        re.compile(
+            r"(?:fiscal(?:\s+year)?|year|in|for|of|from|to|between|and|vs\.?)\s+"
+            r"((?:19|20)\d{2})(?!\d)",
+            re.IGNORECASE,
+        ),
+        "western_word",
+    ),
+    (
+        re.compile(
+            r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:and|to|vs|-|~|〜|から|と)\s*(?:19|20)\d{2})",
+            re.IGNORECASE,
+        ),
+        "western",
+    ),
+]
+_RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
+    (
+        re.compile(
+            r"前年度|昨年度|前年|昨年|last\s+(?:fiscal\s+)?year|previous\s+(?:fiscal\s+)?year"
+            r"|prior\s+year",
+            re.IGNORECASE,
+        ),
+        -1,
+    ),
+    (
+        re.compile(
+            r"今年度|最新年度|最新|this\s+(?:fiscal\s+)?year|latest(?:\s+(?:fiscal\s+)?year)?"
+            r"|current\s+(?:fiscal\s+)?year",
+            re.IGNORECASE,
+        ),
+        0,
+    ),
+]
+
+# --- hierarchy -----------------------------------------------------------------------
+_GOAL = re.compile(
+    r"(?:基本目標|目標|goal)\s*(?:no\.?\s*)?([IVX]+|\d{1,2})(?![A-Za-z\d])", re.IGNORECASE
+)
+_POLICY = re.compile(
+    r"(?:基本施策|(?:basic\s+)?polic(?:y|ies))\s*(?:no\.?\s*)?(\d{1,2})(?!\d)", re.IGNORECASE
+)
+_MEASURE = re.compile(
+    r"(?<!基本)(?:施策|measure)\s*(?:no\.?\s*)?\(?\s*(\d{1,2})\s*\)?", re.IGNORECASE
+)
+_PRIORITY = re.compile(
+    r"重点(?:施策|事業)?|★|priority|prioriti[sz]ed|key\s+measures?", re.IGNORECASE
+)
+
+# --- item numbers --------------------------------------------------------------------
+_NUM_LIST = r"\d{1,4}(?:\s*(?:[、,・&/]|と|及び|および|and|or|から|to|[~〜\-])\s*\d{1,4})*"
+_ITEM_PATTERNS = [
+    re.compile(r"事業\s*(?:番号|no\.?)?\s*[:#]?\s*(" + _NUM_LIST + ")", re.IGNORECASE),
+    re.compile(
+        r"(?:item|program|project)s?\s*(?:no\.?|number|#)?\s*(" + _NUM_LIST + ")", re.IGNORECASE
+    ),
+    re.compile(r"(?<![A-Za-z])(?:no\.?|#|№)\s*(" + _NUM_LIST + ")", re.IGNORECASE),
+    re.compile(r"(" + _NUM_LIST + r")\s*番(?!目標)"),
+]
+_BARE_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])")
+
+# --- grades --------------------------------------------------------------------------
+_G = r"[A-D]"
+_GSET = _G + r"(?:\s*(?:or|and|か|または|又は|もしくは|と|や|、|,|/|・)\s*" + _G + r")*"
+_GRADE_PATTERNS: list[re.Pattern[str]] = [
+    # 評価D, 評価がD, 評価はC以下, 評価: A
+    re.compile(
+        r"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>" + _GSET + r")"
+        r"(?:\s*(?P<mod>以上|以下|以外|未満|より上|より下|を除く))?"
+    ),
+    # D評価, C以下の評価, A以外
+    re.compile(
+        r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)?\s*"
+        r"(?:評価|判定|の事業|事業|grade|graded|rated|ランク)"
+    ),
+    re.compile(r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)"),
+    # graded D, grade C or D, rated B or worse, with a D
+    re.compile(
+        r"(?:graded|grades?|rated|rating|scored|with(?:\s+an?)?|got(?:\s+an?)?|"
+        r"received(?:\s+an?)?)\s+(?:of\s+|an?\s+)?(?P<set>" + _GSET + r")(?![A-Za-z])"
+        r"(?:\s+or\s+(?P<mod>worse|lower|below|less|better|higher|above))?"
+    ),
+    re.compile(
+        r"(?P<neg>not|except|other\s+than|excluding|besides)\s+(?:graded\s+|grade\s+|"
+        r"rated\s+|an?\s+)?(?P<set>" + _G + r")(?![A-Za-z])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?P<cmp>below|under|worse\s+than|lower\s+than|less\s+than)\s+(?:grade\s+|an?\s+)?"
+        r"(?P<set>" + _G + r")(?![A-Za-z])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?P<cmp2>above|over|better\s+than|higher\s+than|at\s+least)\s+(?:grade\s+|an?\s+)?"
+        r"(?P<set>" + _G + r")(?![A-Za-z])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?<![A-Za-z])(?P<set>" + _GSET + r")(?:\s*[-‐]\s*|\s+)(?:graded|grades?|rated|"
+        r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
+    ),
+]
+_ATTENTION = re.compile(
+    r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
+    r"need\s+review|needing\s+attention|problem(?:atic)?|behind\s+schedule|"
+    r"at\s+risk|lagging|struggling",
+    re.IGNORECASE,
+)
+
+# --- categories and target groups ----------------------------------------------------
+_CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"新規"), "新規"),
+    (re.compile(r"継続"), "継続"),
+    (re.compile(r"充実|拡充"), "充実"),
+    (re.compile(r"見直し"), "見直し"),
+    (re.compile(r"\bnew(?:ly\s+added)?\b", re.IGNORECASE), "新規"),
+    (re.compile(r"\b(?:continuing|continued|ongoing)\b", re.IGNORECASE), "継続"),
+    (re.compile(r"\b(?:expanded|enhanced|expansion|strengthened)\b", re.IGNORECASE), "充実"),
+    (re.compile(r"\b(?:revised|revision|reviewed|under\s+review)\b", re.IGNORECASE), "見直し"),
+]
+_TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"市民|住民"), "市民"),
+    (re.compile(r"事業者等?|企業|事業所"), "事業者等"),
+    (
+        re.compile(
+            r"(?:対象者?|対象が|対象は)\s*(?:が|は|:)?\s*市(?![民区町村長])|市(?:役所)?(?:向け|対象)"
+            r"|庁内向け"
+        ),
+        "市",
+    ),
+    (re.compile(r"\b(?:citizens?|residents?|the\s+public)\b", re.IGNORECASE), "市民"),
+    (
+        re.compile(
+            r"\b(?:businesses|business|employers?|companies|company|firms?)\b", re.IGNORECASE
+        ),
+        "事業者等",
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:for|targeting|aimed\s+at)\s+(?:the\s+)?city(?:\s+itself)?|city[-\s]"
+            r"internal|internal)\b",
+            re.IGNORECASE,
+        ),
+        "市",
+    ),
+]
+
+# --- intents ---------------------------------------------------------------------------
+_HELP = re.compile(
+    r"^(?:help|ヘルプ|使い方|\?|？|how\s+to\s+use|what\s+can\s+you\s+do|"
+    r"何ができる.*|できること.*|使い方を?教えて.*|commands?)$",
+    re.IGNORECASE,
+)
+_INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "trend",
+        re.compile(
+            r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|"
+            r"向上|低下|前年度比|比較|trends?|histor(?:y|ies)|over\s+the\s+years|"
+            r"over\s+time|year\s+(?:on|over)\s+year|changed?|changes|improved?|"
+            r"improvements?|worsened|declined|dropped|fell|rose|went\s+(?:up|down)|"
+            r"compared?|comparison|got\s+(?:better|worse)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "count",
+        re.compile(
+            r"何件|件数|いくつ|幾つ|何個|数は|の数|how\s+many|number\s+of|count", re.IGNORECASE
+        ),
+    ),
+    (
+        "summary",
+        re.compile(
+            r"まとめ|サマリー?|概況|集計|内訳|分布|進捗状況|状況|全体像|summar(?:y|ies|"
+            r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
+            r"how\s+(?:is|are)\s+.*\s+doing|report\s+card",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "detail",
+        re.compile(
+            r"詳細|詳しく|くわしく|内容|details?|tell\s+me\s+about|more\s+about|"
+            r"describe",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_TREND_UP = re.compile(
+    r"上がった|改善|向上|良くなった|improv|rose|went\s+up|got\s+better|"
+    r"upgraded|increase",
+    re.IGNORECASE,
+)
+_TREND_DOWN = re.compile(
+    r"下がった|悪化|低下|悪くなった|worse|declin|dropped|fell|went\s+down|"
+    r"downgraded|decrease",
+    re.IGNORECASE,
+)
+_ALL = re.compile(
+    r"全事業|全て|すべて|全部|全件|一覧|\ball\b|\bevery\b|\beverything\b", re.IGNORECASE
+)
+
+# --- leftovers -------------------------------------------------------------------------
+# Multi-character particles split anywhere; a single hiragana only after kanji, katakana or
+# latin, so words spelt partly in hiragana (ひとり親, 見守り) stay whole.
+_JA_PARTICLES = re.compile(
+    "(?:に関する|に関係する|に関連する|についての|について|関連の|関連|に係る|を含む|のうち|の中で|"
+    "における|による|ではない|では|には|とは|での|への|から|まで|など|等の|より)"
+    "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|って|ね|よ)"
+)
+_JA_STOPWORDS = frozenset(
+    [
+        "事業",
+        "事業名",
+        "事業概要",
+        "項目",
+        "一覧",
+        "リスト",
+        "教えて",
+        "ください",
+        "教えてください",
+        "見せて",
+        "表示",
+        "表示して",
+        "知りたい",
+        "ある",
+        "あります",
+        "ありますか",
+        "いる",
+        "います",
+        "どれ",
+        "どの",
+        "どんな",
+        "どう",
+        "何",
+        "なに",
+        "もの",
+        "全部",
+        "全て",
+        "すべて",
+        "件",
+        "評価",
+        "評価の",
+        "詳細",
+        "内容",
+        "状況",
+        "進捗",
+        "取組",
+        "取り組み",
+        "施策",
+        "担当",
+        "所管",
+        "主管課",
+        "対象課",
+        "課",
+        "対象",
+        "対象者",
+        "です",
+        "でしょう",
+        "ますか",
+        "今年度",
+        "最新",
+        "年度",
+        "全体",
+        "計画",
+        "プラン",
+        "一覧表",
+        "一覧を",
+        "したい",
+        "欲しい",
+        "ほしい",
+    ]
+)
+_EN_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "which",
+        "what",
+        "who",
+        "whose",
+        "whom",
+        "show",
+        "list",
+        "display",
+        "find",
+        "give",
+        "get",
+        "me",
+        "us",
+        "please",
+        "all",
+        "any",
+        "every",
+        "items",
+        "item",
+        "measures",
+        "programs",
+        "program",
+        "projects",
+        "project",
+        "initiatives",
+        "plans",
+        "plan",
+        "entries",
+        "rows",
+        "with",
+        "in",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "on",
+        "at",
+        "about",
+        "related",
+        "regarding",
+        "concerning",
+        "that",
+        "those",
+        "these",
+        "there",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "how",
+        "many",
+        "much",
+        "count",
+        "number",
+        "and",
+        "or",
+        "not",
+        "its",
+        "their",
+        "my",
+        "our",
+        "department",
+        "departments",
+        "division",
+        "divisions",
+        "section",
+        "sections",
+        "dept",
+        "graded",
+        "grade",
+        "grades",
+        "rated",
+        "rating",
+        "fy",
+        "year",
+        "years",
+        "fiscal",
+        "latest",
+        "current",
+        "this",
+        "last",
+        "its",
+        "it",
+        "i",
+        "can",
+        "could",
+        "would",
+        "you",
+        "tell",
+        "let",
+        "see",
+        "view",
+        "where",
+        "when",
+        "why",
+        "here",
+        "now",
+        "okay",
+        "ok",
+        "hi",
+        "hello",
+        "thanks",
+        "thank",
+        "detail",
+        "details",
+        "summary",
+        "overview",
+        "status",
+        "under",
+        "each",
+        "per",
+        "only",
+        "just",
+        "also",
+        "whole",
+        "city",
+        "musashino",
+        "evaluated",
+        "evaluation",
+        "evaluations",
+        "results",
+        "result",
+        "between",
+        "vs",
+        "versus",
+        "than",
+        "more",
+        "some",
+        "them",
+        "they",
+        "we",
+        "so",
+        "as",
+        "if",
+    ]
+)
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+
+
+@dataclass
+class _Work:
+    """The question being consumed: recognised spans are blanked out of ``text``."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+    def take(self, start: int, end: int) -> None:
+        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+
+def clean_question(raw: str) -> tuple[str, str | None]:
+    """Normalise user input; returns (text, problem) where problem explains a refusal."""
+    text = _CONTROL.sub(" ", raw)
+    text = "".join(
+        ch for ch in text if unicodedata.category(ch) not in ("Cs", "Co", "So") or ch == "★"
+    )
+    text = nfkc(text)
+    text = _KODOMO.sub("子ども", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], "too_long"
+    return text, None
+
+
+def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec:
+    """Read a question. ``years`` are the fiscal years the warehouse holds (any order)."""
+    text, problem = clean_question(raw)
+    work = _Work(text)
+    language = _language(text, lexicon)
+    if not text or _HELP.match(text.strip(" ?？!！。.")) or _HELP.match(text):
+        return QuerySpec(intent="help", language=language, problem=problem)
+
+    latest = max(years) if years else None
+    fiscal_years = _take_years(work, latest)
+    goal, policy, measure, priority = _take_hierarchy(work)
+    item_numbers = _take_items(work)
+    grades = _take_grades(work)
+    departments, dept_suggestions, dept_problem = _take_departments(work, lexicon)
+    categories = _take_all(work, _CATEGORY_PATTERNS)
+    targets = _take_all(work, _TARGET_PATTERNS)
+    intent, direction = _take_intent(work, item_numbers, len(fiscal_years))
+    wants_all = bool(_take_regex(work, _ALL))
+    if intent in ("detail", "trend", "list") and not item_numbers:
+        item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
+    keywords, unmatched = _take_keywords(work, lexicon)
+
+    if (
+        intent == "list"
+        and item_numbers
+        and not (grades or departments or keywords or categories or targets)
+    ):
+        intent = "detail"
+    fiscal_year = fiscal_years[-1] if fiscal_years else None
+    compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
+    if intent == "trend" and not item_numbers and compare is None and fiscal_year is not None:
+        # "what changed in 2020?" compares with the year before.
+        compare = max((y for y in years if y < fiscal_year), default=None)
+
+    nothing = not (
+        grades
+        or departments
+        or item_numbers
+        or goal
+        or policy
+        or measure
+        or priority
+        or categories
+        or targets
+        or keywords
+        or fiscal_years
+    )
+    if dept_problem:
+        problem = problem or dept_problem
+    elif nothing and intent == "list" and not wants_all:
+        problem = problem or "unknown"
+    return QuerySpec(
+        intent=intent,
+        language=language,
+        grades=grades,
+        departments=departments,
+        item_numbers=item_numbers,
+        goal=goal,
+        policy=policy,
+        measure=measure,
+        priority=priority,
+        categories=categories,
+        target_groups=targets,
+        fiscal_year=fiscal_year,
+        compare_fiscal_year=compare,
+        trend_direction=direction,
+        keywords=keywords,
+        suggestions=dept_suggestions,
+        unmatched=unmatched,
+        problem=problem,
+    )
+
+
+# --- recognisers -----------------------------------------------------------------------
+def _take_regex(work: _Work, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    found = list(pattern.finditer(work.text))
+    for m in reversed(found):
+        work.take(m.start(), m.end())
+    return found
+
+
+def _take_years(work: _Work, latest: int | None) -> list[int]:
+    years: list[tuple[int, int]] = []
+    for pattern, kind in _YEAR_PATTERNS:
+        for m in pattern.finditer(work.text):
+            value = m.group(1)
+            if kind == "reiwa":
+                year = 2018 + (1 if value == "元" else int(value))
+            elif kind == "heisei":
+                year = 1988 + int(value)
+            elif kind == "fy" and len(value) == 2:
+                year = 2000 + int(value)
+            else:
+                year = int(value)
+            years.append((m.start(1) if kind == "western_word" else m.start(), year))
+            start = m.start(1) if kind == "western_word" else m.start()
+            work.take(start, m.end())
+    if latest is not None:
+        for pattern, offset in _RELATIVE_YEAR:
+            for m in pattern.finditer(work.text):
+                years.append((m.start(), latest + offset))
+                work.take(m.start(), m.end())
+    ordered = sorted({y for _, y in years})
+    return ordered
+
+
+def _take_hierarchy(work: _Work) -> tuple[int | None, int | None, int | None, bool | None]:
+    goal = policy = measure = None
+    if m := _GOAL.search(work.text):
+        raw = m.group(1).upper()
+        goal = int(raw) if raw.isdigit() else roman_to_int(raw)
+        work.take(m.start(), m.end())
+    if m := _POLICY.search(work.text):
+        policy = int(m.group(1))
+        work.take(m.start(), m.end())
+    if m := _MEASURE.search(work.text):
+        measure = int(m.group(1))
+        work.take(m.start(), m.end())
+    priority = True if _take_regex(work, _PRIORITY) else None
+    return goal, policy, measure, priority
+
+
+def _numbers(text: str) -> list[int]:
+    """'16、18と20' → [16, 18, 20]; '16〜20' → 16…20 (ranges capped at 200 numbers)."""
+    result: list[int] = []
+    for m in re.finditer(r"(\d{1,4})(?:\s*(?:[~〜\-]|から|to)\s*(\d{1,4}))?", text):
+        low = int(m.group(1))
+        high = int(m.group(2)) if m.group(2) else low
+        if high < low or high - low > 200:
+            high = low
+        result.extend(range(low, high + 1))
+    return result
+
+
+def _take_items(work: _Work) -> tuple[int, ...]:
+    found: list[int] = []
+    for pattern in _ITEM_PATTERNS:
+        for m in list(pattern.finditer(work.text)):
+            found.extend(_numbers(m.group(1)))
+            work.take(m.start(), m.end())
+    return tuple(dict.fromkeys(n for n in found if n > 0))
+
+
+def _take_bare_numbers(work: _Work) -> tuple[int, ...]:
+    found = [int(m.group(1)) for m in _BARE_NUMBER.finditer(work.text)]
+    _take_regex(work, _BARE_NUMBER)
+    return tuple(dict.fromkeys(n for n in found if n > 0))
+
+
+def _grade_set(
+    letters: str, mod: str | None, *, negate: bool = False, below: bool = False, above: bool = False
+) -> set[str]:
+    chosen = set(re.findall(r"[A-D]", letters))
+    if not chosen:
+        return set()
+    worst = max(chosen, key=GRADE_ORDER.index)
+    best = min(chosen, key=GRADE_ORDER.index)
+    if mod in ("以上", "or better", "better", "higher", "above", "より上"):
+        chosen = set(GRADE_ORDER[: GRADE_ORDER.index(worst) + 1])
+        if mod == "より上":
+            chosen -= {worst}
+    elif mod in ("以下", "worse", "lower", "below", "less"):
+        chosen = set(GRADE_ORDER[GRADE_ORDER.index(best) :])
+    elif mod == "より下" or mod == "未満":
+        chosen = set(GRADE_ORDER[GRADE_ORDER.index(best) + 1 :])
+    elif mod in ("以外", "を除く") or negate:
+        chosen = set(GRADE_ORDER) - chosen
+    if below:
+        chosen = set(GRADE_ORDER[GRADE_ORDER.index(best) + 1 :])
+    if above:
+        chosen = set(GRADE_ORDER[: GRADE_ORDER.index(worst)])
+    return chosen
+
+
+def _take_grades(work: _Work) -> tuple[Grade, ...]:
+    grades: set[str] = set()
+    for pattern in _GRADE_PATTERNS:
+        for m in list(pattern.finditer(work.text)):
+            groups = m.groupdict()
+            cmp2 = (groups.get("cmp2") or "").lower()
+            chosen = _grade_set(
+                m.group("set").upper()
+                if groups.get("neg") or groups.get("cmp") or cmp2
+                else m.group("set"),
+                (groups.get("mod") or "").lower() or None,
+                negate=bool(groups.get("neg")),
+                below=bool(groups.get("cmp")),
+                above=bool(cmp2) and not cmp2.startswith("at"),
+            )
+            if cmp2.startswith("at"):
+                chosen = _grade_set(m.group("set").upper(), "以上")
+            if chosen:
+                grades |= chosen
+                work.take(m.start(), m.end())
+    if not grades and _take_regex(work, _ATTENTION):
+        grades = {"C", "D"}
+    return tuple(Grade(g) for g in GRADE_ORDER if g in grades)
+
+
+def _take_departments(
+    work: _Work, lexicon: Lexicon
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    names: list[str] = []
+    suggestions: list[str] = []
+    problem: str | None = None
+    for match in reversed(lexicon.match_exact(work.text.lower())):
+        names.insert(0, match.name)
+        work.take(match.start, match.end)
+    # Loosely typed English names ("child family support centre").
+    for name, score, window in lexicon.match_english_fuzzy(work.text):
+        if name in names:
+            continue
+        start = work.text.lower().find(window.split()[0])
+        if score >= 88:
+            names.append(name)
+            _blank_words(work, window)
+        elif not suggestions and start >= 0:
+            suggestions.append(name)
+            problem = "unsure_department"
+            _blank_words(work, window)
+        break
+    # Japanese fragments: a department without 課, or the core of its name.
+    for run in list(_JA_RUN.finditer(work.text)):
+        for token, start in _ja_tokens(run.group(0), run.start()):
+            if len(search_key(token)) < 3:
+                continue
+            partial = lexicon.match_partial(token)
+            looks_like_department = token.endswith(("課", "センター", "室", "係"))
+            if len(partial) == 1:
+                if partial[0] not in names:
+                    names.append(partial[0])
+                work.take(start, start + len(token))
+            elif len(partial) > 1 and looks_like_department:
+                suggestions.extend(p for p in partial if p not in suggestions)
+                problem = problem or "ambiguous_department"
+                work.take(start, start + len(token))
+            elif looks_like_department and not partial:
+                close = lexicon.match_fuzzy(token)
+                sure = [n for n, score in close if score >= 85]
+                if len(sure) >= 1 and (len(close) == 1 or close[0][1] - close[1][1] >= 5):
+                    names.append(sure[0])
+                else:
+                    suggestions.extend(n for n, score in close if score >= 50)
+                    problem = problem or "unknown_department"
+                work.take(start, start + len(token))
+    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(suggestions)), problem
+
+
+def _blank_words(work: _Work, window: str) -> None:
+    lowered = work.text.lower()
+    for word in window.split():
+        i = lowered.find(word)
+        if i >= 0:
+            work.take(i, i + len(word))
+            lowered = work.text.lower()
+
+
+def _ja_tokens(run: str, offset: int) -> list[tuple[str, int]]:
+    """Split a run of Japanese at particles that follow kanji or katakana."""
+    tokens: list[tuple[str, int]] = []
+    pos = 0
+    for m in _JA_PARTICLES.finditer(run):
+        if m.start() > pos:
+            tokens.append((run[pos : m.start()], offset + pos))
+        pos = m.end()
+    if pos < len(run):
+        tokens.append((run[pos:], offset + pos))
+    return tokens
+
+
+def _take_all(work: _Work, patterns: list[tuple[re.Pattern[str], str]]) -> tuple[str, ...]:
+    found: list[str] = []
+    for pattern, value in patterns:
+        if _take_regex(work, pattern):
+            found.append(value)
+    return tuple(dict.fromkeys(found))
+
+
+def _take_intent(
+    work: _Work, item_numbers: tuple[int, ...], n_years: int
+) -> tuple[str, str | None]:
+    direction: str | None = None
+    original = work.text
+    for intent, pattern in _INTENT_PATTERNS:
+        if pattern.search(work.text):
+            if intent == "trend":
+                if _TREND_UP.search(original):
+                    direction = "up"
+                elif _TREND_DOWN.search(original):
+                    direction = "down"
+                else:
+                    direction = "changed"
+            _take_regex(work, pattern)
+            return intent, direction
+    if n_years >= 2:
+        return "trend", "changed"
+    return "list", None
+
+
+def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tuple[str, ...]]:
+    keywords: list[Keyword] = []
+    unmatched: list[str] = []
+    lowered = work.text.lower()
+    # English phrases first ("domestic violence", "single parent").
+    for phrase in lexicon.english_phrases:
+        pattern = re.compile(
+            r"(?<![a-z])" + re.escape(phrase).replace(r"\ ", r"[\s\-]+") + r"(?![a-z])"
+        )
+        if m := pattern.search(lowered):
+            keywords.append(
+                Keyword(word=work.text[m.start() : m.end()], matches=lexicon.synonyms_for(phrase))
+            )
+            work.take(m.start(), m.end())
+            lowered = work.text.lower()
+    for run in list(_JA_RUN.finditer(work.text)):
+        for token, _ in _ja_tokens(run.group(0), run.start()):
+            token = token.strip()
+            if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
+                continue
+            token = _strip_ja_affixes(token)
+            if len(token) < 2 or token in _JA_STOPWORDS:
+                continue
+            matches = lexicon.synonyms_for(token) or (search_key(token),)
+            keywords.append(
+                Keyword(word=token, matches=tuple(dict.fromkeys((search_key(token), *matches))))
+            )
+    for m in _EN_WORD.finditer(work.text):
+        word = m.group(0).strip("'-")
+        low = word.lower()
+        if not word or low in _EN_STOPWORDS or len(word) < 2:
+            continue
+        synonyms = lexicon.synonyms_for(low) or lexicon.synonyms_for(_singular(low))
+        if synonyms:
+            keywords.append(Keyword(word=word, matches=synonyms))
+        elif _ACRONYM.match(word):
+            keywords.append(Keyword(word=word, matches=(search_key(word),)))
+        else:
+            unmatched.append(word)
+    unique: dict[str, Keyword] = {}
+    for kw in keywords:
+        unique.setdefault(kw.word, kw)
+    return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
+
+
+_JA_SUFFIXES = ("に関する事業", "関連事業", "の事業", "事業", "について", "関係", "系", "施策")
+
+
+def _strip_ja_affixes(token: str) -> str:
+    for suffix in _JA_SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            return token[: -len(suffix)]
+    return token
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _language(text: str, lexicon: Lexicon) -> str:
+    """The question's own language: entity names (departments, quoted terms) excluded."""
+    residual = text
+    for match in reversed(lexicon.match_exact(text.lower())):
+        residual = residual[: match.start] + " " + residual[match.end :]
+    residual = re.sub(r"「[^」]*」|\"[^\"]*\"", " ", residual)
+    ja_runs = [r for r in _JA_RUN.findall(residual) if not re.fullmatch(r"事業|評価|施策|課|件", r)]
+    en_words = [
+        w
+        for w in _EN_WORD.findall(residual)
+        if len(w) >= 2 and not _ACRONYM.match(w) and w.lower() not in ("no", "fy")
+    ]
+    if en_words and len(en_words) >= len(ja_runs):
+        return "en"
+    return "ja"

@@ -1,0 +1,82 @@
+"""Every knob planbot has, in one Settings object read from the environment (and .env).
+
+Nothing deeper in the code reads os.environ: the Settings instance is passed in.
+Each field is documented in .env.example.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+BUNDLED_ALIASES = Path(__file__).resolve().parents[1] / "data" / "aliases.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # --- data ---
+    data_dir: Path = Field(default=Path("data"), validation_alias="PLANBOT_DATA_DIR")
+    #: Pin answers to one municipality when the warehouse holds several.
+    municipality: str | None = Field(default=None, validation_alias="PLANBOT_MUNICIPALITY")
+    #: Department aliases and synonyms; default: <data_dir>/aliases.toml, else the bundled one.
+    aliases_file: Path | None = Field(default=None, validation_alias="PLANBOT_ALIASES_FILE")
+    row_cap: int = Field(default=1000, ge=1, validation_alias="PLANBOT_ROW_CAP")
+    query_timeout_s: float = Field(default=10.0, gt=0, validation_alias="PLANBOT_QUERY_TIMEOUT")
+
+    # --- Slack ---
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_api_url: str = Field(default=SLACK_DEFAULT_API_URL, validation_alias="SLACK_API_URL")
+    admins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="PLANBOT_ADMINS"
+    )
+    allowed_channels: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="PLANBOT_ALLOWED_CHANNELS"
+    )
+    port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "PLANBOT_PORT"))
+
+    # --- schedule ---
+    timezone: str = Field(default="Asia/Tokyo", validation_alias="PLANBOT_TIMEZONE")
+    digest_channel: str | None = Field(default=None, validation_alias="DIGEST_CHANNEL")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    log_retention_days: int = Field(
+        default=365, ge=1, validation_alias="PLANBOT_LOG_RETENTION_DAYS"
+    )
+
+    @field_validator("admins", "allowed_channels", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(v for v in (p.strip() for p in value.replace(",", " ").split()) if v)
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack_sdk joins method names onto the base URL: it must end with "/".
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def vocabulary_file(self) -> Path:
+        if self.aliases_file is not None:
+            return self.aliases_file
+        local = self.data_dir / "aliases.toml"
+        return local if local.is_file() else BUNDLED_ALIASES
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "state"
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None

@@ -1,0 +1,114 @@
+"""The local faces of the core: ``planbot ask`` and the interactive console.
+
+They answer exactly what Slack answers: both call Answerer.answer().
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.config import Settings
+from bot.models import Answer
+from bot.render.json_answer import answer_json
+from bot.services import Services
+from bot.store.database import WarehouseMissing
+
+log = logging.getLogger(__name__)
+
+
+def safe_answer(services: Services, question: str) -> Answer | str:
+    """Answer, or return a short apology with a reference id: a question never crashes us."""
+    try:
+        return services.answerer.answer(question)
+    except WarehouseMissing:
+        raise
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("question failed (ref %s): %r", ref, question[:200])
+        return f"申し訳ありません、回答中にエラーが発生しました（参照ID: {ref}）。 / Sorry, that failed (ref {ref})."
+
+
+def _error_json(question: str, message: str) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "question": question,
+            "language": None,
+            "intent": "error",
+            "filters": {},
+            "items": [],
+            "count": 0,
+            "summary": None,
+            "text": message,
+            "ok": False,
+        },
+        ensure_ascii=False,
+    )
+
+
+def ask_command(settings: Settings, question: str | None, *, as_json: bool) -> int:
+    services = Services.from_settings(settings)
+    try:
+        services.store.refresh()
+    except WarehouseMissing as exc:
+        print(f"planbot: {exc}", file=sys.stderr)
+        return 2
+    questions: Iterable[str] = [question] if question is not None else _lines(sys.stdin)
+    for i, q in enumerate(questions):
+        result = safe_answer(services, q)
+        if as_json:
+            print(
+                answer_json(result) if isinstance(result, Answer) else _error_json(q, result),
+                flush=True,
+            )
+        else:
+            if i:
+                print()
+            print(result.text if isinstance(result, Answer) else result, flush=True)
+    return 0
+
+
+def _lines(stream: TextIO) -> Iterable[str]:
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+def run_console(settings: Settings) -> int:
+    if settings.slack_enabled:
+        from bot.slack.runner import run_slack
+
+        return run_slack(settings)
+    services = Services.from_settings(settings)
+    try:
+        services.store.refresh()
+    except WarehouseMissing as exc:
+        print(f"planbot: {exc}", file=sys.stderr)
+        return 2
+    interactive = sys.stdin.isatty()
+    if interactive:
+        years = ", ".join(f"FY{y}" for y in services.answerer.years())
+        print(
+            f"planbot console ({years}). Slack tokens are not set, so questions are answered "
+            "here. Type a question, 'help', or Ctrl-D to quit."
+        )
+    while True:
+        if interactive:
+            print("planbot> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if question.lower() in ("quit", "exit", "終了"):
+            break
+        result = safe_answer(services, question)
+        print(result.text if isinstance(result, Answer) else result, flush=True)
+        if not interactive:
+            print()
+    return 0

@@ -1,0 +1,42 @@
+"""``planbot ingest``: parse every file first, write only when all of them are sound."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.ingest.problems import ReportRejected
+from bot.ingest.report_text import parse_report_text
+from bot.ingest.warehouse import write_reports
+from bot.models import Report
+
+
+def ingest_command(settings: Settings, files: list[Path]) -> int:
+    reports: list[Report] = []
+    problems = []
+    for path in files:
+        try:
+            reports.append(parse_report_text(path))
+        except ReportRejected as exc:
+            problems.extend(exc.problems)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"refused: {len(problems)} problem(s); the warehouse was not changed", file=sys.stderr
+        )
+        return 1
+    result = write_reports(settings.data_dir, reports)
+    years = ", ".join(f"FY{y}" for y in result.fiscal_years)
+    if result.changed:
+        print(
+            f"ingested {', '.join(result.added)} → snapshot {result.snapshot} "
+            f"({result.evaluations} evaluations; {years})"
+        )
+    else:
+        print(
+            f"already up to date: {', '.join(result.unchanged)} ({result.evaluations} "
+            f"evaluations; {years})"
+        )
+    return 0

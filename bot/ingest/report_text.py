@@ -1,0 +1,458 @@
+"""Parser for the tab-separated text export of a progress survey report (進捗状況調査報告書).
+
+The export is a concatenation of printed pages, one department sheet (対象課) after
+another. Each page repeats a header and the grade legend; the plan hierarchy (goal →
+basic policy → measure) arrives as headings in the first cell and carries over from
+page to page; item rows hold the number in the first cell and the labelled columns
+after it. Everything is matched on NFKC text, so full-width and half-width forms of
+the same character are one; the original cell text is kept for display.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.ingest.problems import Problem, ReportRejected
+from bot.models import (
+    BasicPolicy,
+    Evaluation,
+    Goal,
+    Grade,
+    Item,
+    Measure,
+    Report,
+    SourceRef,
+)
+from bot.text import find_fiscal_years, html_to_text, nfkc, roman_to_int
+
+# --- line shapes (all matched on NFKC text) -------------------------------------------
+_SHEET = re.compile(r"【\s*対象課\s*:?\s*(?P<sheet>[^】]+?)\s*】")
+_TITLE_PARTS = re.compile(r"^(?P<municipality>.+?[都道府県市区町村])(?P<plan>第.+?計画)")
+_LEGEND = re.compile(r"^(?:【評価基準.*】|<主管課の自己評価>|[A-DＡ-Ｄ]\s*:.*)$")
+_GOAL = re.compile(r"^基本目標\s*(?P<num>[IVXLC]+|\d+)(?![A-Za-z])\s*(?P<rest>.*)$")
+_POLICY = re.compile(r"^基本施策\s*(?P<num>\d+)\s*(?P<title>.*)$")
+_MEASURE = re.compile(r"^\(\s*(?P<num>\d+)\s*\)\s*(?P<title>.*)$")
+_COUNTS = re.compile(r"\((?P<body>[^()]*(?:新規|継続|充実|見直し)\s*:\s*\d+[^()]*)\)\s*$")
+_COUNT = re.compile(r"(新規|継続|充実|見直し)\s*:\s*(\d+)")
+_PRIORITY = re.compile(r"\s*[(\[]?\s*★\s*[)\]]?\s*")
+_RELISTING = re.compile(r"\(\s*事業\s*(\d+)\s*再掲\s*\)")
+_ITEM_NO = re.compile(r"^\d{1,5}$")
+_HIERARCHY_LABELS = frozenset({"基本目標", "基本施策", "施策"})
+_TARGET_SPLIT = re.compile(r"\s*[/・、,]\s*")
+
+# The standard column order, used until the report's own column-label row is seen.
+_DEFAULT_COLUMNS: dict[str, int] = {
+    "number": 0,
+    "name": 1,
+    "summary": 2,
+    "category": 3,
+    "targets": 4,
+    "department": 5,
+    "plan": 6,
+    "result": 7,
+    "grade": 8,
+    "next_plan": 9,
+}
+# A row must reach the grade; the next-year plan after it may be absent in short rows.
+_REQUIRED = ("number", "name", "department", "grade")
+
+
+@dataclass
+class _Hierarchy:
+    goal: Goal | None = None
+    policy: BasicPolicy | None = None
+    measure: Measure | None = None
+
+
+@dataclass
+class _State:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    title: str | None = None
+    municipality: str | None = None
+    plan: str | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=lambda: dict(_DEFAULT_COLUMNS))
+    fiscal_year: int | None = None
+    fiscal_year_line: int = 0
+    next_fiscal_year: int | None = None
+    hierarchy: _Hierarchy = field(default_factory=_Hierarchy)
+    goals: dict[int, Goal] = field(default_factory=dict)
+    items: dict[int, Item] = field(default_factory=dict)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    pending: list[tuple[int, dict[str, str], Item]] = field(default_factory=list)
+    last_item: Item | None = None
+    first_item_line: int = 0
+
+    def problem(self, line: int, reason: str) -> None:
+        self.problems.append(Problem(self.file, line, reason))
+
+
+def parse_report_text(path: Path, *, display_name: str | None = None) -> Report:
+    """Parse a report file; raise ReportRejected listing every problem found."""
+    name = display_name or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportRejected([Problem(name, 1, f"cannot read file: {exc.strerror}")]) from exc
+    return parse_report_bytes(data, file=name, source_name=path.name)
+
+
+def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None) -> Report:
+    """Parse the export's bytes. ``file`` names it in problems; ``source_name`` in provenance."""
+    text = _decode(data, file)
+    state = _State(file=file)
+    for lineno, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        _parse_line(state, lineno, raw)
+    return _finish(state, data, source_name or Path(file).name)
+
+
+def _decode(data: bytes, file: str) -> str:
+    if not data.strip():
+        raise ReportRejected([Problem(file, 1, "empty file: no report text")])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReportRejected([Problem(file, 1, "not a text file (broken UTF-16)")]) from None
+    if b"\x00" in data:
+        raise ReportRejected([Problem(file, 1, "not a text file (contains NUL bytes)")])
+    # Exports are UTF-8 (with or without a BOM); older Windows tools write Shift_JIS.
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReportRejected([Problem(file, 1, "not a text file (neither UTF-8 nor Shift_JIS)")])
+
+
+def _parse_line(state: _State, lineno: int, raw: str) -> None:
+    originals = raw.split("\t")
+    cells = [nfkc(c) for c in originals]
+    filled = [i for i, c in enumerate(cells) if c]
+    if not filled:
+        return
+    first = cells[0]
+    joined = " ".join(cells[i] for i in filled)
+
+    if sheet := _SHEET.search(joined):
+        _page_header(state, lineno, joined, sheet.group("sheet"))
+        return
+    if len(filled) == 1 and _LEGEND.match(cells[filled[0]]):
+        return
+    if "事業名" in cells and "評価" in cells:
+        _column_labels(state, lineno, cells)
+        return
+    if all(cells[i] in _HIERARCHY_LABELS for i in filled):
+        return
+    if filled == [0]:
+        _heading(state, lineno, first)
+        return
+    if _ITEM_NO.match(first):
+        _item_row(state, lineno, cells, originals)
+        return
+    if not first:
+        _continuation_row(state, lineno, cells, originals)
+        return
+    if first.startswith(("基本目標", "基本施策")) or _MEASURE.match(first):
+        state.problem(lineno, f"heading '{first[:40]}' has text in other cells")
+        return
+    state.problem(lineno, f"garbled item number '{first[:20]}': expected digits")
+
+
+def _page_header(state: _State, lineno: int, joined: str, sheet: str) -> None:
+    title = joined[: joined.find("【")].strip()
+    state.sheet = sheet
+    if sheet not in state.sheets:
+        state.sheets.append(sheet)
+    if state.title is not None:
+        return
+    state.title = title
+    head = title.split(" ")[0] if title else ""
+    if m := _TITLE_PARTS.match(head):
+        state.municipality, state.plan = m.group("municipality"), m.group("plan")
+    else:
+        state.problem(lineno, f"report header '{title[:40]}' names no municipality and plan")
+
+
+def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
+    # The label row has no label for the number column: labels sit one cell to the left
+    # of their data, unless the export did label the number.
+    has_number_label = any(c in ("事業番号", "番号", "No", "No.") for c in cells)
+    shift = 0 if has_number_label else 1
+    columns: dict[str, int] = {"number": 0}
+    plans_seen = 0
+    for i, label in enumerate(cells):
+        col = i + shift
+        if label in ("事業番号", "番号", "No", "No."):
+            columns["number"] = i
+        elif label == "事業名":
+            columns["name"] = col
+        elif label == "事業概要":
+            columns["summary"] = col
+        elif label == "区分":
+            columns["category"] = col
+        elif "対象者" in label:
+            columns["targets"] = col
+        elif label == "主管課":
+            columns["department"] = col
+        elif label == "評価":
+            columns["grade"] = col
+        elif label.endswith("事業実績") or label.endswith("実績"):
+            columns["result"] = col
+            _results_year(state, lineno, label)
+        elif label.endswith("事業予定") or label.endswith("予定"):
+            if plans_seen == 0 and "result" not in columns:
+                columns["plan"] = col
+            else:
+                columns["next_plan"] = col
+                years = find_fiscal_years(label)
+                if years:
+                    state.next_fiscal_year = years[0]
+            plans_seen += 1
+    missing = [name for name in _REQUIRED if name not in columns]
+    if missing:
+        state.problem(lineno, f"column labels lack {', '.join(missing)}")
+        return
+    state.columns = columns
+
+
+def _results_year(state: _State, lineno: int, label: str) -> None:
+    years = find_fiscal_years(label)
+    if not years:
+        state.problem(lineno, f"results header '{label}' names no fiscal year")
+        return
+    if state.fiscal_year is not None and state.fiscal_year != years[0]:
+        state.problem(
+            lineno,
+            f"results header says FY{years[0]} but line {state.fiscal_year_line} "
+            f"said FY{state.fiscal_year}: one report holds one fiscal year",
+        )
+        return
+    state.fiscal_year, state.fiscal_year_line = years[0], lineno
+
+
+def _heading(state: _State, lineno: int, text: str) -> None:
+    h = state.hierarchy
+    if m := _GOAL.match(text):
+        number = roman_to_int(m.group("num")) or (
+            int(m.group("num")) if m.group("num").isdigit() else None
+        )
+        if not number:
+            state.problem(lineno, f"goal heading '{text[:30]}' has no readable number")
+            return
+        rest = m.group("rest")
+        counts: dict[str, int] = {}
+        if c := _COUNTS.search(rest):
+            counts = {k: int(v) for k, v in _COUNT.findall(c.group("body"))}
+            rest = rest[: c.start()]
+        numeral = m.group("num") if not m.group("num").isdigit() else ""
+        goal = Goal(number=number, numeral=numeral, title=rest.strip(), category_counts=counts)
+        state.goals.setdefault(number, goal)
+        h.goal, h.policy, h.measure = goal, None, None
+    elif m := _POLICY.match(text):
+        if h.goal is None:
+            state.problem(lineno, "basic policy heading before any goal heading")
+            return
+        h.policy = BasicPolicy(
+            goal=h.goal.number, number=int(m.group("num")), title=m.group("title").strip()
+        )
+        h.measure = None
+    elif m := _MEASURE.match(text):
+        if h.goal is None or h.policy is None:
+            state.problem(lineno, "measure heading before any basic policy heading")
+            return
+        title = m.group("title")
+        priority = "★" in title
+        h.measure = Measure(
+            goal=h.goal.number,
+            policy=h.policy.number,
+            number=int(m.group("num")),
+            title=_PRIORITY.sub("", title).strip() if priority else title.strip(),
+            priority=priority,
+        )
+    elif text.startswith(("基本目標", "基本施策")):
+        state.problem(lineno, f"heading '{text[:30]}' has no readable number")
+    # Any other lone cell is page furniture (titles, notes) and carries no data.
+
+
+def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
+    i = columns.get(name)
+    return cells[i] if i is not None and i < len(cells) else ""
+
+
+def _item_row(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
+    cols = state.columns
+    needed = max(cols[name] for name in _REQUIRED) + 1
+    if len(cells) < needed:
+        state.problem(
+            lineno, f"row has {len(cells)} cells, needs at least {needed} (number through grade)"
+        )
+        return
+    number = int(cells[cols["number"]])
+    if number < 1:
+        state.problem(lineno, f"item number {number} is not a plan item number")
+        return
+    h = state.hierarchy
+    if h.goal is None or h.policy is None or h.measure is None:
+        state.problem(lineno, f"item {number} appears before its goal, policy and measure")
+        return
+    name = _display(originals, cols, "name")
+    if not name:
+        state.problem(lineno, f"item {number} has no name")
+        return
+    # Categories outside 新規/継続/充実/見直し are kept verbatim: other plans use others.
+    category = _cell(cells, cols, "category")
+    relisted = _RELISTING.search(nfkc(name))
+    targets = tuple(t for t in _TARGET_SPLIT.split(_cell(cells, cols, "targets")) if t)
+    if not state.first_item_line:
+        state.first_item_line = lineno
+    try:
+        item = Item(
+            number=number,
+            name=name,
+            summary=_display(originals, cols, "summary"),
+            category=category,
+            target_groups=targets,
+            relisted_from=int(relisted.group(1)) if relisted else None,
+            goal=h.goal,
+            policy=h.policy,
+            measure=h.measure,
+        )
+    except ValidationError as exc:
+        state.problem(lineno, f"item {number}: {_first_error(exc)}")
+        return
+    known = state.items.setdefault(number, item)
+    state.last_item = known
+    _evaluation(state, lineno, cells, originals, known)
+
+
+def _continuation_row(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
+    cols = state.columns
+    if _cell(cells, cols, "name"):
+        state.problem(lineno, "missing item number: the row names an item but has no number")
+        return
+    if not (_cell(cells, cols, "department") or _cell(cells, cols, "grade")):
+        state.problem(lineno, "row has no item number, department or grade")
+        return
+    if state.last_item is None:
+        state.problem(lineno, "continuation row (no item number) before any item")
+        return
+    needed = max(cols[name] for name in ("department", "grade")) + 1
+    if len(cells) < needed:
+        state.problem(
+            lineno, f"row has {len(cells)} cells, needs at least {needed} (through grade)"
+        )
+        return
+    _evaluation(state, lineno, cells, originals, state.last_item)
+
+
+def _evaluation(
+    state: _State, lineno: int, cells: list[str], originals: list[str], item: Item
+) -> None:
+    cols = state.columns
+    grade_text = _cell(cells, cols, "grade").upper()
+    department = _cell(cells, cols, "department")
+    if not grade_text:
+        state.problem(lineno, f"item {item.number}: missing grade (expected A–D)")
+        return
+    if grade_text not in Grade.__members__:
+        state.problem(lineno, f"item {item.number}: grade '{grade_text[:10]}' is not one of A–D")
+        return
+    if not department:
+        state.problem(lineno, f"item {item.number}: missing responsible department (主管課)")
+        return
+    state.pending.append(
+        (
+            lineno,
+            {
+                "department": department,
+                "grade": grade_text,
+                "plan_text": _display(originals, cols, "plan"),
+                "result_text": _display(originals, cols, "result"),
+                "next_plan_text": _display(originals, cols, "next_plan"),
+                "sheet": state.sheet or department,
+            },
+            item,
+        )
+    )
+
+
+def _display(originals: list[str], columns: dict[str, int], name: str) -> str:
+    i = columns.get(name)
+    if i is None or i >= len(originals):
+        return ""
+    return html_to_text(originals[i])
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+
+
+def _finish(state: _State, data: bytes, source_name: str) -> Report:
+    if state.fiscal_year is None:
+        state.problem(
+            state.first_item_line or 1,
+            "no fiscal-year header (a column label such as 令和元年度事業実績) "
+            "before or among the items",
+        )
+    if state.title is None:
+        state.problem(
+            state.first_item_line or 1,
+            "no report header (…報告書【対象課 …】) naming the municipality and plan",
+        )
+    if not state.pending and not state.problems:
+        state.problem(1, "no plan items found: is this a progress report export?")
+    seen: dict[tuple[int, str], tuple[int, str]] = {}
+    for lineno, row, item in state.pending:
+        key = (item.number, row["department"])
+        if key in seen:
+            first_line, first_grade = seen[key]
+            if first_grade != row["grade"]:
+                state.problem(
+                    lineno,
+                    f"item {item.number} for {row['department']} graded "
+                    f"{row['grade']} here but {first_grade} at line {first_line}",
+                )
+            continue
+        seen[key] = (lineno, row["grade"])
+        if state.fiscal_year is None:
+            continue
+        state.evaluations.append(
+            Evaluation(
+                item_number=item.number,
+                department=row["department"],
+                sheet_department=row["sheet"],
+                fiscal_year=state.fiscal_year,
+                plan_text=row["plan_text"],
+                result_text=row["result_text"],
+                grade=Grade(row["grade"]),
+                next_plan_text=row["next_plan_text"],
+                source=SourceRef(file=source_name, sheet=row["sheet"], line=lineno),
+            )
+        )
+    if state.problems:
+        raise ReportRejected(state.problems)
+    if state.fiscal_year is None or not (state.municipality and state.plan and state.title):
+        raise ReportRejected([Problem(state.file, 1, "report header incomplete")])
+    return Report(
+        municipality=state.municipality,
+        plan=state.plan,
+        title=state.title,
+        fiscal_year=state.fiscal_year,
+        next_fiscal_year=state.next_fiscal_year,
+        source_file=source_name,
+        checksum=hashlib.sha256(data).hexdigest(),
+        sheets=tuple(state.sheets),
+        goals=tuple(sorted(state.goals.values(), key=lambda g: g.number)),
+        items=tuple(sorted(state.items.values(), key=lambda i: i.number)),
+        evaluations=tuple(state.evaluations),
+    )

@@ -1,0 +1,430 @@
+"""The parquet warehouse: immutable snapshots switched atomically.
+
+Layout under ``<data_dir>/warehouse``::
+
+    CURRENT                      name of the live snapshot (replaced with os.replace)
+    snapshots/<id>/manifest.json every source: checksum, fiscal year, sheets, row counts
+    snapshots/<id>/evaluations/fiscal_year=<FY>/part.parquet
+    snapshots/<id>/goals.parquet
+    snapshots/<id>/reports.parquet
+
+A write builds a complete new snapshot in a temporary directory, renames it into place
+and only then points CURRENT at it, so a failure or a kill at any moment leaves the
+previous snapshot whole and readable. Fiscal years untouched by an ingest are hard-linked
+from the previous snapshot rather than rewritten.
+
+What a report replaces: its (municipality, plan, fiscal year, department sheet) rows.
+Ingesting next year's report adds a year; ingesting a year again replaces those sheets;
+ingesting the identical file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bot.models import Report
+from bot.text import search_key
+
+KEEP_SNAPSHOTS = 3
+EVALUATIONS = "evaluations"
+
+EVALUATION_SCHEMA = pa.schema(
+    [
+        ("municipality", pa.string()),
+        ("plan", pa.string()),
+        ("item_no", pa.int32()),
+        ("item_name", pa.string()),
+        ("item_summary", pa.string()),
+        ("category", pa.string()),
+        ("target_groups", pa.list_(pa.string())),
+        ("relisted_from", pa.int32()),
+        ("goal_no", pa.int32()),
+        ("goal_numeral", pa.string()),
+        ("goal_title", pa.string()),
+        ("policy_no", pa.int32()),
+        ("policy_title", pa.string()),
+        ("measure_no", pa.int32()),
+        ("measure_title", pa.string()),
+        ("priority", pa.bool_()),
+        ("department", pa.string()),
+        ("department_key", pa.string()),
+        ("sheet_department", pa.string()),
+        ("grade", pa.string()),
+        ("plan_text", pa.string()),
+        ("result_text", pa.string()),
+        ("next_plan_text", pa.string()),
+        # Precomputed at ingest so keyword search never normalises text per question.
+        ("name_key", pa.string()),
+        ("search_text", pa.string()),
+        ("source_file", pa.string()),
+        ("source_sheet", pa.string()),
+        ("source_line", pa.int32()),
+        ("report_checksum", pa.string()),
+    ]
+)
+
+GOAL_SCHEMA = pa.schema(
+    [
+        ("municipality", pa.string()),
+        ("plan", pa.string()),
+        ("fiscal_year", pa.int32()),
+        ("goal_no", pa.int32()),
+        ("goal_numeral", pa.string()),
+        ("goal_title", pa.string()),
+        ("category_counts", pa.string()),
+    ]
+)
+
+REPORT_SCHEMA = pa.schema(
+    [
+        ("municipality", pa.string()),
+        ("plan", pa.string()),
+        ("fiscal_year", pa.int32()),
+        ("next_fiscal_year", pa.int32()),
+        ("title", pa.string()),
+        ("source_file", pa.string()),
+        ("checksum", pa.string()),
+        ("sheets", pa.list_(pa.string())),
+        ("items", pa.int32()),
+        ("evaluations", pa.int32()),
+        ("ingested_at", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    snapshot: str | None
+    changed: bool
+    added: list[str]
+    unchanged: list[str]
+    fiscal_years: list[int]
+    evaluations: int
+
+
+def warehouse_dir(data_dir: Path) -> Path:
+    return data_dir / "warehouse"
+
+
+def current_snapshot(data_dir: Path) -> Path | None:
+    """The live snapshot directory, or None when nothing has been ingested yet."""
+    root = warehouse_dir(data_dir)
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = root / "snapshots" / name
+    return path if (path / "manifest.json").is_file() else None
+
+
+def read_manifest(snapshot: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((snapshot / "manifest.json").read_text("utf-8"))
+    return data
+
+
+@contextlib.contextmanager
+def _writer_lock(root: Path) -> Iterator[None]:
+    # One writer at a time; readers never take the lock (snapshots are immutable).
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_reports(data_dir: Path, reports: Sequence[Report]) -> IngestResult:
+    """Merge parsed reports into a new snapshot and switch to it atomically."""
+    root = warehouse_dir(data_dir)
+    with _writer_lock(root):
+        previous = current_snapshot(data_dir)
+        manifest = read_manifest(previous) if previous else {"sources": []}
+        old_sources: list[dict[str, object]] = list(manifest["sources"])  # type: ignore[call-overload]
+        known = {str(s["checksum"]) for s in old_sources}
+        fresh = _last_per_key([r for r in reports if r.checksum not in known])
+        unchanged = [r.source_file for r in reports if r.checksum in known]
+        if not fresh:
+            return IngestResult(
+                snapshot=previous.name if previous else None,
+                changed=False,
+                added=[],
+                unchanged=unchanged,
+                fiscal_years=_years(old_sources),
+                evaluations=sum(int(str(s["evaluations"])) for s in old_sources),
+            )
+        snapshot_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
+        tmp = root / "snapshots" / f".tmp-{snapshot_id}"
+        tmp.mkdir(parents=True)
+        try:
+            sources = _build_snapshot(tmp, previous, old_sources, fresh)
+            total = sum(int(str(s["evaluations"])) for s in sources)
+            new_manifest = {
+                "format": 1,
+                "snapshot": snapshot_id,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "fiscal_years": _years(sources),
+                "row_counts": {"evaluations": total, "reports": len(sources)},
+                "sources": sources,
+            }
+            _write_json(tmp / "manifest.json", new_manifest)
+            _fsync_tree(tmp)
+            final = root / "snapshots" / snapshot_id
+            tmp.rename(final)
+            _switch_current(root, snapshot_id)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _prune(root, keep=snapshot_id)
+        return IngestResult(
+            snapshot=snapshot_id,
+            changed=True,
+            added=[r.source_file for r in fresh],
+            unchanged=unchanged,
+            fiscal_years=_years(sources),
+            evaluations=total,
+        )
+
+
+def _years(sources: Sequence[dict[str, object]]) -> list[int]:
+    return sorted({int(str(s["fiscal_year"])) for s in sources})
+
+
+def _last_per_key(reports: Sequence[Report]) -> list[Report]:
+    # Within one ingest a later file wins over an earlier one for the same sheets.
+    result: list[Report] = []
+    for report in reports:
+        keys = _sheet_keys(report)
+        result = [r for r in result if not (_sheet_keys(r) & keys)]
+        result.append(report)
+    return result
+
+
+def _sheet_keys(report: Report) -> set[tuple[str, str, int, str]]:
+    return {(report.municipality, report.plan, report.fiscal_year, s) for s in report.sheets}
+
+
+def _build_snapshot(
+    tmp: Path, previous: Path | None, old_sources: list[dict[str, object]], fresh: list[Report]
+) -> list[dict[str, object]]:
+    replaced = set().union(*(_sheet_keys(r) for r in fresh))
+    touched_years = {r.fiscal_year for r in fresh}
+    ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    # Sources: drop the sheets a fresh report replaces; a source left with none goes.
+    sources: list[dict[str, object]] = []
+    for src in old_sources:
+        sheets = [
+            s
+            for s in src["sheets"]  # type: ignore[attr-defined]
+            if (src["municipality"], src["plan"], src["fiscal_year"], s) not in replaced
+        ]
+        if sheets:
+            sources.append({**src, "sheets": sheets})
+
+    years_on_disk = _partition_years(previous) if previous else set()
+    for year in sorted(years_on_disk | touched_years):
+        target = tmp / EVALUATIONS / f"fiscal_year={year}"
+        target.mkdir(parents=True)
+        old_file = (
+            previous / EVALUATIONS / f"fiscal_year={year}" / "part.parquet" if previous else None
+        )
+        if year not in touched_years and old_file is not None:
+            _link_or_copy(old_file, target / "part.parquet")
+            continue
+        parts: list[pa.Table] = []
+        if old_file is not None and old_file.exists():
+            parts.append(_drop_replaced(pq.read_table(old_file), year, replaced))
+        parts.extend(_evaluation_table(r) for r in fresh if r.fiscal_year == year)
+        table = pa.concat_tables(parts).sort_by(
+            [("municipality", "ascending"), ("plan", "ascending"), ("item_no", "ascending")]
+        )
+        pq.write_table(table, target / "part.parquet", compression="zstd")
+
+    for r in fresh:
+        sources.append(
+            {
+                "file": r.source_file,
+                "checksum": r.checksum,
+                "municipality": r.municipality,
+                "plan": r.plan,
+                "title": r.title,
+                "fiscal_year": r.fiscal_year,
+                "next_fiscal_year": r.next_fiscal_year,
+                "sheets": list(r.sheets),
+                "items": len(r.items),
+                "evaluations": len(r.evaluations),
+                "ingested_at": ingested_at,
+            }
+        )
+    # Counts after replacement: a partly replaced source keeps only its surviving rows.
+    _recount(tmp, sources)
+    _write_goals(tmp, previous, fresh)
+    _write_reports_table(tmp, sources)
+    return sources
+
+
+def _partition_years(snapshot: Path) -> set[int]:
+    return {int(p.name.split("=", 1)[1]) for p in (snapshot / EVALUATIONS).glob("fiscal_year=*")}
+
+
+def _drop_replaced(
+    table: pa.Table, year: int, replaced: set[tuple[str, str, int, str]]
+) -> pa.Table:
+    keys = [(m, p, s) for (m, p, y, s) in replaced if y == year]
+    if not keys or table.num_rows == 0:
+        return table
+    mask = None
+    for municipality, plan, sheet in keys:
+        hit = pc.and_(
+            pc.and_(pc.equal(table["municipality"], municipality), pc.equal(table["plan"], plan)),
+            pc.equal(table["source_sheet"], sheet),
+        )
+        mask = hit if mask is None else pc.or_(mask, hit)
+    return table.filter(pc.invert(mask))
+
+
+def _evaluation_table(report: Report) -> pa.Table:
+    items = {i.number: i for i in report.items}
+    rows: dict[str, list[object]] = {name: [] for name in EVALUATION_SCHEMA.names}
+    for ev in report.evaluations:
+        item = items[ev.item_number]
+        texts = (item.name, item.summary, ev.plan_text, ev.result_text, ev.next_plan_text)
+        values: dict[str, object] = {
+            "municipality": report.municipality,
+            "plan": report.plan,
+            "item_no": item.number,
+            "item_name": item.name,
+            "item_summary": item.summary,
+            "category": item.category,
+            "target_groups": list(item.target_groups),
+            "relisted_from": item.relisted_from,
+            "goal_no": item.goal.number,
+            "goal_numeral": item.goal.numeral,
+            "goal_title": item.goal.title,
+            "policy_no": item.policy.number,
+            "policy_title": item.policy.title,
+            "measure_no": item.measure.number,
+            "measure_title": item.measure.title,
+            "priority": item.measure.priority,
+            "department": ev.department,
+            "department_key": search_key(ev.department),
+            "sheet_department": ev.sheet_department,
+            "grade": ev.grade.value,
+            "plan_text": ev.plan_text,
+            "result_text": ev.result_text,
+            "next_plan_text": ev.next_plan_text,
+            "name_key": search_key(item.name),
+            "search_text": "|".join(search_key(t) for t in texts),
+            "source_file": ev.source.file,
+            "source_sheet": ev.source.sheet,
+            "source_line": ev.source.line,
+            "report_checksum": report.checksum,
+        }
+        for name in EVALUATION_SCHEMA.names:
+            rows[name].append(values[name])
+    return pa.table(rows, schema=EVALUATION_SCHEMA)
+
+
+def _recount(snapshot: Path, sources: list[dict[str, object]]) -> None:
+    counts: dict[str, int] = {}
+    items: dict[str, set[int]] = {}
+    for part in (snapshot / EVALUATIONS).glob("fiscal_year=*/part.parquet"):
+        table = pq.read_table(part, columns=["report_checksum", "item_no"])
+        for checksum, item_no in zip(
+            table["report_checksum"].to_pylist(), table["item_no"].to_pylist(), strict=True
+        ):
+            counts[checksum] = counts.get(checksum, 0) + 1
+            items.setdefault(checksum, set()).add(item_no)
+    for src in sources:
+        src["evaluations"] = counts.get(str(src["checksum"]), 0)
+        src["items"] = len(items.get(str(src["checksum"]), ()))
+
+
+def _write_goals(tmp: Path, previous: Path | None, fresh: list[Report]) -> None:
+    fresh_keys = {(r.municipality, r.plan, r.fiscal_year) for r in fresh}
+    rows: list[dict[str, object]] = []
+    if previous and (previous / "goals.parquet").exists():
+        for row in pq.read_table(previous / "goals.parquet").to_pylist():
+            if (row["municipality"], row["plan"], row["fiscal_year"]) not in fresh_keys:
+                rows.append(row)
+    merged: dict[tuple[str, str, int, int], dict[str, object]] = {}
+    for r in fresh:
+        for g in r.goals:
+            merged[(r.municipality, r.plan, r.fiscal_year, g.number)] = {
+                "municipality": r.municipality,
+                "plan": r.plan,
+                "fiscal_year": r.fiscal_year,
+                "goal_no": g.number,
+                "goal_numeral": g.numeral,
+                "goal_title": g.title,
+                "category_counts": json.dumps(g.category_counts, ensure_ascii=False),
+            }
+    rows.extend(merged.values())
+    pq.write_table(pa.Table.from_pylist(rows, schema=GOAL_SCHEMA), tmp / "goals.parquet")
+
+
+def _write_reports_table(tmp: Path, sources: list[dict[str, object]]) -> None:
+    rows = [
+        {name: src.get(name if name != "source_file" else "file") for name in REPORT_SCHEMA.names}
+        for src in sources
+    ]
+    pq.write_table(pa.Table.from_pylist(rows, schema=REPORT_SCHEMA), tmp / "reports.parquet")
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _switch_current(root: Path, snapshot_id: str) -> None:
+    tmp = root / f".CURRENT.{uuid.uuid4().hex[:8]}"
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(snapshot_id + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(root / "CURRENT")
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(root: Path, *, keep: str) -> None:
+    # Older snapshots stay a while for readers that opened them just before the switch.
+    snapshots = sorted(p for p in (root / "snapshots").iterdir() if not p.name.startswith("."))
+    for old in snapshots[:-KEEP_SNAPSHOTS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in (root / "snapshots").glob(".tmp-*"):
+        # A temp dir left by a killed writer; we hold the lock, so no writer owns it now.
+        shutil.rmtree(stale, ignore_errors=True)

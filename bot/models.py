@@ -1,0 +1,237 @@
+"""Domain models: what a progress report holds, and what a question and its answer are.
+
+Every arrow in the pipeline carries one of these, never a loose dict, so a field
+renamed in one place fails loudly everywhere it is used.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Grade(StrEnum):
+    """A department's self-assessment of one item for one fiscal year."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+    @property
+    def label_ja(self) -> str:
+        return GRADE_LABELS_JA[self]
+
+    @property
+    def label_en(self) -> str:
+        return GRADE_LABELS_EN[self]
+
+
+GRADE_LABELS_JA: dict[Grade, str] = {
+    Grade.A: "順調または目標達成",
+    Grade.B: "概ね順調",
+    Grade.C: "検討が必要",
+    Grade.D: "極めて不十分・実施せず",
+}
+GRADE_LABELS_EN: dict[Grade, str] = {
+    Grade.A: "on track / achieved",
+    Grade.B: "mostly on track",
+    Grade.C: "needs review",
+    Grade.D: "very insufficient / not done",
+}
+
+#: The four categories (区分) the plan uses; reports may still carry others, kept verbatim.
+CATEGORIES: tuple[str, ...] = ("新規", "継続", "充実", "見直し")
+CATEGORY_EN: dict[str, str] = {
+    "新規": "new",
+    "継続": "continuing",
+    "充実": "expanded",
+    "見直し": "revised",
+}
+#: Target groups (事業の対象者) as the plan names them.
+TARGET_GROUPS: tuple[str, ...] = ("市", "市民", "事業者等")
+TARGET_GROUP_EN: dict[str, str] = {"市": "city", "市民": "citizens", "事業者等": "businesses"}
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(Frozen):
+    """Where a figure came from: the report file, the department sheet, the line."""
+
+    file: str
+    sheet: str
+    line: int = Field(ge=1)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} ({self.sheet})"
+
+
+class Goal(Frozen):
+    """基本目標: numbered with roman numerals in the report, stored as an integer."""
+
+    number: int = Field(ge=1)
+    numeral: str
+    title: str
+    #: The heading's category counts for the whole goal (plan-wide, not this extract).
+    category_counts: dict[str, int] = Field(default_factory=dict)
+
+
+class BasicPolicy(Frozen):
+    """基本施策: numbered within its goal."""
+
+    goal: int
+    number: int = Field(ge=1)
+    title: str
+
+
+class Measure(Frozen):
+    """施策: numbered within its basic policy; ★ marks a priority measure (重点)."""
+
+    goal: int
+    policy: int
+    number: int = Field(ge=1)
+    title: str
+    priority: bool = False
+
+
+class Item(Frozen):
+    """事業: a plan item, identified plan-wide by its number."""
+
+    number: int = Field(ge=1)
+    name: str
+    summary: str
+    category: str
+    target_groups: tuple[str, ...]
+    #: (事業19再掲): this row re-lists item 19 under another measure.
+    relisted_from: int | None = None
+    goal: Goal
+    policy: BasicPolicy
+    measure: Measure
+
+
+class Evaluation(Frozen):
+    """One department's grade of one item for one fiscal year: the report's row."""
+
+    item_number: int
+    department: str
+    sheet_department: str
+    fiscal_year: int
+    plan_text: str
+    result_text: str
+    grade: Grade
+    next_plan_text: str
+    source: SourceRef
+
+
+class Report(Frozen):
+    """A parsed progress report: every item and every evaluation, with provenance."""
+
+    municipality: str
+    plan: str
+    title: str
+    fiscal_year: int
+    next_fiscal_year: int | None
+    source_file: str
+    checksum: str
+    sheets: tuple[str, ...]
+    goals: tuple[Goal, ...]
+    items: tuple[Item, ...]
+    evaluations: tuple[Evaluation, ...]
+
+
+# --- questions and answers -------------------------------------------------------------
+
+Intent = Literal["list", "count", "detail", "summary", "trend", "help"]
+Language = Literal["ja", "en"]
+
+
+class Keyword(Frozen):
+    """A content word from the question and the search keys it may appear as."""
+
+    word: str
+    matches: tuple[str, ...]
+
+
+class QuerySpec(Frozen):
+    """A question as planbot understood it: an intent and typed filters, never raw text."""
+
+    intent: Intent = "list"
+    language: Language = "ja"
+    grades: tuple[Grade, ...] = ()
+    departments: tuple[str, ...] = ()
+    item_numbers: tuple[int, ...] = ()
+    goal: int | None = None
+    policy: int | None = None
+    measure: int | None = None
+    priority: bool | None = None
+    categories: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    #: None means "the latest fiscal year in the warehouse"; the answer names the year used.
+    fiscal_year: int | None = None
+    #: For trend questions comparing two years ("grades that fell between 2019 and 2020").
+    compare_fiscal_year: int | None = None
+    trend_direction: Literal["up", "down", "changed"] | None = None
+    keywords: tuple[Keyword, ...] = ()
+    #: "did you mean …" suggestions gathered while reading the question.
+    suggestions: tuple[str, ...] = ()
+    #: Words the parser could not place, kept to explain a zero-result answer.
+    unmatched: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+class AnswerItem(Frozen):
+    item_no: int
+    name: str
+    department: str
+    sheet_department: str
+    fiscal_year: int
+    grade: Grade
+    category: str
+    target_groups: tuple[str, ...]
+    goal: int
+    policy: int
+    measure: int
+    priority: bool
+    summary: str
+    plan_text: str
+    result_text: str
+    next_plan_text: str
+    relisted_from: int | None
+    source: SourceRef
+
+
+class Summary(Frozen):
+    grades: dict[str, int]
+    by_department: dict[str, dict[str, int]] = Field(default_factory=dict)
+    by_goal: dict[str, dict[str, int]] = Field(default_factory=dict)
+    total: int = 0
+
+
+class QueryRun(Frozen):
+    """The named query that produced an answer and its bound parameters ("show the query")."""
+
+    name: str
+    params: dict[str, object]
+    rows: int
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+
+
+class Answer(Frozen):
+    question: str
+    language: Language
+    intent: Intent
+    filters: dict[str, object]
+    fiscal_year: int | None
+    items: tuple[AnswerItem, ...]
+    count: int
+    summary: Summary | None
+    text: str
+    reading: str
+    queries: tuple[QueryRun, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    ok: bool = True

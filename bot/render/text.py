@@ -1,0 +1,162 @@
+"""Plain-text rendering, in the question's language: the console, the CLI and Slack's
+fallback text all say exactly this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.models import (
+    CATEGORY_EN,
+    TARGET_GROUP_EN,
+    AnswerItem,
+    Grade,
+    Language,
+    QuerySpec,
+    Summary,
+)
+from bot.text import int_to_roman, wareki
+
+
+def fiscal_year_label(year: int, lang: Language) -> str:
+    return f"{wareki(year)}（{year}年度）" if lang == "ja" else f"FY{year}"
+
+
+def count_label(n: int, lang: Language) -> str:
+    if lang == "ja":
+        return f"{n}件"
+    return f"{n} item" + ("" if n == 1 else "s")
+
+
+def goal_label(goal: int, lang: Language) -> str:
+    return f"基本目標{int_to_roman(goal)}" if lang == "ja" else f"goal {int_to_roman(goal)}"
+
+
+def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = None) -> str:
+    """The question as planbot read it, e.g. "評価D・子ども政策課・令和元年度"."""
+    parts: list[str] = []
+    ja = lang == "ja"
+    if spec.grades:
+        letters = "/".join(g.value for g in spec.grades)
+        parts.append(f"評価{letters}" if ja else f"grade {letters}")
+    parts.extend(spec.departments)
+    if spec.item_numbers:
+        nums = (
+            "・".join(str(n) for n in spec.item_numbers)
+            if ja
+            else ", ".join(str(n) for n in spec.item_numbers)
+        )
+        parts.append(f"事業{nums}" if ja else f"item {nums}")
+    if spec.goal:
+        parts.append(goal_label(spec.goal, lang))
+    if spec.policy:
+        parts.append(f"基本施策{spec.policy}" if ja else f"basic policy {spec.policy}")
+    if spec.measure:
+        parts.append(f"施策({spec.measure})" if ja else f"measure ({spec.measure})")
+    if spec.priority:
+        parts.append("重点施策" if ja else "priority measures")
+    for c in spec.categories:
+        parts.append(f"区分:{c}" if ja else f"{CATEGORY_EN.get(c, c)} ({c})")
+    for t in spec.target_groups:
+        parts.append(f"対象:{t}" if ja else f"for {TARGET_GROUP_EN.get(t, t)} ({t})")
+    for kw in spec.keywords:
+        parts.append(f"「{kw.word}」" if ja else f'"{kw.word}"')
+    if fiscal_year is not None:
+        if spec.compare_fiscal_year is not None and spec.intent == "trend":
+            a = fiscal_year_label(spec.compare_fiscal_year, lang)
+            b = fiscal_year_label(fiscal_year, lang)
+            parts.append(f"{a}→{b}" if ja else f"{a} → {b}")
+        else:
+            parts.append(fiscal_year_label(fiscal_year, lang))
+    if not parts:
+        parts.append("全事業" if ja else "all items")
+    return "・".join(parts) if ja else " · ".join(parts)
+
+
+def source_label(item: AnswerItem, lang: Language) -> str:
+    s = item.source
+    if lang == "ja":
+        return f"出典: {s.file} {s.sheet}シート {s.line}行目"
+    return f"source: {s.file}, sheet {s.sheet}, line {s.line}"
+
+
+def item_line(item: AnswerItem, lang: Language, *, with_year: bool = False) -> str:
+    year = (
+        f"｜{fiscal_year_label(item.fiscal_year, lang)}"
+        if with_year and lang == "ja"
+        else (f" | {fiscal_year_label(item.fiscal_year, lang)}" if with_year else "")
+    )
+    if lang == "ja":
+        return (
+            f"・事業{item.item_no} {item.name}｜{item.department}｜評価{item.grade.value}"
+            f"{year}｜{source_label(item, lang)}"
+        )
+    return (
+        f"• Item {item.item_no} {item.name} | {item.department} | grade {item.grade.value}"
+        f"{year} | {source_label(item, lang)}"
+    )
+
+
+def item_detail(item: AnswerItem, lang: Language) -> str:
+    ja = lang == "ja"
+    grade_label = item.grade.label_ja if ja else item.grade.label_en
+    lines = [
+        f"事業{item.item_no} {item.name}" if ja else f"Item {item.item_no}: {item.name}",
+        ("  位置づけ: " if ja else "  Place in plan: ")
+        + f"{goal_label(item.goal, lang)} / "
+        + (
+            f"基本施策{item.policy} / 施策({item.measure})"
+            if ja
+            else f"basic policy {item.policy} / measure ({item.measure})"
+        )
+        + (("（重点）" if ja else " (priority)") if item.priority else ""),
+        ("  区分: " if ja else "  Category: ")
+        + (
+            item.category
+            if ja
+            else f"{CATEGORY_EN.get(item.category, item.category)} ({item.category})"
+        ),
+        ("  対象者: " if ja else "  Target groups: ") + " / ".join(item.target_groups),
+        ("  主管課: " if ja else "  Department: ") + item.department,
+        ("  年度: " if ja else "  Fiscal year: ") + fiscal_year_label(item.fiscal_year, lang),
+        ("  評価: " if ja else "  Grade: ") + f"{item.grade.value}（{grade_label}）",
+    ]
+    if item.relisted_from:
+        lines.append(
+            f"  （事業{item.relisted_from}の再掲）"
+            if ja
+            else f"  (re-listing of item {item.relisted_from})"
+        )
+    for label_ja, label_en, text in (
+        ("事業概要", "Summary", item.summary),
+        ("事業予定", "Plan", item.plan_text),
+        ("事業実績", "Result", item.result_text),
+        ("次年度予定", "Next year's plan", item.next_plan_text),
+    ):
+        if text:
+            body = text.replace("\n", "\n    ")
+            lines.append(f"  {label_ja if ja else label_en}: {body}")
+    lines.append("  " + source_label(item, lang))
+    return "\n".join(lines)
+
+
+def grade_counts_line(grades: dict[str, int], lang: Language) -> str:
+    parts = [f"{g.value} {grades.get(g.value, 0)}" for g in Grade]
+    return (" / ".join(parts)) if lang == "ja" else " · ".join(parts)
+
+
+def summary_lines(summary: Summary, lang: Language) -> list[str]:
+    ja = lang == "ja"
+    lines = [("評価の内訳: " if ja else "Grades: ") + grade_counts_line(summary.grades, lang)]
+    if summary.by_department:
+        lines.append("課別:" if ja else "By department:")
+        for dept, counts in summary.by_department.items():
+            lines.append(f"  {dept}: {grade_counts_line(counts, lang)}")
+    if len(summary.by_goal) > 1:
+        lines.append("基本目標別:" if ja else "By goal:")
+        for goal, counts in summary.by_goal.items():
+            lines.append(f"  {goal}: {grade_counts_line(counts, lang)}")
+    return lines
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    return "\n".join(line for line in lines if line is not None)

@@ -1,0 +1,12 @@
+-- name: count_matching
+-- How many distinct items and evaluations match the filters in one fiscal year, with the
+-- grade distribution of the matching evaluations.
+SELECT count(DISTINCT item_no) AS items,
+       count(*) AS evaluations,
+       count(*) FILTER (WHERE grade = 'A') AS a,
+       count(*) FILTER (WHERE grade = 'B') AS b,
+       count(*) FILTER (WHERE grade = 'C') AS c,
+       count(*) FILTER (WHERE grade = 'D') AS d
+FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
+              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
+              $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][]);

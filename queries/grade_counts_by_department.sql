@@ -1,0 +1,14 @@
+-- name: grade_counts_by_department
+-- Grade distribution per responsible department for one fiscal year, within the filters:
+-- the table behind department summaries, digests and App Home.
+SELECT department,
+       count(DISTINCT item_no) AS items,
+       count(*) FILTER (WHERE grade = 'A') AS a,
+       count(*) FILTER (WHERE grade = 'B') AS b,
+       count(*) FILTER (WHERE grade = 'C') AS c,
+       count(*) FILTER (WHERE grade = 'D') AS d
+FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
+              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
+              $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][])
+GROUP BY department
+ORDER BY department;

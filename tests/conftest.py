@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ingest.report_text import parse_report_text
+from bot.ingest.warehouse import write_reports
+from bot.models import Report
+from tests import reports
+
+
+@pytest.fixture(scope="session")
+def seed_report() -> Report:
+    return parse_report_text(reports.SEED)
+
+
+@pytest.fixture(scope="session")
+def second_year_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    tmp = tmp_path_factory.mktemp("fy2020")
+    path = reports.write(tmp, "musashino_plan4_fy2020.txt", reports.second_year_text())
+    return parse_report_text(path)
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, seed_report: Report) -> Path:
+    """A data dir holding the seed report, writable by the test."""
+    write_reports(tmp_path, [seed_report])
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory: pytest.TempPathFactory, seed_report: Report) -> Path:
+    """A read-only data dir holding the seed report (shared across tests)."""
+    data_dir = tmp_path_factory.mktemp("seed_wh")
+    write_reports(data_dir, [seed_report])
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def two_year_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, seed_report: Report, second_year_report: Report
+) -> Path:
+    data_dir = tmp_path_factory.mktemp("two_year_wh")
+    write_reports(data_dir, [seed_report])
+    write_reports(data_dir, [second_year_report])
+    return data_dir
+
+
+@pytest.fixture
+def store(seed_warehouse: Path) -> Iterator[object]:
+    from bot.store.database import Store
+
+    s = Store(seed_warehouse)
+    yield s
+    s.close()

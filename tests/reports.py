@@ -1,0 +1,65 @@
+"""Report texts for tests: the bundled seed and variants made from it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "reports" / "musashino_gender_equality_plan4_fy2019.txt"
+
+#: Grade changes in the second-year fixture: item → (department, FY2019 grade, FY2020 grade).
+FY2020_CHANGES: dict[int, tuple[str, str, str]] = {
+    16: ("子ども政策課", "D", "B"),
+    19: ("高齢者支援課", "B", "A"),
+    42: ("高齢者支援課", "B", "C"),
+    72: ("子ども家庭支援センター", "B", "D"),
+    33: ("子ども家庭支援センター", "A", "B"),
+}
+
+
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def second_year_text() -> str:
+    """The seed as next year's report: FY2020 headers and the grade changes above."""
+    text = seed_text()
+    # Next-year plan first, so the results header can then take its place.
+    text = text.replace("令和2年度事業予定", "令和3年度事業予定")
+    text = text.replace("令和元年度事業予定", "令和2年度事業予定")
+    text = text.replace("令和元年度事業実績", "令和2年度事業実績")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        cells = line.split("\t")
+        if cells and cells[0].isdigit() and int(cells[0]) in FY2020_CHANGES:
+            _, before, after = FY2020_CHANGES[int(cells[0])]
+            assert cells[8] == before, (cells[0], cells[8])
+            cells[8] = after
+            lines[i] = "\t".join(cells)
+    return "\n".join(lines)
+
+
+def write(tmp: Path, name: str, text: str, *, encoding: str = "utf-8") -> Path:
+    path = tmp / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def replace_cell(text: str, item_no: int, column: int, value: str) -> str:
+    """Set one cell of an item row (column 0 is the number)."""
+    out = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if cells[0] == str(item_no):
+            cells[column] = value
+            line = "\t".join(cells)
+        out.append(line)
+    return "\n".join(out)
+
+
+def line_of(text: str, pattern: str) -> int:
+    for i, line in enumerate(text.split("\n"), start=1):
+        if re.search(pattern, line):
+            return i
+    raise AssertionError(pattern)

@@ -1,0 +1,261 @@
+"""The text-export parser: a golden test on the real seed, the variations real files
+bring, and refusals that name every bad line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.ingest.problems import ReportRejected
+from bot.ingest.report_text import parse_report_bytes, parse_report_text
+from bot.models import Grade, Report
+from tests import reports
+
+
+def _evals(report: Report, item_no: int) -> list:
+    return [e for e in report.evaluations if e.item_number == item_no]
+
+
+def _item(report: Report, item_no: int):
+    return next(i for i in report.items if i.number == item_no)
+
+
+def test_seed_report_header(seed_report: Report) -> None:
+    assert seed_report.municipality == "武蔵野市"
+    assert seed_report.plan == "第四次男女平等推進計画"
+    assert seed_report.fiscal_year == 2019
+    assert seed_report.next_fiscal_year == 2020
+    assert seed_report.sheets == (
+        "高齢者支援課",
+        "子ども政策課",
+        "子ども育成課",
+        "子ども家庭支援センター",
+    )
+    assert seed_report.source_file == reports.SEED.name
+    assert len(seed_report.checksum) == 64
+
+
+def test_seed_counts(seed_report: Report) -> None:
+    assert len(seed_report.items) == 40
+    assert len(seed_report.evaluations) == 41
+    assert Counter(e.grade for e in seed_report.evaluations) == {
+        Grade.A: 28,
+        Grade.B: 12,
+        Grade.D: 1,
+    }
+    for item in seed_report.items:
+        expected_goal = 3 if 51 <= item.number <= 86 else 2
+        assert item.goal.number == expected_goal, item.number
+
+
+def test_seed_goals_carry_their_heading_counts(seed_report: Report) -> None:
+    goal2, goal3 = seed_report.goals
+    assert (goal2.number, goal2.numeral) == (2, "II")
+    assert goal2.title == "生活と仕事が両立でき、個性と能力を発揮できるまち"
+    assert goal2.category_counts == {"新規": 0, "継続": 24, "充実": 10, "見直し": 1}
+    assert (goal3.number, goal3.numeral) == (3, "III")
+    assert goal3.category_counts == {"新規": 1, "継続": 39, "充実": 2, "見直し": 1}
+
+
+def test_item_16_field_by_field(seed_report: Report) -> None:
+    item = _item(seed_report, 16)
+    assert item.name == "ワーク・ライフ・バランスの推進に向けた講演会や情報提供の実施"
+    assert (
+        item.summary
+        == "ワーク・ライフ・バランス実現に向けた理解を深めるため、講演会や情報提供などを実施する。"
+    )
+    assert item.category == "継続"
+    assert item.target_groups == ("市民",)
+    assert item.relisted_from is None
+    assert (item.goal.number, item.policy.number, item.measure.number) == (2, 1, 1)
+    assert item.policy.title == "ワーク・ライフ・バランスの普及・啓発"
+    assert item.measure.title == "ワーク・ライフ・バランスの推進に向けた普及・啓発"
+    assert item.measure.priority is True
+    (ev,) = _evals(seed_report, 16)
+    assert ev.grade is Grade.D
+    assert ev.department == "子ども政策課"
+    assert ev.sheet_department == "子ども政策課"
+    assert ev.fiscal_year == 2019
+    assert ev.plan_text == "引き続き、事業の充実を図る。現在実施内容については未定。"
+    assert ev.result_text.startswith("3月に講演会「ハタラクカイギ2020」の実施を予定していたが")
+    assert ev.next_plan_text.startswith("令和元年度実施予定だった「ハタラクカイギ2020」について")
+    assert (ev.source.file, ev.source.sheet, ev.source.line) == (
+        reports.SEED.name,
+        "子ども政策課",
+        86,
+    )
+
+
+def test_item_39_has_two_departments(seed_report: Report) -> None:
+    evs = _evals(seed_report, 39)
+    assert [(e.department, e.grade, e.source.line) for e in evs] == [
+        ("地域支援課", Grade.B, 23),
+        ("高齢者支援課", Grade.B, 24),
+    ]
+    assert all(e.sheet_department == "高齢者支援課" for e in evs)
+    assert evs[1].result_text == "地域支援課に同じ。"
+    item = _item(seed_report, 39)
+    assert item.category == "充実"
+    assert item.target_groups == ("事業者等",)
+    assert (item.goal.number, item.policy.number, item.measure.number) == (2, 3, 2)
+
+
+def test_relisting_and_hierarchy_carried_across_pages(seed_report: Report) -> None:
+    item43 = _item(seed_report, 43)
+    assert item43.relisted_from == 19
+    assert item43.name == "家族介護支援事業の拡充(事業19再掲)"
+    # Items 40-43 sit on a page with no headings: the hierarchy carries over.
+    assert (item43.goal.number, item43.policy.number, item43.measure.number) == (2, 3, 2)
+    assert item43.measure.title == "介護支援施策の充実"
+    item31 = _item(seed_report, 31)
+    assert (item31.policy.number, item31.measure.number, item31.measure.priority) == (3, 1, True)
+
+
+def test_html_cells_become_plain_text(seed_report: Report) -> None:
+    (ev,) = _evals(seed_report, 31)
+    assert "<p>" not in ev.result_text and "</p>" not in ev.result_text
+    assert ev.result_text.startswith("当事者ボランティアを含む子育て支援者の発掘・育成のための講座")
+    assert "\n" in ev.result_text  # paragraphs are kept as line breaks
+
+
+def test_eleven_cell_page_and_multi_target(seed_report: Report) -> None:
+    (ev,) = _evals(seed_report, 57)
+    assert ev.next_plan_text == "様々な言語を用いて柔軟に対応できるように翻訳機を購入する。"
+    assert _item(seed_report, 84).target_groups == ("市民", "事業者等")
+    assert _item(seed_report, 65).target_groups == ("市", "市民")
+    assert _item(seed_report, 82).category == "新規"
+    item74 = _item(seed_report, 74)
+    assert (item74.goal.number, item74.policy.number, item74.measure.number) == (3, 2, 1)
+    assert item74.measure.priority is False
+
+
+# --- variations real files bring ------------------------------------------------------
+def _parse(tmp_path: Path, text: str, *, encoding: str = "utf-8") -> Report:
+    return parse_report_text(reports.write(tmp_path, "r.txt", text, encoding=encoding))
+
+
+def _signature(report: Report) -> list[tuple[int, str, str]]:
+    return [(e.item_number, e.department, e.grade.value) for e in report.evaluations]
+
+
+def test_windows_line_endings_and_bom(tmp_path: Path, seed_report: Report) -> None:
+    text = "\ufeff" + reports.seed_text().replace("\n", "\r\n")
+    report = _parse(tmp_path, text)
+    assert _signature(report) == _signature(seed_report)
+    assert report.evaluations[0].source.line == seed_report.evaluations[0].source.line
+
+
+def test_shift_jis_export(tmp_path: Path, seed_report: Report) -> None:
+    text = reports.seed_text().replace("～", "~")  # cp932 has no U+FF5E mapping
+    report = _parse(tmp_path, text, encoding="cp932")
+    assert _signature(report) == _signature(seed_report)
+
+
+def test_excel_unicode_text_export_is_utf16(tmp_path: Path, seed_report: Report) -> None:
+    report = _parse(tmp_path, reports.seed_text().replace("\n", "\r\n"), encoding="utf-16")
+    assert _signature(report) == _signature(seed_report)
+
+
+def test_full_width_letters_and_digits(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 8, "Ｄ")
+    text = text.replace("\n16\t", "\n１６\t")
+    report = _parse(tmp_path, text)
+    (ev,) = _evals(report, 16)
+    assert ev.grade is Grade.D
+
+
+def test_extra_and_missing_trailing_cells(tmp_path: Path, seed_report: Report) -> None:
+    lines = []
+    for line in reports.seed_text().split("\n"):
+        cells = line.split("\t")
+        if cells[0] in ("基本目標", "基本施策", "施策"):
+            line = cells[0]  # heading labels without their trailing empty cells
+        elif cells[0] == "21":
+            line += "\t\t"  # extra empty cells
+        lines.append(line)
+    report = _parse(tmp_path, "\n".join(lines))
+    assert _signature(report) == _signature(seed_report)
+
+
+def test_other_reiwa_year(tmp_path: Path) -> None:
+    report = _parse(tmp_path, reports.second_year_text())
+    assert (report.fiscal_year, report.next_fiscal_year) == (2020, 2021)
+    assert {e.fiscal_year for e in report.evaluations} == {2020}
+    (ev,) = _evals(report, 16)
+    assert ev.grade is Grade.B
+
+
+# --- refusals ------------------------------------------------------------------------
+def _problems(tmp_path: Path, data: bytes | str) -> list[str]:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    with pytest.raises(ReportRejected) as info:
+        parse_report_text(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_grade_outside_a_to_d(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 8, "E")
+    line = reports.line_of(text, r"^16\t")
+    assert _problems(tmp_path, text) == [
+        f"{tmp_path / 'bad.txt'}:{line}: item 16: grade 'E' is not one of A–D"
+    ]
+
+
+def test_every_problem_is_listed(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 8, "E")
+    text = reports.replace_cell(text, 42, 0, "4x2")
+    text = reports.replace_cell(text, 61, 8, "")
+    problems = _problems(tmp_path, text)
+    assert len(problems) == 3
+    lines = [int(p.split(":")[1]) for p in problems]
+    assert lines == sorted(
+        [
+            reports.line_of(text, r"^16\t"),
+            reports.line_of(text, r"^4x2\t"),
+            reports.line_of(text, r"^61\t"),
+        ]
+    )
+    assert "garbled item number '4x2'" in problems[0]
+    assert "grade 'E' is not one of A–D" in problems[1]
+    assert "missing grade" in problems[2]
+
+
+def test_missing_item_number(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 21, 0, "")
+    (problem,) = _problems(tmp_path, text)
+    assert "missing item number" in problem
+
+
+def test_row_with_too_few_cells(tmp_path: Path) -> None:
+    lines = reports.seed_text().split("\n")
+    i = reports.line_of("\n".join(lines), r"^35\t") - 1
+    lines[i] = "\t".join(lines[i].split("\t")[:4])
+    (problem,) = _problems(tmp_path, "\n".join(lines))
+    assert problem.endswith(f":{i + 1}: row has 4 cells, needs at least 9 (number through grade)")
+
+
+def test_empty_and_binary_files(tmp_path: Path) -> None:
+    assert _problems(tmp_path, b"") == [f"{tmp_path / 'bad.txt'}:1: empty file: no report text"]
+    assert "not a text file" in _problems(tmp_path, b"PK\x03\x04\x00\x00binary")[0]
+    assert "not a text file" in _problems(tmp_path, bytes(range(128, 256)) * 4)[0]
+
+
+def test_report_without_fiscal_year_header(tmp_path: Path) -> None:
+    text = "\n".join(line for line in reports.seed_text().split("\n") if "事業実績" not in line)
+    (problem,) = _problems(tmp_path, text)
+    assert "no fiscal-year header" in problem
+
+
+def test_text_that_is_not_a_report(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "hello\nworld\n")
+    assert any("no fiscal-year header" in p for p in problems)
+    assert any("no report header" in p for p in problems)
+
+
+def test_bytes_api_names_the_file(seed_report: Report) -> None:
+    report = parse_report_bytes(reports.SEED.read_bytes(), file="upload.txt")
+    assert report.source_file == "upload.txt"
+    assert report.checksum == seed_report.checksum

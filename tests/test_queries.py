@@ -1,0 +1,131 @@
+"""Meta-tests over queries/*.sql: every query is named, documented, bound, and runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.store.database import Store, WarehouseMissing
+from bot.store.named_queries import default_queries_dir, load_queries, parse_query_file
+
+QUERIES = load_queries(default_queries_dir())
+
+# Parameter values that make every query return rows on the seed warehouse.
+SAMPLE = {
+    "fiscal_year": 2019,
+    "to_year": 2019,
+    "from_year": 2019,
+    "direction": "changed",
+    "municipality": None,
+    "grades": None,
+    "departments": None,
+    "item_nos": [16, 39],
+    "goal": None,
+    "policy": None,
+    "measure": None,
+    "priority": None,
+    "categories": None,
+    "targets": None,
+    "keywords": None,
+}
+
+
+def test_there_are_queries() -> None:
+    assert {
+        "evaluations_matching",
+        "count_matching",
+        "grade_counts_by_department",
+        "item_grade_history",
+        "grade_changes_between_years",
+    } <= set(QUERIES)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_is_documented(name: str) -> None:
+    query = QUERIES[name]
+    assert len(query.doc) >= 30, f"{name} needs a doc comment that can serve as help text"
+    assert query.path.stem == name, "one query per file, named like the file"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_runs_on_the_seed(name: str, store: Store) -> None:
+    query = QUERIES[name]
+    params = {p: SAMPLE[p] for p in query.params}
+    result = store.run(name, **params)
+    if name != "grade_changes_between_years":  # one year: nothing can have changed
+        assert result.rows, f"{name} returned nothing on the seed"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_queries_bind_values_never_format_them(name: str) -> None:
+    sql = QUERIES[name].sql
+    assert not re.search(r"\{[a-z_]+\}|%s|%\(", sql), "values must be bound as $params"
+
+
+def test_row_cap_truncates(store: Store) -> None:
+    result = store.run(
+        "evaluations_matching",
+        cap=5,
+        **{p: SAMPLE[p] for p in QUERIES["evaluations_matching"].params if p != "item_nos"},
+        item_nos=None,
+    )
+    assert len(result.rows) == 5 and result.truncated
+
+
+def test_unknown_parameters_are_refused(store: Store) -> None:
+    with pytest.raises(TypeError):
+        store.run("fiscal_years", evil="1; DROP TABLE x")
+
+
+def test_user_text_is_data_not_sql(store: Store) -> None:
+    hostile = "'); DROP VIEW evaluations; --"
+    result = store.run(
+        "evaluations_matching",
+        **{
+            **{p: SAMPLE[p] for p in QUERIES["evaluations_matching"].params},
+            "item_nos": None,
+            "departments": [hostile],
+        },
+    )
+    assert result.rows == []
+    assert store.run("fiscal_years", municipality=None).rows  # the view is still there
+
+
+def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseMissing, match="planbot ingest"):
+        Store(tmp_path).run("fiscal_years", municipality=None)
+
+
+def test_query_file_needs_a_name(tmp_path: Path) -> None:
+    bad = tmp_path / "x.sql"
+    bad.write_text("SELECT 1")
+    with pytest.raises(ValueError, match="name:"):
+        parse_query_file(bad)
+
+
+def test_store_sees_a_new_snapshot(warehouse: Path, second_year_report) -> None:
+    from bot.ingest.warehouse import write_reports
+
+    s = Store(warehouse)
+    assert [r["fiscal_year"] for r in s.run("fiscal_years", municipality=None).rows] == [2019]
+    write_reports(warehouse, [second_year_report])
+    assert [r["fiscal_year"] for r in s.run("fiscal_years", municipality=None).rows] == [2020, 2019]
+    s.close()
+
+
+def test_cursor_per_thread(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count(_: int) -> int:
+        return int(
+            store.run(
+                "count_matching",
+                **{p: SAMPLE[p] for p in QUERIES["count_matching"].params if p != "item_nos"},
+                item_nos=None,
+            ).rows[0]["items"]
+        )
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(count, range(40))) == {40}
