@@ -234,4 +234,6 @@ class Answer(Frozen):
     reading: str
     queries: tuple[QueryRun, ...] = ()
     suggestions: tuple[str, ...] = ()
+    #: Why the question could not be answered as asked (unknown, no_year, …), or None.
+    problem: str | None = None
     ok: bool = True

@@ -222,11 +222,21 @@ class Answerer:
             (y for y in years if y < fiscal_year), default=None
         )
         if earlier is None:
-            answer = self._list(
-                question, spec.model_copy(update={"intent": "list"}), fiscal_year, lang
+            reading = t.describe_filters(spec, lang, fiscal_year)
+            lines = [f"{reading}: {_one_year_note(lang, years)}"]
+            return self._make(
+                question,
+                spec,
+                fiscal_year,
+                (),
+                0,
+                None,
+                lines,
+                reading,
+                runs,
+                (),
+                problem="one_year",
             )
-            note = _one_year_note(lang, years)
-            return answer.model_copy(update={"intent": "trend", "text": f"{note}\n{answer.text}"})
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
         params = self._params(spec)
         params.pop("grades")
@@ -362,24 +372,34 @@ class Answerer:
             if lang == "ja"
             else f"There is no data for {t.fiscal_year_label(year, lang)}. Available: {have}"
         )
-        return self._make(question, spec, year, (), 0, None, [text], "", [], (), ok=False)
+        return self._make(
+            question, spec, year, (), 0, None, [text], "", [], (), ok=False, problem="no_year"
+        )
 
     def _broader(self, spec: QuerySpec, fiscal_year: int) -> tuple[str, ...]:
         """The nearest broader questions that do have results, most specific first."""
-        relaxations: list[tuple[str, dict[str, Any]]] = [
-            ("keywords", {"keywords": ()}),
-            ("grades", {"grades": ()}),
-            ("categories", {"categories": ()}),
-            ("target_groups", {"target_groups": ()}),
-            ("hierarchy", {"goal": None, "policy": None, "measure": None, "priority": None}),
-            ("departments", {"departments": ()}),
-        ]
+        updates: list[dict[str, Any]] = []
+        if len(spec.keywords) > 1:
+            # Several words found together nowhere: each word alone may still be found.
+            updates.extend(
+                {"keywords": tuple(k for k in spec.keywords if k is not kw)} for kw in spec.keywords
+            )
+        hierarchy = (spec.goal, spec.policy, spec.measure, spec.priority)
+        for present, update in (
+            (spec.keywords, {"keywords": ()}),
+            (spec.grades, {"grades": ()}),
+            (spec.categories, {"categories": ()}),
+            (spec.target_groups, {"target_groups": ()}),
+            (
+                any(v is not None for v in hierarchy),
+                {"goal": None, "policy": None, "measure": None, "priority": None},
+            ),
+            (spec.departments, {"departments": ()}),
+        ):
+            if present:
+                updates.append(update)
         out: list[str] = []
-        for field, update in relaxations:
-            if not getattr(spec, field if field != "hierarchy" else "goal") and not (
-                field == "hierarchy" and (spec.policy or spec.measure or spec.priority)
-            ):
-                continue
+        for update in updates:
             broader = spec.model_copy(update=update)
             counts = self.store.run("count_matching", **self._params(broader, fiscal_year))
             n = int(counts.rows[0]["items"])
@@ -407,6 +427,7 @@ class Answerer:
         *,
         intent: str | None = None,
         ok: bool = True,
+        problem: str | None = None,
     ) -> Answer:
         return Answer(
             question=question,
@@ -422,6 +443,7 @@ class Answerer:
             queries=tuple(runs),
             suggestions=suggestions,
             ok=ok,
+            problem=problem if problem is not None else spec.problem,
         )
 
 

@@ -112,26 +112,25 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"(?:評価|判定|の事業|事業|grade|graded|rated|ランク)"
     ),
     re.compile(r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)"),
+    # Negations and comparisons come before "graded X", which they contain. Grade letters
+    # are matched upper-case only, so English articles ("not a problem") are never grades.
+    re.compile(
+        r"(?P<neg>(?i:not|except|other\s+than|excluding|besides))\s+"
+        r"(?:(?i:graded|grade|rated|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
+    re.compile(
+        r"(?P<cmp>(?i:below|under|worse\s+than|lower\s+than|less\s+than))\s+"
+        r"(?:(?i:grade|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
+    re.compile(
+        r"(?P<cmp2>(?i:above|over|better\s+than|higher\s+than|at\s+least))\s+"
+        r"(?:(?i:grade|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
     # graded D, grade C or D, rated B or worse, with a D
     re.compile(
-        r"(?:graded|grades?|rated|rating|scored|with(?:\s+an?)?|got(?:\s+an?)?|"
-        r"received(?:\s+an?)?)\s+(?:of\s+|an?\s+)?(?P<set>" + _GSET + r")(?![A-Za-z])"
-        r"(?:\s+or\s+(?P<mod>worse|lower|below|less|better|higher|above))?"
-    ),
-    re.compile(
-        r"(?P<neg>not|except|other\s+than|excluding|besides)\s+(?:graded\s+|grade\s+|"
-        r"rated\s+|an?\s+)?(?P<set>" + _G + r")(?![A-Za-z])",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"(?P<cmp>below|under|worse\s+than|lower\s+than|less\s+than)\s+(?:grade\s+|an?\s+)?"
-        r"(?P<set>" + _G + r")(?![A-Za-z])",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"(?P<cmp2>above|over|better\s+than|higher\s+than|at\s+least)\s+(?:grade\s+|an?\s+)?"
-        r"(?P<set>" + _G + r")(?![A-Za-z])",
-        re.IGNORECASE,
+        r"(?i:graded|grades?|rated|rating|scored|with(?:\s+an?)?|got(?:\s+an?)?|"
+        r"received(?:\s+an?)?)\s+(?:(?i:of|an?)\s+)?(?P<set>" + _GSET + r")(?![A-Za-z])"
+        r"(?:\s+or\s+(?P<mod>(?i:worse|lower|below|less|better|higher|above)))?"
     ),
     re.compile(
         r"(?<![A-Za-z])(?P<set>" + _GSET + r")(?:\s*[-‐]\s*|\s+)(?:graded|grades?|rated|"
@@ -158,6 +157,7 @@ _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"市民|住民"), "市民"),
+    (re.compile(r"(?<![\u3400-\u9fff])市(?:が|を)?(?:対象|向け)|庁内向け"), "市"),
     (re.compile(r"事業者等?|企業|事業所"), "事業者等"),
     (
         re.compile(
@@ -212,7 +212,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"まとめ|サマリー?|概況|集計|内訳|分布|進捗状況|状況|全体像|summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
-            r"how\s+(?:is|are)\s+.*\s+doing|report\s+card",
+            r"how\s+(?:is|are)\s+.*\s+doing|report\s+card|which\s+departments?|"
+            r"what\s+departments?|by\s+department|どの課|課別|課ごと",
             re.IGNORECASE,
         ),
     ),
@@ -308,6 +309,34 @@ _JA_STOPWORDS = frozenset(
         "したい",
         "欲しい",
         "ほしい",
+        "区分",
+        "概要",
+        "実績",
+        "予定",
+        "向け",
+        "向けの",
+        "対象の",
+        "分かる",
+        "わかる",
+        "見たい",
+        "確認",
+        "確認したい",
+        "調べて",
+        "次年度予定",
+        "次年度",
+        "来年度",
+        "来年度の予定",
+        "結果",
+        "成果",
+        "取組状況",
+        "内容は",
+        "どう",
+        "どうなって",
+        "なって",
+        "した",
+        "して",
+        "された",
+        "あった",
     ]
 )
 _EN_STOPWORDS = frozenset(
@@ -461,7 +490,7 @@ _EN_STOPWORDS = frozenset(
         "if",
     ]
 )
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_ACRONYM = re.compile(r"^[A-Z]{2,4}$")
 
 
 @dataclass
@@ -638,48 +667,44 @@ def _take_bare_numbers(work: _Work) -> tuple[int, ...]:
     return tuple(dict.fromkeys(n for n in found if n > 0))
 
 
-def _grade_set(
-    letters: str, mod: str | None, *, negate: bool = False, below: bool = False, above: bool = False
-) -> set[str]:
+def _grade_set(letters: str, mod: str | None) -> set[str]:
+    """The grades a phrase names: 'C' + '以下' → C, D; 'B' + 'or better' → A, B."""
     chosen = set(re.findall(r"[A-D]", letters))
     if not chosen:
         return set()
-    worst = max(chosen, key=GRADE_ORDER.index)
-    best = min(chosen, key=GRADE_ORDER.index)
-    if mod in ("以上", "or better", "better", "higher", "above", "より上"):
-        chosen = set(GRADE_ORDER[: GRADE_ORDER.index(worst) + 1])
-        if mod == "より上":
-            chosen -= {worst}
-    elif mod in ("以下", "worse", "lower", "below", "less"):
-        chosen = set(GRADE_ORDER[GRADE_ORDER.index(best) :])
-    elif mod == "より下" or mod == "未満":
-        chosen = set(GRADE_ORDER[GRADE_ORDER.index(best) + 1 :])
-    elif mod in ("以外", "を除く") or negate:
-        chosen = set(GRADE_ORDER) - chosen
-    if below:
-        chosen = set(GRADE_ORDER[GRADE_ORDER.index(best) + 1 :])
-    if above:
-        chosen = set(GRADE_ORDER[: GRADE_ORDER.index(worst)])
+    best = GRADE_ORDER.index(min(chosen, key=GRADE_ORDER.index))
+    worst = GRADE_ORDER.index(max(chosen, key=GRADE_ORDER.index))
+    if mod in ("以上", "better", "higher", "above", "at_least"):
+        return set(GRADE_ORDER[: worst + 1])
+    if mod == "より上":
+        return set(GRADE_ORDER[:worst])
+    if mod in ("以下", "worse", "lower", "below", "less"):
+        return set(GRADE_ORDER[best:])
+    if mod in ("未満", "より下", "strictly_below"):
+        return set(GRADE_ORDER[best + 1 :])
+    if mod in ("以外", "を除く", "not"):
+        return set(GRADE_ORDER) - chosen
+    if mod == "strictly_above":
+        return set(GRADE_ORDER[:worst])
     return chosen
+
+
+def _grade_modifier(groups: dict[str, str | None]) -> str | None:
+    if groups.get("neg"):
+        return "not"
+    if groups.get("cmp"):
+        return "strictly_below"
+    if cmp2 := (groups.get("cmp2") or "").lower():
+        return "at_least" if cmp2.startswith("at") else "strictly_above"
+    mod = groups.get("mod")
+    return mod.lower() if mod else None
 
 
 def _take_grades(work: _Work) -> tuple[Grade, ...]:
     grades: set[str] = set()
     for pattern in _GRADE_PATTERNS:
         for m in list(pattern.finditer(work.text)):
-            groups = m.groupdict()
-            cmp2 = (groups.get("cmp2") or "").lower()
-            chosen = _grade_set(
-                m.group("set").upper()
-                if groups.get("neg") or groups.get("cmp") or cmp2
-                else m.group("set"),
-                (groups.get("mod") or "").lower() or None,
-                negate=bool(groups.get("neg")),
-                below=bool(groups.get("cmp")),
-                above=bool(cmp2) and not cmp2.startswith("at"),
-            )
-            if cmp2.startswith("at"):
-                chosen = _grade_set(m.group("set").upper(), "以上")
+            chosen = _grade_set(m.group("set"), _grade_modifier(m.groupdict()))
             if chosen:
                 grades |= chosen
                 work.take(m.start(), m.end())
@@ -731,8 +756,11 @@ def _take_departments(
                 if len(sure) >= 1 and (len(close) == 1 or close[0][1] - close[1][1] >= 5):
                     names.append(sure[0])
                 else:
-                    suggestions.extend(n for n, score in close if score >= 50)
-                    problem = problem or "unknown_department"
+                    likely = [n for n, score in close if score >= 50]
+                    suggestions.extend(likely)
+                    problem = problem or (
+                        "ambiguous_department" if len(likely) > 1 else "unknown_department"
+                    )
                 work.take(start, start + len(token))
     return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(suggestions)), problem
 
@@ -809,12 +837,9 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
             if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
                 continue
             token = _strip_ja_affixes(token)
-            if len(token) < 2 or token in _JA_STOPWORDS:
+            if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
                 continue
-            matches = lexicon.synonyms_for(token) or (search_key(token),)
-            keywords.append(
-                Keyword(word=token, matches=tuple(dict.fromkeys((search_key(token), *matches))))
-            )
+            keywords.append(_ja_keyword(token, lexicon))
     for m in _EN_WORD.finditer(work.text):
         word = m.group(0).strip("'-")
         low = word.lower()
@@ -833,7 +858,49 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
     return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
 
 
-_JA_SUFFIXES = ("に関する事業", "関連事業", "の事業", "事業", "について", "関係", "系", "施策")
+_JA_SUFFIXES = (
+    "に関する事業",
+    "関連事業",
+    "の事業",
+    "事業",
+    "について",
+    "関係",
+    "系",
+    "施策",
+    "向け",
+    "対象",
+    "関連",
+)
+# Generic heads of compound nouns: "ストーカー対策" is also found as "ストーカー".
+_GENERIC_HEADS = (
+    "対策",
+    "支援",
+    "推進",
+    "充実",
+    "強化",
+    "取組",
+    "取り組み",
+    "活動",
+    "体制",
+    "施策",
+    "事業",
+    "関係",
+    "問題",
+)
+
+
+def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
+    """A Japanese content word, its synonyms, and its core without a generic head."""
+    forms = [token]
+    for head in _GENERIC_HEADS:
+        if token.endswith(head) and len(token) - len(head) >= 2:
+            forms.append(token[: -len(head)])
+            break
+    matches: list[str] = []
+    for form in forms:
+        matches.append(search_key(form))
+        matches.extend(lexicon.synonyms_for(form))
+    return Keyword(word=token, matches=tuple(dict.fromkeys(matches)))
 
 
 def _strip_ja_affixes(token: str) -> str:

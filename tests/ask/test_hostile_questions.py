@@ -1,0 +1,111 @@
+"""Property: any text at all — random, hostile, huge, garbled — gets a well-formed answer
+and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.ask.answer import Answerer
+from bot.models import Answer
+from bot.render.json_answer import answer_dict
+from bot.store.database import Store
+from tests.test_warehouse import tree_digest
+
+ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
+HOSTILE = [
+    "",
+    " ",
+    "'; DROP TABLE evaluations; --",
+    "1 OR 1=1",
+    "$grades",
+    "{snapshot}",
+    "<script>alert('x')</script>",
+    "<@U123> <!channel> <https://example.com|click>",
+    "\x00\x01\x02\x1b[31mred\x1b[0m",
+    "\u202eevil\u202c",
+    "😀" * 50,
+    "事業" * 2500,
+    "D評価" + "？" * 4000,
+    "A" * 5000,
+    "\ud800",
+    "事業-1の詳細",
+    "事業0",
+    "事業99999999999999999999",
+    "令和999年度",
+    "FY1900",
+    "goal 0",
+    "基本目標Ⅹ",
+    "C以下以下以下",
+    "not not not A",
+    "%s %(x)s",
+    "\\' \\\" \\\\",
+]
+
+_texts = st.one_of(
+    st.text(max_size=300),
+    st.text(
+        alphabet=st.sampled_from(
+            list("事業評価ABCDの詳細基本目標Ⅲ課センター子ども 0123456789?？,、")
+        ),
+        max_size=60,
+    ),
+    st.sampled_from(HOSTILE),
+)
+
+
+@pytest.fixture(scope="module")
+def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(seed_warehouse)
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
+
+
+def assert_well_formed(answer: Answer, question: str) -> None:
+    assert answer.question == question
+    assert answer.language in ("ja", "en")
+    assert answer.intent in ("list", "count", "detail", "summary", "trend", "help")
+    assert answer.text.strip()
+    assert "Traceback" not in answer.text
+    assert answer.count >= 0
+    # The seed is far below the row cap, so every matching item is listed.
+    assert answer.count == len({i.item_no for i in answer.items})
+    data = answer_dict(answer)
+    assert {
+        "question",
+        "language",
+        "intent",
+        "filters",
+        "items",
+        "count",
+        "summary",
+        "text",
+    } <= set(data)
+
+
+@pytest.mark.parametrize("question", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_questions_get_helpful_answers(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert_well_formed(answer, question)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(_texts)
+def test_any_text_gets_a_well_formed_answer(answerer: Answerer, question: str) -> None:
+    assert_well_formed(answerer.answer(question), question)
+
+
+def test_questions_change_nothing(answerer: Answerer, seed_warehouse: Path) -> None:
+    before = tree_digest(seed_warehouse / "warehouse")
+    for question in HOSTILE:
+        answerer.answer(question)
+    assert tree_digest(seed_warehouse / "warehouse") == before
+    assert answerer.answer("D評価の事業は？").count == 1
