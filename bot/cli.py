@@ -37,6 +37,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the bot: Slack when tokens are set, else the console")
     data_dir_option(p)
+
+    p = sub.add_parser("digest", help="preview, post or schedule progress digests")
+    data_dir_option(p)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--run-due",
+        action="store_true",
+        help="post every subscription whose fire time is due (what the clock runs)",
+    )
+    mode.add_argument("--preview", action="store_true", help="print what would be posted")
+    mode.add_argument("--post", action="store_true", help="post one digest now to --channel")
+    mode.add_argument("--subscribe", action="store_true", help="add a subscription")
+    mode.add_argument("--unsubscribe", metavar="ID", help="remove a subscription")
+    mode.add_argument("--list", action="store_true", help="list subscriptions")
+    p.add_argument("--now", help="ISO-8601 time to act as now (default: the clock)")
+    p.add_argument("--json", action="store_true", help="with --preview: JSON output")
+    p.add_argument("--scope", default="", help="department, goal (基本目標Ⅲ) or plan")
+    p.add_argument("--channel", help="Slack channel id")
+    p.add_argument(
+        "--schedule",
+        default="weekly mon 9:00",
+        help="weekly mon 9:00 | daily 8:30 | monthly 1 9:00 | weekdays 9:00",
+    )
+    p.add_argument(
+        "--holiday",
+        default="skip",
+        choices=["skip", "next"],
+        help="on a Japanese public holiday: skip, or move to the next business day",
+    )
+    p.add_argument("--lang", default="ja", choices=["ja", "en"])
+
+    p = sub.add_parser("clock", help="run the digest scheduler (one process)")
+    data_dir_option(p)
+
+    p = sub.add_parser("serve", help="run the Slack bot: Socket Mode, or HTTP mode with --http")
+    data_dir_option(p)
+    p.add_argument("--http", action="store_true", help="serve HTTP (Events API) instead")
+    p.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    p.add_argument("--host", help="HTTP interface (default: $PLANBOT_HTTP_HOST or 0.0.0.0)")
     return parser
 
 
@@ -52,11 +91,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.console import ask_command
 
         return ask_command(settings, args.question, as_json=args.json)
+    if args.command == "digest":
+        from bot.digest.command import digest_command
+
+        return digest_command(settings, args)
+    if args.command == "clock":
+        from bot.digest.command import clock_command
+
+        return clock_command(settings)
     if args.command in ("console", "run"):
         from bot.console import run_console
 
         return run_console(settings)
+    if args.command == "serve":
+        return _serve(settings, args)
     return 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    # INFO for a server: the listening address and Bolt's own notices belong in its log.
+    logging.getLogger().setLevel(logging.INFO)
+    from bot.slack.runner import run_slack, serve_http
+
+    if not args.http:
+        return run_slack(settings)
+    if args.host:
+        settings = settings.model_copy(update={"http_host": args.host})
+    return serve_http(settings, args.port if args.port is not None else settings.port)
 
 
 if __name__ == "__main__":

@@ -44,14 +44,23 @@ class Settings(BaseSettings):
         default=(), validation_alias="PLANBOT_ALLOWED_CHANNELS"
     )
     port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "PLANBOT_PORT"))
+    #: Interface HTTP mode listens on; 0.0.0.0 because PaaS routers connect from outside.
+    http_host: str = Field(default="0.0.0.0", validation_alias="PLANBOT_HTTP_HOST")
 
     # --- schedule ---
     timezone: str = Field(default="Asia/Tokyo", validation_alias="PLANBOT_TIMEZONE")
     digest_channel: str | None = Field(default=None, validation_alias="DIGEST_CHANNEL")
+    #: A digest whose fire time passed while the clock was down still posts within this.
+    digest_grace_s: int = Field(default=3600, ge=0, validation_alias="PLANBOT_DIGEST_GRACE")
+    #: Seconds between the messages of one digest (Slack allows ~1 message/s per channel).
+    digest_pace_s: float = Field(default=1.0, ge=0, validation_alias="PLANBOT_DIGEST_PACE")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     log_retention_days: int = Field(
         default=365, ge=1, validation_alias="PLANBOT_LOG_RETENTION_DAYS"
     )
+    #: Where the state database lives (question log, seen events); default <data_dir>/state.
+    #: Set it when the data dir is read-only or shared by several deployments.
+    state_dir_override: Path | None = Field(default=None, validation_alias="PLANBOT_STATE_DIR")
 
     @field_validator("admins", "allowed_channels", mode="before")
     @classmethod
@@ -75,7 +84,13 @@ class Settings(BaseSettings):
 
     @property
     def state_dir(self) -> Path:
+        if self.state_dir_override is not None:
+            return self.state_dir_override
         return self.data_dir / "state"
+
+    @property
+    def state_db_file(self) -> Path:
+        return self.state_dir / "planbot.sqlite3"
 
     @property
     def slack_enabled(self) -> bool:

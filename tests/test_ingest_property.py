@@ -45,6 +45,8 @@ _cell_values = st.one_of(
 def mutated_reports(draw: st.DrawFn) -> bytes:
     lines = list(SEED_LINES)
     for _ in range(draw(st.integers(1, 6))):
+        if not lines:
+            break
         i = draw(st.integers(0, len(lines) - 1))
         cells = lines[i].split("\t")
         action = draw(

@@ -131,7 +131,7 @@ class Answerer:
         params = self._params(spec, fiscal_year)
         rows = self._run(runs, "evaluations_matching", **params)
         counts = self._run(runs, "count_matching", **params).rows[0]
-        items = tuple(_answer_item(r) for r in rows.rows)
+        items = tuple(answer_item(r) for r in rows.rows)
         count = int(counts["items"])
         reading = t.describe_filters(spec, lang, fiscal_year)
         summary = None
@@ -174,7 +174,7 @@ class Answerer:
             by_goal={t.goal_label(int(r["goal_no"]), lang): _grade_dict(r) for r in by_goal},
             total=int(counts["evaluations"]),
         )
-        items = tuple(_answer_item(r) for r in rows.rows)
+        items = tuple(answer_item(r) for r in rows.rows)
         count = int(counts["items"])
         reading = t.describe_filters(spec, lang, fiscal_year)
         head = "まとめ" if lang == "ja" else "summary"
@@ -206,7 +206,7 @@ class Answerer:
             )
             wanted = {y for y in (spec.fiscal_year, spec.compare_fiscal_year) if y}
             items = tuple(
-                _answer_item(r)
+                answer_item(r)
                 for r in rows.rows
                 if len(wanted) < 2 or r["fiscal_year"] in range(min(wanted), max(wanted) + 1)
             )
@@ -248,7 +248,7 @@ class Answerer:
             to_year=fiscal_year,
             direction=spec.trend_direction or "changed",
         )
-        items = tuple(_answer_item(r) for r in rows.rows)
+        items = tuple(answer_item(r) for r in rows.rows)
         count = len({i.item_no for i in items})
         reading = t.describe_filters(spec, lang, fiscal_year)
         label = {
@@ -475,7 +475,7 @@ def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
     return out
 
 
-def _answer_item(row: dict[str, Any]) -> AnswerItem:
+def answer_item(row: dict[str, Any]) -> AnswerItem:
     return AnswerItem(
         item_no=int(row["item_no"]),
         name=row["item_name"],

@@ -1,0 +1,148 @@
+"""`planbot clock`: the single scheduler process (APScheduler 3).
+
+Each subscription is a cron job with an explicit id (`digest:<id>`, replace_existing) in a
+persistent job store, in PLANBOT_TIMEZONE, with a misfire grace time and coalescing: a
+clock that was down at 09:00 runs the job once when it returns within the grace time and
+not at all after it. A job only calls DigestRunner.run_due — the same code path as
+`planbot digest --run-due` — where the ledger makes every delivery happen once. A retry
+job picks up failed or interrupted deliveries, and a sync job follows subscription
+changes made from Slack or the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import Settings
+from bot.digest.delivery import DigestRunner
+from bot.digest.ledger import Ledger
+
+log = logging.getLogger(__name__)
+
+# The runner the persisted jobs call. Jobs are stored by reference (module:function), so
+# the clock process sets this before the scheduler starts.
+_RUNNER: DigestRunner | None = None
+
+
+def job_store_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(settings.state_dir / 'scheduler.sqlite3').resolve()}"
+
+
+def run_subscription(sub_id: str) -> None:
+    if _RUNNER is None:
+        log.error("digest job %s ran before the clock set its runner", sub_id)
+        return
+    now = datetime.now(ZoneInfo(_RUNNER.settings.timezone))
+    for outcome in _RUNNER.run_due(now, only=sub_id):
+        log.info(
+            "digest %s at %s: %s %s",
+            outcome.subscription_id,
+            outcome.fire_time,
+            outcome.status,
+            outcome.detail,
+        )
+
+
+def retry_due() -> None:
+    if _RUNNER is None:
+        return
+    _RUNNER.run_due(datetime.now(ZoneInfo(_RUNNER.settings.timezone)))
+
+
+def sync_jobs() -> None:
+    if _RUNNER is not None and _SCHEDULER is not None:
+        register_jobs(_SCHEDULER, _RUNNER.settings, _RUNNER.ledger)
+
+
+_SCHEDULER: BaseScheduler | None = None
+
+
+def configure(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
+    scheduler.configure(
+        jobstores={"default": SQLAlchemyJobStore(url=job_store_url(settings))},
+        job_defaults={
+            "coalesce": True,
+            "misfire_grace_time": settings.digest_grace_s,
+            "max_instances": 1,
+        },
+        timezone=ZoneInfo(settings.timezone),
+    )
+    return scheduler
+
+
+def register_jobs(scheduler: BaseScheduler, settings: Settings, ledger: Ledger) -> list[str]:
+    """One cron job per active subscription; jobs of removed subscriptions go."""
+    tz = ZoneInfo(settings.timezone)
+    wanted = {}
+    for sub in ledger.subscriptions():
+        job_id = f"digest:{sub.id}"
+        wanted[job_id] = sub
+        trigger = CronTrigger(timezone=tz, **sub.schedule.cron_fields())
+        existing = scheduler.get_job(job_id)
+        if existing is not None and str(existing.trigger) == str(trigger):
+            # Keep the stored next run time: replacing the job would recompute it from now
+            # and lose a run missed while the clock was down (the misfire grace case).
+            continue
+        scheduler.add_job(
+            run_subscription,
+            trigger,
+            args=[sub.id],
+            id=job_id,
+            name=f"digest {sub.id} → {sub.channel}",
+            replace_existing=True,
+        )
+    scheduler.add_job(
+        retry_due, IntervalTrigger(minutes=5, timezone=tz), id="digest:retry", replace_existing=True
+    )
+    scheduler.add_job(
+        sync_jobs, IntervalTrigger(minutes=5, timezone=tz), id="digest:sync", replace_existing=True
+    )
+    for job in scheduler.get_jobs():
+        if (
+            job.id.startswith("digest:")
+            and job.id not in wanted
+            and job.id not in ("digest:retry", "digest:sync")
+        ):
+            job.remove()
+    return sorted(wanted)
+
+
+def run_clock(settings: Settings, runner: DigestRunner) -> int:
+    scheduler = start_clock(settings, runner)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    scheduler.shutdown()
+    return 0
+
+
+def start_clock(settings: Settings, runner: DigestRunner) -> BaseScheduler:
+    """Start the scheduler paused, reconcile the jobs, then let missed runs fire."""
+    global _RUNNER, _SCHEDULER
+    _RUNNER = runner
+    scheduler = configure(BackgroundScheduler(), settings)
+    _SCHEDULER = scheduler
+    scheduler.start(paused=True)
+    ids = register_jobs(scheduler, settings, runner.ledger)
+    log.warning(
+        "planbot clock: %d digest subscription(s) in %s: %s",
+        len(ids),
+        settings.timezone,
+        ", ".join(ids) or "none",
+    )
+    scheduler.resume()
+    return scheduler

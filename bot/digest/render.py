@@ -1,0 +1,136 @@
+"""A digest as Slack messages (Block Kit), split within Slack's limits, and as text."""
+
+from __future__ import annotations
+
+from bot.digest.compose import Digest
+from bot.models import Grade, Language
+from bot.render import blocks as bk
+from bot.render import limits as lim
+from bot.render import text as t
+
+
+def _l(lang: str, ja: str, en: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def _grade_line(digest: Digest) -> str:
+    parts = []
+    for g in Grade:
+        n = digest.grades.get(g.value, 0)
+        part = f"{g.value} {n}"
+        if digest.previous_grades is not None:
+            delta = n - digest.previous_grades.get(g.value, 0)
+            part += f" ({delta:+d})"
+        parts.append(part)
+    return " / ".join(parts)
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest as plain text (previews, logs, the Slack fallback)."""
+    lang: Language = "ja" if digest.language == "ja" else "en"
+    lines = [_title(digest), _period(digest)]
+    lines.append(_l(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
+    lines.append(_l(lang, "要注意（C・D）:", "Needs attention (C/D):"))
+    if digest.attention:
+        for item in digest.attention:
+            lines.append(t.item_line(item, lang))
+            if item.next_plan_text:
+                lines.append(
+                    "    " + _l(lang, "次年度予定: ", "next year's plan: ") + item.next_plan_text
+                )
+    else:
+        lines.append(_l(lang, "  なし", "  none"))
+    lines.append(_l(lang, "課別:", "By department:"))
+    for dept, counts in digest.by_department.items():
+        lines.append(f"  {dept}: {t.grade_counts_line(counts, lang)}")
+    lines.append(_l(lang, "前回からの変化:", "Since the previous digest:"))
+    lines.extend(f"  {c}" for c in digest.changes)
+    lines.append(_l(lang, "出典: ", "Sources: ") + "; ".join(digest.sources))
+    return "\n".join(lines)
+
+
+def _title(digest: Digest) -> str:
+    lang = digest.language
+    fy = t.fiscal_year_label(digest.fiscal_year, "ja" if lang == "ja" else "en")
+    return _l(
+        lang, f"進捗ダイジェスト（{digest.scope}・{fy}）", f"Progress digest ({digest.scope}, {fy})"
+    )
+
+
+def _period(digest: Digest) -> str:
+    lang = digest.language
+    end = digest.fire_time.strftime("%Y-%m-%d %H:%M %Z")
+    start = digest.period_start.strftime("%Y-%m-%d") + " – " if digest.period_start else ""
+    as_of = digest.as_of[:19].replace("T", " ")
+    return _l(
+        lang,
+        f"期間: {start}{end}　データ時点: {as_of} UTC",
+        f"Period: {start}{end} · data as of {as_of} UTC",
+    )
+
+
+def digest_messages(digest: Digest) -> list[bk.Message]:
+    """Block Kit messages for a digest; as many as Slack's limits require."""
+    lang: Language = "ja" if digest.language == "ja" else "en"
+    units: list[list[bk.Block]] = [
+        [bk.header(_title(digest)), bk.context(_period(digest))],
+        [
+            bk.section(
+                "*"
+                + _l(lang, "評価の内訳", "Grades")
+                + f"* ({t.count_label(digest.items, lang)})\n"
+                + _grade_line(digest)
+                + (
+                    _l(
+                        lang,
+                        f"\n（括弧内は FY{digest.previous_fiscal_year} との差）",
+                        f"\n(change from FY{digest.previous_fiscal_year} in brackets)",
+                    )
+                    if digest.previous_fiscal_year
+                    else ""
+                )
+            )
+        ],
+        [
+            bk.section(
+                "*"
+                + _l(lang, "要注意（C・D）", "Needs attention (C/D)")
+                + "*"
+                + ("" if digest.attention else _l(lang, "\nなし", "\nnone"))
+            )
+        ],
+    ]
+    for item in digest.attention:
+        body = bk.escape(t.item_line(item, lang))
+        if item.next_plan_text:
+            body += (
+                "\n> "
+                + _l(lang, "次年度予定: ", "Next year's plan: ")
+                + bk.escape(item.next_plan_text)
+            )
+        units.append([bk.section(lim.truncate(body, lim.SECTION_TEXT_MAX))])
+    if digest.by_department:
+        rows = bk.grade_rows(digest.by_department, _l(lang, "課", "Department"), lang)
+        units.append(
+            [bk.section("*" + _l(lang, "課別", "By department") + "*"), bk.table_block(rows)]
+        )
+    units.append([bk.section("*" + _l(lang, "前回からの変化", "Since the previous digest") + "*")])
+    for chunk in _chunks([bk.escape(c) for c in digest.changes], 2_500):
+        units.append([bk.section(chunk)])
+    units.append(
+        [bk.context(_l(lang, "出典: ", "Sources: ") + bk.escape("; ".join(digest.sources)))]
+    )
+    return bk.pack_messages(units, _title(digest), lang)
+
+
+def _chunks(lines: list[str], limit: int) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,634 @@
+"""Answer → Slack Block Kit messages, App Home views and "show the query" replies.
+
+Blocks are built with slack_sdk's model classes (which check shapes as they serialise)
+and every payload is then checked against :mod:`bot.render.limits`: an answer that
+does not fit one message is split into several, never sent over a limit.
+
+Plain-text wording comes from :mod:`bot.render.text`, so Slack says what the console says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    RawTextObject,
+    SectionBlock,
+    TableBlock,
+    TableBlockColumnSettings,
+)
+
+from bot.models import Answer, AnswerItem, Grade, Language, QueryRun
+from bot.render import limits as lim
+from bot.render import text as t
+
+Block = dict[str, Any]
+#: Blocks that must stay in the same message (an item and its button, a table).
+Unit = list[Block]
+
+# action_ids the Slack handlers listen for.
+ACTION_ITEM_DETAIL = "item_detail"
+ACTION_PAGE_PREV = "page_prev"
+ACTION_PAGE_NEXT = "page_next"
+ACTION_EXPORT_CSV = "export_csv"
+ACTION_EXPORT_XLSX = "export_xlsx"
+ACTION_SHOW_QUERY = "show_query"
+ACTION_EXAMPLE = "example_question"
+
+#: C/D items listed in a summary message; the rest are in the CSV/XLSX export.
+ATTENTION_MAX = 20
+HOME_ATTENTION_MAX = 20
+EXAMPLES_MAX = 10
+#: The next-year plan shown under an item needing attention; the full text is one
+#: "Details" click away, and shorter entries keep a summary to one or two messages.
+ATTENTION_PLAN_MAX = 400
+#: Notification text: Slack shows only the start of it, so there is no point in more.
+FALLBACK_TEXT_MAX = 300
+#: Body-text budgets tried, longest first, when one item's detail must fit one message.
+DETAIL_BODY_BUDGETS = (3_000, 2_400, 1_600, 1_000, 600, 300)
+
+#: Used when an unanswerable question comes without examples from the core.
+DEFAULT_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "ja": ("D評価の事業は？", "新規事業は？", "DVに関する事業", "事業1の詳細"),
+    "en": ("which items are graded D?", "new items", "details of item 1"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat.postMessage payload: notification ``text`` and the ``blocks`` as dicts."""
+
+    text: str
+    blocks: list[Block]
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# --- public entry points ----------------------------------------------------------------
+def answer_messages(
+    answer: Answer,
+    *,
+    page: int = 0,
+    page_size: int = 10,
+    examples: Sequence[str] | None = None,
+) -> list[Message]:
+    """The Slack messages for one page of an answer; several if one would break a limit.
+
+    ``examples`` are offered as buttons when the question could not be answered and
+    the answer itself brings none.
+    """
+    if answer.intent == "help" or not answer.ok:
+        units = _help_units(answer, examples)
+    elif answer.count == 0 or not answer.items:
+        units = _empty_units(answer)
+    elif answer.intent in ("summary", "count"):
+        units = _summary_units(answer)
+    else:
+        units = _paged_units(answer, page, max(page_size, 1))
+    return pack_messages(units, _fallback_text(answer), answer.language)
+
+
+def item_detail_message(item: AnswerItem, language: Language) -> Message:
+    """One item in full in one message; long texts are shortened until it fits."""
+    for budget in DETAIL_BODY_BUDGETS:
+        blocks = [b for unit in _detail_units(item, language, body_limit=budget) for b in unit]
+        text = escape(_fit_plain(_item_title(item, language), FALLBACK_TEXT_MAX))
+        if not lim.validate_message(blocks, text):
+            return Message(text=text, blocks=blocks)
+    raise lim.PayloadTooLarge([f"item {item.item_no} does not fit one message"])
+
+
+def query_message(answer: Answer) -> Message:
+    """The named queries behind an answer and their bound parameters, as code blocks."""
+    lang = answer.language
+    title = _l(lang, "実行したクエリ", "Queries run")
+    blocks: list[Block] = [section(f"*{title}*: {_fit_mrkdwn(answer.question, 2_000)}")]
+    if not answer.queries:
+        blocks.append(context(_l(lang, "クエリは実行していません。", "No query was run.")))
+    for run in answer.queries:
+        candidate = [*blocks, section(_query_code(run, lang))]
+        if lim.validate_message(candidate, title):
+            blocks.append(context(_l(lang, "（以下省略）", "(more queries omitted)")))
+            break
+        blocks = candidate
+    lim.ensure_valid(blocks, title)
+    return Message(text=title, blocks=blocks)
+
+
+def home_view(
+    by_department: dict[str, dict[str, int]],
+    attention: list[AnswerItem],
+    examples: list[str],
+    fiscal_year: int,
+    language: Language = "ja",
+) -> dict[str, Any]:
+    """The App Home tab: grades per department, items needing attention, examples."""
+    lang = language
+    title = f"planbot — {t.fiscal_year_label(fiscal_year, lang)}"
+    blocks: list[Block] = [
+        header(title),
+        section(f"*{_l(lang, '課別の評価分布', 'Grades by department')}*"),
+    ]
+    rows = grade_rows(by_department, _l(lang, "課", "Department"), lang)
+    if rows:
+        blocks.append(table_block(rows[: lim.TABLE_ROWS_MAX]))
+    else:
+        blocks.append(context(_l(lang, "データがありません。", "No data yet.")))
+    blocks += [DividerBlock().to_dict(), *_home_attention(attention, lang)]
+    title = _l(lang, "質問の例", "Try asking")
+    blocks += [DividerBlock().to_dict(), *_example_blocks(examples[:EXAMPLES_MAX], lang, title)]
+    lim.ensure_valid(blocks, "", surface="home")
+    return {"type": "home", "blocks": blocks}
+
+
+def action_value(data: dict[str, Any], question: str | None = None) -> str:
+    """A button value as JSON, the question shortened until the value fits Slack's 2,000."""
+    if question is None:
+        return _json(data)
+    while True:
+        value = _json({**data, "question": question})
+        over = lim.slack_len(value) - lim.ACTION_VALUE_MAX
+        if over <= 0:
+            return value
+        if not question:
+            raise lim.PayloadTooLarge([f"action value is {over} chars too long"])
+        question = lim.truncate(question, max(lim.slack_len(question) - over, 0))
+
+
+def parse_action_value(value: str) -> dict[str, Any]:
+    """The dict a button of this module carries; ``{}`` for anything else."""
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn escaping: report text like "<主管課>" or a pasted "<!channel>" stays text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- answer shapes -------------------------------------------------------------------------
+def _paged_units(answer: Answer, page: int, page_size: int) -> list[Unit]:
+    """list, trend and detail answers: one page of items, then the buttons."""
+    lang = answer.language
+    pages = max(-(-len(answer.items) // page_size), 1)
+    page = min(max(page, 0), pages - 1)
+    start = page * page_size
+    shown = answer.items[start : start + page_size]
+    head = _head(answer)
+    if pages > 1:
+        head.append(context(_page_label(start, len(shown), len(answer.items), page, pages, lang)))
+    head.extend(_truncation_note(answer))
+    if answer.intent == "detail":
+        body = [u for item in shown for u in _detail_units(item, lang, body_limit=None)]
+    else:
+        body = [[_item_section(item, _item_text(answer, item), lang)] for item in shown]
+    tail = [_page_buttons(answer, page, pages, page_size), _tool_buttons(answer)]
+    return [head, *body, [b for b in tail if b]]
+
+
+def _summary_units(answer: Answer) -> list[Unit]:
+    """summary and count answers: the grade table, then the items graded C or D."""
+    lang = answer.language
+    head = _head(answer)
+    if answer.summary is not None:
+        head.append(context(t.summary_lines(answer.summary, lang)[0]))
+    head.extend(_truncation_note(answer))
+    units: list[Unit] = [head, *_grade_table_units(answer)]
+    units.extend(_attention_units(list(answer.items), lang, ATTENTION_MAX))
+    units.append([_tool_buttons(answer)])
+    return units
+
+
+def _empty_units(answer: Answer) -> list[Unit]:
+    """An answer with no items: what was read, why nothing matched, what would."""
+    headline = _headline(answer)
+    rest = [ln for ln in answer.text.splitlines() if ln != headline]
+    units: list[Unit] = [[header(headline)]]
+    units.extend([section(_fit_mrkdwn(chunk, lim.SECTION_TEXT_MAX))] for chunk in _split(rest))
+    units.append([_tool_buttons(answer)])
+    return units
+
+
+def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
+    """Help, or a question planbot could not answer: the explanation, then examples."""
+    lang = answer.language
+    offered = list(answer.suggestions or examples or DEFAULT_EXAMPLES[lang])[:EXAMPLES_MAX]
+    # The core lists its examples in the text too; here they become buttons instead.
+    lines = [ln for ln in answer.text.splitlines() if ln.strip() and ln.strip() not in offered]
+    units: list[Unit] = [[section(_fit_mrkdwn(c, lim.SECTION_TEXT_MAX))] for c in _split(lines)]
+    # Outside help, the core's suggestions are names it guessed ("did you mean"), not examples.
+    title = _l(lang, "質問の例", "Try asking")
+    if answer.intent != "help" and answer.suggestions:
+        title = _l(lang, "もしかして", "Did you mean")
+    units.extend([b] for b in _example_blocks(offered, lang, title))
+    return units
+
+
+# --- items --------------------------------------------------------------------------------
+def _item_text(answer: Answer, item: AnswerItem) -> str:
+    """The item's one-line summary; for trends the core's line with "(B→C)"."""
+    with_year = answer.intent == "trend" and answer.fiscal_year is None
+    base = t.item_line(item, answer.language, with_year=with_year)
+    if answer.intent == "trend":
+        # AnswerItem has no earlier grade: the core writes it after the line in answer.text.
+        for line in answer.text.splitlines():
+            if line.startswith(base):
+                return line
+    return base
+
+
+def _item_section(item: AnswerItem, line: str, lang: Language) -> Block:
+    button = _button(_l(lang, "詳細", "Details"), ACTION_ITEM_DETAIL, _item_value(item))
+    return section(_fit_mrkdwn(line, lim.SECTION_TEXT_MAX), accessory=button)
+
+
+def _item_value(item: AnswerItem) -> str:
+    # dept tells apart the departments sharing one item (事業39 has two).
+    dept = lim.truncate(item.department, 200)
+    return _json({"item_no": item.item_no, "fy": item.fiscal_year, "dept": dept})
+
+
+def _item_title(item: AnswerItem, lang: Language) -> str:
+    return _l(lang, f"事業{item.item_no} {item.name}", f"Item {item.item_no}: {item.name}")
+
+
+def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> list[Unit]:
+    attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
+    title = _l(lang, "要注意（C・D）", "Needs attention (C/D)")
+    if not attention:
+        none = _l(lang, "C・D評価の事業はありません。", "No item is graded C or D.")
+        return [[section(f"*{title}*"), context(none)]]
+    units: list[Unit] = [[section(f"*{title}*")]]
+    units.extend([_attention_section(i, lang)] for i in attention[:limit])
+    if len(attention) > limit:
+        units.append([context(_more_label(len(attention) - limit, lang))])
+    return units
+
+
+def _attention_section(item: AnswerItem, lang: Language) -> Block:
+    line = t.item_line(item, lang)
+    if item.next_plan_text:
+        plan = lim.truncate(item.next_plan_text, ATTENTION_PLAN_MAX)
+        line += f"\n{_l(lang, '次年度予定', 'Next year')}: {plan}"
+    return _item_section(item, line, lang)
+
+
+def _home_attention(attention: list[AnswerItem], lang: Language) -> list[Block]:
+    units = _attention_units(attention, lang, HOME_ATTENTION_MAX)
+    return [b for unit in units for b in unit]
+
+
+def _detail_units(item: AnswerItem, lang: Language, *, body_limit: int | None) -> list[Unit]:
+    """Full detail: title and facts, each text in sections (split, or cut at body_limit)."""
+    units: list[Unit] = [[header(_item_title(item, lang)), _facts_section(item, lang)]]
+    for label_ja, label_en, body in (
+        ("事業概要", "Summary", item.summary),
+        ("事業予定", "Plan", item.plan_text),
+        ("事業実績", "Result", item.result_text),
+        ("次年度予定", "Next year's plan", item.next_plan_text),
+    ):
+        if not body.strip():
+            continue
+        label = _l(lang, label_ja, label_en)
+        units.extend([s] for s in _body_sections(label, body, body_limit))
+    units.append([context(t.source_label(item, lang)), DividerBlock().to_dict()])
+    return units
+
+
+def _body_sections(label: str, body: str, body_limit: int | None) -> list[Block]:
+    room = lim.SECTION_TEXT_MAX - lim.slack_len(f"*{escape(label)}*\n") - 1
+    if body_limit is not None:
+        chunks = [_fit_mrkdwn(body, min(body_limit, room))]
+    else:
+        chunks = [escape(c) for c in _split_raw(body, room)]
+    return [section(f"*{escape(label)}*\n{chunk}") for chunk in chunks]
+
+
+def _facts_section(item: AnswerItem, lang: Language) -> Block:
+    grade = item.grade.label_ja if lang == "ja" else item.grade.label_en
+    place = f"{t.goal_label(item.goal, lang)} / " + _l(
+        lang,
+        f"基本施策{item.policy} / 施策({item.measure})",
+        f"basic policy {item.policy} / measure ({item.measure})",
+    )
+    if item.priority:
+        place += _l(lang, "（重点）", " (priority)")
+    facts = [
+        (_l(lang, "主管課", "Department"), item.department),
+        (_l(lang, "年度", "Fiscal year"), t.fiscal_year_label(item.fiscal_year, lang)),
+        (_l(lang, "評価", "Grade"), f"{item.grade.value}（{grade}）"),
+        (_l(lang, "区分", "Category"), item.category),
+        (_l(lang, "対象者", "Target groups"), " / ".join(item.target_groups)),
+        (_l(lang, "位置づけ", "Place in plan"), place),
+    ]
+    if item.relisted_from:
+        facts.append((_l(lang, "再掲", "Re-listing of"), f"事業{item.relisted_from}"))
+    fields = [_field(k, v) for k, v in facts[: lim.SECTION_FIELDS_MAX]]
+    return SectionBlock(fields=fields).to_dict()
+
+
+def _field(label: str, value: str) -> MarkdownTextObject:
+    head = f"*{escape(label)}*\n"
+    body = _fit_mrkdwn(value or "-", lim.SECTION_FIELD_TEXT_MAX - lim.slack_len(head))
+    return MarkdownTextObject(text=head + body, verbatim=True)
+
+
+# --- tables ---------------------------------------------------------------------------
+def _grade_table_units(answer: Answer) -> list[Unit]:
+    """One table unit per ≤100 rows (Slack allows one table per message)."""
+    lang = answer.language
+    counts, label = _table_source(answer)
+    rows = grade_rows(counts, label, lang)
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    size = lim.TABLE_ROWS_MAX - 1
+    units: list[Unit] = [
+        [table_block([header, *body[i : i + size]])] for i in range(0, len(body), size)
+    ]
+    summary = answer.summary
+    if summary is not None and summary.by_department and len(summary.by_goal) > 1:
+        units.append([section(_fit_mrkdwn(_goal_lines(summary.by_goal, lang), 1_500))])
+    return units
+
+
+def _table_source(answer: Answer) -> tuple[dict[str, dict[str, int]], str]:
+    """By department when known, else by goal, else derived from complete item rows."""
+    lang = answer.language
+    summary = answer.summary
+    dept = _l(lang, "課", "Department")
+    if summary is not None and summary.by_department:
+        return summary.by_department, dept
+    complete = not any(q.truncated for q in answer.queries)
+    if answer.items and complete:
+        return _count_by_department(answer.items), dept
+    if summary is not None and summary.by_goal:
+        return summary.by_goal, _l(lang, "基本目標", "Goal")
+    grades = summary.grades if summary is not None else {}
+    return ({_l(lang, "全体", "All"): grades} if grades else {}), ""
+
+
+def _count_by_department(items: Sequence[AnswerItem]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for item in items:
+        row = out.setdefault(item.department, {g.value: 0 for g in Grade})
+        row[item.grade.value] += 1
+    return out
+
+
+def grade_rows(counts: dict[str, dict[str, int]], label: str, lang: Language) -> list[list[str]]:
+    """Header, one row per key (A/B/C/D/計), and a total row when there are several keys."""
+    if not counts:
+        return []
+    total_label = _l(lang, "計", "Total")
+    rows = [[label or "-", *(g.value for g in Grade), total_label]]
+    for key, grades in counts.items():
+        values = [grades.get(g.value, 0) for g in Grade]
+        rows.append([key, *(str(v) for v in values), str(sum(values))])
+    if len(counts) > 1:
+        sums = [sum(c.get(g.value, 0) for c in counts.values()) for g in Grade]
+        rows.append([total_label, *(str(v) for v in sums), str(sum(sums))])
+    return rows
+
+
+def table_block(rows: list[list[str]]) -> Block:
+    """Slack's ``table`` block (slack_sdk's TableBlock); the first column wraps."""
+    cells = [[RawTextObject(text=lim.truncate(c, 200) or "-") for c in row] for row in rows]
+    width = max(len(r) for r in rows)
+    settings = [TableBlockColumnSettings(align="left", is_wrapped=True)]
+    settings += [TableBlockColumnSettings(align="right") for _ in range(width - 1)]
+    return TableBlock(rows=cells, column_settings=settings).to_dict()
+
+
+def _goal_lines(by_goal: dict[str, dict[str, int]], lang: Language) -> str:
+    head = _l(lang, "基本目標別", "By goal")
+    lines = [f"{goal}: {t.grade_counts_line(counts, lang)}" for goal, counts in by_goal.items()]
+    return f"{head}\n" + "\n".join(lines)
+
+
+# --- buttons ----------------------------------------------------------------------------
+def _page_buttons(answer: Answer, page: int, pages: int, page_size: int) -> Block | None:
+    if pages <= 1:
+        return None
+    lang = answer.language
+    buttons = []
+    if page > 0:
+        value = action_value({"page": page - 1, "page_size": page_size}, answer.question)
+        buttons.append(_button(_l(lang, "◀ 前へ", "◀ Previous"), ACTION_PAGE_PREV, value))
+    if page < pages - 1:
+        value = action_value({"page": page + 1, "page_size": page_size}, answer.question)
+        buttons.append(_button(_l(lang, "次へ ▶", "Next ▶"), ACTION_PAGE_NEXT, value))
+    return ActionsBlock(elements=buttons).to_dict()
+
+
+def _tool_buttons(answer: Answer) -> Block:
+    lang = answer.language
+    value = action_value({}, answer.question)
+    buttons = []
+    if answer.items:
+        buttons.append(_button("CSV", ACTION_EXPORT_CSV, value))
+        buttons.append(_button("XLSX", ACTION_EXPORT_XLSX, value))
+    buttons.append(_button(_l(lang, "クエリを表示", "Show query"), ACTION_SHOW_QUERY, value))
+    return ActionsBlock(elements=buttons).to_dict()
+
+
+def _example_blocks(examples: Sequence[str], lang: Language, title: str) -> list[Block]:
+    """One section per example: a button per block keeps each action_id unique in its block."""
+    if not examples:
+        return []
+    blocks = [section(f"*{escape(title)}*")]
+    for question in examples:
+        value = lim.truncate(question, lim.ACTION_VALUE_MAX)
+        button = _button(_l(lang, "聞く", "Ask"), ACTION_EXAMPLE, value)
+        blocks.append(section(_fit_mrkdwn(question, lim.SECTION_TEXT_MAX), accessory=button))
+    return blocks
+
+
+# --- packing into messages -----------------------------------------------------------
+def pack_messages(units: list[Unit], text: str, lang: Language) -> list[Message]:
+    pages = _pack(units, lang)
+    n = len(pages)
+    out = []
+    for i, blocks in enumerate(pages):
+        if i:
+            blocks[0] = _continuation(lang, i + 1, n)
+        fallback = text if i == 0 else f"{text} {_continued_label(lang, i + 1, n)}"
+        lim.ensure_valid(blocks, fallback)
+        out.append(Message(text=fallback, blocks=blocks))
+    return out
+
+
+def _pack(units: list[Unit], lang: Language) -> list[list[Block]]:
+    """Greedily fill messages up to Slack's limits; a unit never straddles two messages."""
+    pages: list[list[Block]] = [[]]
+    for unit in units:
+        if not unit:
+            continue
+        if pages[-1] and not _fits([*pages[-1], *unit]):
+            # Widest label as placeholder, so the real "2/3" can only make it shorter.
+            pages.append([_continuation(lang, 999, 999)])
+        if not _fits([*pages[-1], *unit]):
+            raise lim.PayloadTooLarge(lim.validate_message([*pages[-1], *unit], "-"))
+        pages[-1].extend(unit)
+    return pages
+
+
+def _fits(blocks: list[Block]) -> bool:
+    return not lim.validate_message(blocks, "-")
+
+
+def _continuation(lang: Language, i: int, n: int) -> Block:
+    return context(_continued_label(lang, i, n))
+
+
+def _continued_label(lang: Language, i: int, n: int) -> str:
+    return _l(lang, f"（続き {i}/{n}）", f"(continued {i}/{n})")
+
+
+# --- small builders -----------------------------------------------------------------
+def _l(lang: Language, ja: str, en: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def header(text: str) -> Block:
+    plain = PlainTextObject(text=_fit_plain(text, lim.HEADER_TEXT_MAX) or "planbot", emoji=False)
+    return HeaderBlock(text=plain).to_dict()
+
+
+def section(mrkdwn: str, *, accessory: ButtonElement | None = None) -> Block:
+    # verbatim: report text is never turned into links or mentions.
+    text = MarkdownTextObject(text=mrkdwn or "-", verbatim=True)
+    return SectionBlock(text=text, accessory=accessory).to_dict()
+
+
+def context(raw: str) -> Block:
+    text = MarkdownTextObject(text=_fit_mrkdwn(raw, lim.SECTION_TEXT_MAX) or "-", verbatim=True)
+    return ContextBlock(elements=[text]).to_dict()
+
+
+def _button(label: str, action_id: str, value: str) -> ButtonElement:
+    text = PlainTextObject(text=lim.truncate(label, lim.BUTTON_TEXT_MAX), emoji=True)
+    return ButtonElement(text=text, action_id=action_id, value=value)
+
+
+def _fit_plain(text: str, limit: int) -> str:
+    return lim.truncate(" ".join(text.split()), limit)
+
+
+def _fit_mrkdwn(raw: str, limit: int) -> str:
+    """Escape, then cut the raw text (never an ``&amp;``) until the escaped text fits."""
+    budget = limit
+    out = escape(lim.truncate(raw, budget))
+    while lim.slack_len(out) > limit:
+        budget -= lim.slack_len(out) - limit
+        out = escape(lim.truncate(raw, budget))
+    return out
+
+
+def _split(text: str | list[str]) -> list[str]:
+    """Raw text in pieces whose escaped form fits a section."""
+    joined = text if isinstance(text, str) else "\n".join(text)
+    return _split_raw(joined.strip(), lim.SECTION_TEXT_MAX)
+
+
+def _split_raw(raw: str, limit: int) -> list[str]:
+    """Cut ``raw`` so each escaped piece fits ``limit``, preferring line or sentence ends."""
+    chunks: list[str] = []
+    rest = raw
+    while rest:
+        if lim.slack_len(escape(rest)) <= limit:
+            chunks.append(rest)
+            break
+        cut = _cut_point(rest, limit)
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    return chunks
+
+
+def _cut_point(raw: str, limit: int) -> int:
+    used = n = 0
+    for ch in raw:
+        used += lim.slack_len(escape(ch))
+        if used > limit:
+            break
+        n += 1
+    if n and "\ud800" <= raw[n - 1] <= "\udbff":
+        n -= 1  # keep a surrogate pair (from raw JSON) together
+    natural = max(raw.rfind("\n", 0, n), raw.rfind("。", 0, n))
+    # A natural break only when it does not waste more than a fifth of the section.
+    return natural + 1 if natural >= n * 4 // 5 else max(n, 1)
+
+
+def _headline(answer: Answer) -> str:
+    """The core's "<reading>: <count>" line; not always the first (a trend may open with
+    a note that no earlier year exists)."""
+    lines = [ln for ln in answer.text.splitlines() if ln.strip()]
+    if answer.reading:
+        for line in lines:
+            if line.startswith(answer.reading):
+                return line
+    return lines[0] if lines else answer.reading or "planbot"
+
+
+def _head(answer: Answer) -> Unit:
+    """The header, then any note the core put before it."""
+    headline = _headline(answer)
+    notes = answer.text.split(headline, 1)[0].strip() if headline in answer.text else ""
+    return [header(headline), *([context(notes)] if notes else [])]
+
+
+def _fallback_text(answer: Answer) -> str:
+    return escape(_fit_plain(_headline(answer), FALLBACK_TEXT_MAX))
+
+
+def _page_label(start: int, shown: int, total: int, page: int, pages: int, lang: Language) -> str:
+    span = f"{start + 1}–{start + shown}"
+    return _l(
+        lang,
+        f"{span}行目 / 全{total}行（ページ {page + 1}/{pages}）",
+        f"rows {span} of {total} (page {page + 1}/{pages})",
+    )
+
+
+def _more_label(n: int, lang: Language) -> str:
+    return _l(lang, f"ほか{n}件はCSV/XLSXで確認できます。", f"{n} more in the CSV/XLSX export.")
+
+
+def _truncation_note(answer: Answer) -> list[Block]:
+    if not any(q.truncated for q in answer.queries):
+        return []
+    note = _l(
+        answer.language,
+        f"（先頭{len(answer.items)}行のみ）",
+        f"(first {len(answer.items)} rows only)",
+    )
+    return [context(note)]
+
+
+def _query_code(run: QueryRun, lang: Language) -> str:
+    rows = _l(lang, f"{run.rows}行", f"{run.rows} rows")
+    cut = _l(lang, "（打ち切り）", " (truncated)") if run.truncated else ""
+    params = [
+        f"  {k} = {json.dumps(v, ensure_ascii=False, default=str)}"
+        for k, v in sorted(run.params.items())
+    ]
+    body = "\n".join([f"{run.name}  ({rows}{cut}, {run.elapsed_ms:.1f}ms)", *params])
+    return "```" + _fit_mrkdwn(body, lim.SECTION_TEXT_MAX - 6) + "```"

@@ -1,0 +1,189 @@
+"""An answer's rows as files to take away: CSV and XLSX, headed like the report.
+
+Both formats neutralise values that a spreadsheet would run as a formula
+("=cmd|' /C calc'!A0"), since report text and questions come from outside.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.models import Answer, AnswerItem
+from bot.render import text as t
+from bot.text import int_to_roman
+
+Cell = str | int
+Row = dict[str, Cell]
+
+#: Column headers, worded as in the report so staff recognise them.
+COLUMNS: tuple[str, ...] = (
+    "事業番号",
+    "事業名",
+    "主管課",
+    "年度",
+    "評価",
+    "区分",
+    "対象者",
+    "基本目標",
+    "基本施策",
+    "施策",
+    "重点",
+    "事業概要",
+    "事業予定",
+    "事業実績",
+    "次年度予定",
+    "出典ファイル",
+    "出典シート",
+    "出典行",
+)
+#: Long free-text columns: wrapped and wide in the workbook.
+WRAPPED: frozenset[str] = frozenset({"事業名", "事業概要", "事業予定", "事業実績", "次年度予定"})
+WIDTHS: dict[str, int] = {"事業名": 36, "主管課": 18, "対象者": 14, "出典ファイル": 34}
+WRAPPED_WIDTH = 50
+DEFAULT_WIDTH = 10
+#: A leading character that makes Excel, LibreOffice or Sheets evaluate the cell
+#: (tab and CR too: some importers strip them and then see the "=").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_MAX = 31  # Excel's limit
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+#: City halls work on Japan time; the date in a file name is the date they see.
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def answer_rows(answer: Answer) -> list[Row]:
+    """One row per item (evaluation), keyed by the report's Japanese column names."""
+    return [_row(item) for item in answer.items]
+
+
+def to_csv(answer: Answer) -> bytes:
+    """UTF-8 with BOM and CRLF, which Excel in Japan opens without mangling the text."""
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in answer_rows(answer):
+        writer.writerow({k: _safe(v) for k, v in row.items()})
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(answer: Answer) -> bytes:
+    """A workbook with the rows (bold frozen header, wrapped long texts) and the question."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None  # a new Workbook always has one sheet
+    ws.title = sheet_title(answer.reading)
+    _write_rows(ws, answer_rows(answer))
+    _write_about(wb.create_sheet("条件"), answer)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_filename(answer: Answer, ext: str, *, today: date | None = None) -> str:
+    """``planbot_<intent>_<fy>_<yyyymmdd>.<ext>``: built from no user text, so always safe."""
+    day = today or datetime.now(JST).date()
+    fy = str(answer.fiscal_year) if answer.fiscal_year is not None else "all"
+    suffix = re.sub(r"[^a-z0-9]", "", ext.lower()) or "dat"
+    return f"planbot_{answer.intent}_{fy}_{day:%Y%m%d}.{suffix}"
+
+
+def sheet_title(reading: str) -> str:
+    """A valid Excel sheet title from the answer's reading (≤ 31 chars, no []:*?/\\)."""
+    title = SHEET_TITLE_FORBIDDEN.sub("・", reading).strip("' ")
+    return title[:SHEET_TITLE_MAX] or "planbot"
+
+
+# --- rows -----------------------------------------------------------------------------
+def _row(item: AnswerItem) -> Row:
+    values: tuple[Cell, ...] = (
+        item.item_no,
+        item.name,
+        item.department,
+        item.fiscal_year,
+        item.grade.value,
+        item.category,
+        "/".join(item.target_groups),
+        int_to_roman(item.goal),
+        item.policy,
+        item.measure,
+        "★" if item.priority else "",
+        item.summary,
+        item.plan_text,
+        item.result_text,
+        item.next_plan_text,
+        item.source.file,
+        item.source.sheet,
+        item.source.line,
+    )
+    return dict(zip(COLUMNS, values, strict=True))
+
+
+def _safe(value: Cell) -> Cell:
+    """Prefix a would-be formula with an apostrophe, so it is shown, never run."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+# --- workbook -------------------------------------------------------------------------
+def _write_rows(ws: Worksheet, rows: list[Row]) -> None:
+    ws.append(list(COLUMNS))
+    for row in rows:
+        ws.append([_safe(row[c]) for c in COLUMNS])
+    _force_text(ws)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "C2"  # header row and the number and name columns stay in view
+    _format_columns(ws)
+
+
+def _force_text(ws: Worksheet) -> None:
+    # openpyxl stores any string starting with "=" as a formula; after _safe none does,
+    # and typing every string cell as text makes that hold for the file, not just here.
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def _format_columns(ws: Worksheet) -> None:
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for index, name in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        wrapped = name in WRAPPED
+        ws.column_dimensions[letter].width = WIDTHS.get(
+            name, WRAPPED_WIDTH if wrapped else DEFAULT_WIDTH
+        )
+        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = wrap if wrapped else top
+
+
+def _write_about(ws: Worksheet, answer: Answer) -> None:
+    """Where the rows came from: the question, how it was read, the queries run."""
+    lang = answer.language
+    year = t.fiscal_year_label(answer.fiscal_year, lang) if answer.fiscal_year else ""
+    facts: list[tuple[str, str | int]] = [
+        ("質問", answer.question),
+        ("条件", answer.reading),
+        ("年度", year),
+        ("件数", answer.count),
+        ("行数", len(answer.items)),
+    ]
+    facts += [
+        ("クエリ", f"{q.name} {json.dumps(q.params, ensure_ascii=False, default=str)}")
+        for q in answer.queries
+    ]
+    for key, value in facts:
+        ws.append([key, _safe(value)])
+    _force_text(ws)
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["B"].width = 80

@@ -1,0 +1,136 @@
+"""Digest messages within Slack's limits, and the APScheduler clock's misfire semantics."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.config import Settings
+from bot.digest import clock
+from bot.digest.compose import compose_digest
+from bot.digest.ledger import Subscription
+from bot.digest.render import digest_messages, digest_text
+from bot.digest.schedule import Schedule, parse_schedule
+from bot.render.limits import validate_message
+from bot.store.database import Store
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def test_a_120_item_digest_splits_within_limits(seed_warehouse: Path) -> None:
+    store = Store(seed_warehouse)
+    sub = Subscription(id="big", channel="C1", schedule=Schedule(), language="en")
+    digest = compose_digest(store, sub, datetime(2026, 11, 30, 9, tzinfo=JST), None)
+    store.close()
+    base = digest.attention[0]
+    attention = tuple(
+        base.model_copy(update={"item_no": 1000 + i, "next_plan_text": "計画" * 300})
+        for i in range(120)
+    )
+    big = digest.model_copy(update={"attention": attention})
+    messages = digest_messages(big)
+    assert len(messages) > 1
+    for m in messages:
+        assert validate_message(m.blocks, m.text) == []
+    joined = str([m.blocks for m in messages])
+    assert all(f"Item {1000 + i} " in joined for i in range(120))
+    assert "Item 1119" in digest_text(big)
+
+
+def test_schedule_phrases() -> None:
+    assert parse_schedule("weekly mon 9:00") == Schedule(kind="weekly", weekday=0, hour=9)
+    assert parse_schedule("daily 8:30") == Schedule(kind="daily", hour=8, minute=30)
+    assert parse_schedule("monthly 1 9:00") == Schedule(kind="monthly", day=1, hour=9)
+    assert parse_schedule("weekdays 9:00") == Schedule(kind="weekdays", hour=9)
+
+
+class Recorder:
+    """Stands in for the runner the persisted job calls, to observe when APScheduler fires."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.calls: list[str | None] = []
+
+    def run_due(self, now: datetime, *, only: str | None = None) -> list[object]:
+        self.calls.append(only)
+        return []
+
+
+def _scheduler_with_job(settings: Settings, next_run: datetime) -> BackgroundScheduler:
+    """A clock that stored the job and went down, its next run now in the past. (It stays
+    paused rather than shut down: APScheduler processes due jobs once while shutting down.)"""
+    scheduler = clock.configure(BackgroundScheduler(), settings)
+    scheduler.add_job(
+        clock.run_subscription,
+        "cron",
+        args=["weekly"],
+        id="digest:weekly",
+        hour=9,
+        minute=0,
+        replace_existing=True,
+        next_run_time=next_run,
+    )
+    scheduler.start(paused=True)
+    return scheduler
+
+
+def test_clock_runs_a_missed_job_once_within_grace(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    recorder = Recorder(settings)
+    clock._RUNNER = recorder  # type: ignore[assignment]
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    down = _scheduler_with_job(settings, datetime.now(JST) - timedelta(minutes=30))
+    scheduler = clock.configure(BackgroundScheduler(), settings)
+    scheduler.start()
+    deadline = time.monotonic() + 10
+    while not recorder.calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    scheduler.shutdown()
+    assert recorder.calls == ["weekly"]
+    down.shutdown(wait=False)
+
+
+def test_clock_skips_a_job_missed_beyond_grace(tmp_path: Path, caplog) -> None:
+    settings = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    recorder = Recorder(settings)
+    clock._RUNNER = recorder  # type: ignore[assignment]
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    down = _scheduler_with_job(settings, datetime.now(JST) - timedelta(hours=2))
+    scheduler = clock.configure(BackgroundScheduler(), settings)
+    with caplog.at_level("WARNING", logger="apscheduler"):
+        scheduler.start()
+        time.sleep(1.0)
+        scheduler.shutdown()
+    down.shutdown(wait=False)
+    assert recorder.calls == []
+    assert any("missed" in r.getMessage() for r in caplog.records)
+
+
+def test_register_jobs_keeps_ids_and_timezone(tmp_path: Path) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.digest.delivery import ledger_for
+
+    settings = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    ledger = ledger_for(settings)
+    ledger.save(Subscription(id="weekly", channel="C1", schedule=Schedule()))
+    scheduler = clock.configure(BackgroundScheduler(), settings)
+    scheduler.start(paused=True)
+    assert clock.register_jobs(scheduler, settings, ledger) == ["digest:weekly"]
+    job = scheduler.get_job("digest:weekly")
+    assert str(job.trigger.timezone) == "Asia/Tokyo"
+    assert job.misfire_grace_time == 3600 and job.coalesce
+    first = job.next_run_time
+    clock.register_jobs(scheduler, settings, ledger)  # again: the stored run time is kept
+    assert scheduler.get_job("digest:weekly").next_run_time == first
+    ledger.deactivate("weekly")
+    clock.register_jobs(scheduler, settings, ledger)
+    assert scheduler.get_job("digest:weekly") is None
+    scheduler.shutdown(wait=False)

@@ -1,0 +1,271 @@
+"""Digests delivered exactly once, on time, in Tokyo time, around holidays and crashes.
+Time is simulated by passing `now`; Slack is tests/fakeslack."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.digest.ledger import Subscription
+from bot.digest.schedule import parse_schedule
+from bot.ingest.report_text import parse_report_text
+from bot.ingest.warehouse import write_reports
+from tests import reports
+from tests.digest.conftest import CHANNEL
+from tests.fakeslack import FakeSlack
+
+JST = ZoneInfo("Asia/Tokyo")
+MONDAY = datetime(2026, 11, 30, 9, 5, tzinfo=JST)  # not a holiday
+
+
+def digest_posts(fake: FakeSlack, channel: str = CHANNEL) -> list:
+    """The first message of every digest posted to a channel (its header block)."""
+    return [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c.params.get("channel") == channel
+        and c.status == 200
+        and "ダイジェスト" in str(c.params.get("blocks", [{}])[0])
+        and "続き" not in str(c.params.get("blocks", [{}])[0])
+    ]
+
+
+def test_three_mondays_two_clocks_each_posted_once(runner_factory, fake_slack) -> None:
+    clocks = [runner_factory(), runner_factory()]
+    for week in range(3):
+        now = MONDAY + timedelta(weeks=week)
+        threads = [threading.Thread(target=c.run_due, args=(now,)) for c in clocks]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # Again, later the same morning: nothing new.
+        for c in clocks:
+            c.run_due(now + timedelta(minutes=20))
+    posts = digest_posts(fake_slack)
+    assert len(posts) == 3
+    assert "事業16" in str([c.params for c in fake_slack.calls_to("chat.postMessage")])
+
+
+def test_clock_down_within_grace_posts_once(runner_factory, fake_slack) -> None:
+    runner = runner_factory()
+    assert runner.run_due(MONDAY.replace(hour=8, minute=59)) == []
+    outcomes = runner.run_due(MONDAY.replace(hour=9, minute=30))
+    assert [o.status for o in outcomes] == ["posted"]
+    assert len(digest_posts(fake_slack)) == 1
+
+
+def test_clock_down_past_grace_posts_nothing_and_logs(runner_factory, fake_slack, caplog) -> None:
+    runner = runner_factory()
+    with caplog.at_level(logging.WARNING, logger="bot.digest.delivery"):
+        outcomes = runner.run_due(MONDAY.replace(hour=11, minute=0))
+    assert [o.status for o in outcomes] == ["missed"]
+    assert digest_posts(fake_slack) == []
+    assert any("missed" in r.message for r in caplog.records)
+    # Logged once, not on every later run.
+    caplog.clear()
+    runner.run_due(MONDAY.replace(hour=11, minute=5))
+    assert not any("missed" in r.message for r in caplog.records)
+
+
+def test_holiday_monday_skipped_or_moved(runner_factory, fake_slack) -> None:
+    holiday = datetime(2027, 1, 11, 9, 5, tzinfo=JST)  # 成人の日
+    runner = runner_factory()
+    moved = runner.ledger.save(
+        Subscription(
+            id="moved",
+            channel="C0MOVED",
+            schedule=parse_schedule("weekly mon 9:00"),
+            holiday_rule="next_business_day",
+        )
+    )
+    assert moved.holiday_rule == "next_business_day"
+    outcomes = {o.subscription_id: o.status for o in runner.run_due(holiday)}
+    assert "default" not in outcomes or outcomes["default"] != "posted"
+    assert digest_posts(fake_slack) == [] and digest_posts(fake_slack, "C0MOVED") == []
+    tuesday = holiday + timedelta(days=1)
+    outcomes = {o.subscription_id: o.status for o in runner.run_due(tuesday)}
+    assert outcomes.get("moved") == "posted"
+    assert digest_posts(fake_slack) == []  # the skip rule does not move
+    assert len(digest_posts(fake_slack, "C0MOVED")) == 1
+
+
+def test_utc_host_fires_at_nine_tokyo(data_dir: Path, fake_slack: FakeSlack) -> None:
+    env = {
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DIGEST_CHANNEL": CHANNEL,
+        "PLANBOT_DIGEST_PACE": "0",
+        "TZ": "UTC",
+    }
+    before = run_cli(env, "--now", "2026-11-29T23:59:00+00:00")  # 08:59 JST Monday
+    assert before.returncode == 0, before.stderr
+    assert digest_posts(fake_slack) == []
+    at_nine = run_cli(env, "--now", "2026-11-30T00:05:00+00:00")  # 09:05 JST Monday
+    assert at_nine.returncode == 0, at_nine.stderr
+    assert len(digest_posts(fake_slack)) == 1
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "digest", "--run-due", *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_done_when_two_concurrent_processes(data_dir: Path, fake_slack: FakeSlack) -> None:
+    env = {
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DIGEST_CHANNEL": CHANNEL,
+        "PLANBOT_DIGEST_PACE": "0",
+    }
+    import os
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))}
+    cmd = [
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "digest",
+        "--run-due",
+        "--now",
+        "2026-11-30T09:05+09:00",
+    ]
+    procs = [
+        subprocess.Popen(
+            cmd,
+            env={**base, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        for _ in range(2)
+    ]
+    for p in procs:
+        p.wait(timeout=120)
+        assert p.returncode == 0, p.stderr.read() if p.stderr else ""
+    posts = digest_posts(fake_slack)
+    assert len(posts) == 1
+    texts = str([c.params for c in fake_slack.calls_to("chat.postMessage")])
+    assert "事業16" in texts
+    again = run_cli(env, "--now", "2026-11-30T09:10+09:00")
+    assert again.returncode == 0 and len(digest_posts(fake_slack)) == 1
+    next_week = run_cli(env, "--now", "2026-12-07T09:05+09:00")
+    assert next_week.returncode == 0 and len(digest_posts(fake_slack)) == 2
+
+
+_KILL_BETWEEN_COMPOSE_AND_POST = """
+import os, signal, sys
+from datetime import datetime
+from bot.config import Settings
+from bot.digest.delivery import DigestRunner
+from bot.services import Services
+from bot.slack.client import make_web_client
+settings = Settings()
+services = Services.from_settings(settings)
+runner = DigestRunner(settings, services.store, make_web_client(settings))
+real = runner.compose
+def compose_then_die(*a, **k):
+    digest = real(*a, **k)
+    os.kill(os.getpid(), signal.SIGKILL)  # composed, not posted
+runner.compose = compose_then_die
+runner.run_due(datetime.fromisoformat(sys.argv[1]))
+"""
+
+
+def test_kill_between_compose_and_post(
+    data_dir: Path, fake_slack: FakeSlack, runner_factory
+) -> None:
+    import os
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))},
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DIGEST_CHANNEL": CHANNEL,
+    }
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_BETWEEN_COMPOSE_AND_POST, MONDAY.isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert killed.returncode == -9
+    assert digest_posts(fake_slack) == []
+    restarted = runner_factory()
+    outcomes = restarted.run_due(MONDAY + timedelta(minutes=3))
+    assert [o.status for o in outcomes] == ["posted"]
+    restarted.run_due(MONDAY + timedelta(minutes=6))
+    assert len(digest_posts(fake_slack)) == 1
+
+
+def test_rate_limited_post_is_delivered_once(runner_factory, fake_slack) -> None:
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    outcomes = runner_factory().run_due(MONDAY)
+    assert [o.status for o in outcomes] == ["posted"]
+    statuses = [c.status for c in fake_slack.calls_to("chat.postMessage")]
+    assert statuses[0] == 429 and len(digest_posts(fake_slack)) == 1
+
+
+def test_failing_post_is_retried_never_duplicated(runner_factory, fake_slack) -> None:
+    runner = runner_factory()
+    # One run tries three times (two server-error retries); all three fail.
+    fake_slack.fail_next("chat.postMessage", status=503, retry_after=None, times=3)
+    assert [o.status for o in runner.run_due(MONDAY)] == ["failed"]
+    assert digest_posts(fake_slack) == []
+    assert [o.status for o in runner.run_due(MONDAY + timedelta(minutes=5))] == ["posted"]
+    assert [o.status for o in runner.run_due(MONDAY + timedelta(minutes=10))] == ["busy"]
+    assert len(digest_posts(fake_slack)) == 1
+
+
+def test_not_in_channel_is_reported_to_admins(runner_factory, fake_slack) -> None:
+    runner = runner_factory(digest_channel="CNOTIN01")
+    assert [o.status for o in runner.run_due(MONDAY)] == ["failed"]
+    to_admin = [
+        c
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.params.get("channel") in ("UADMIN", "DUADMIN")
+        or "UADMIN" in str(c.params.get("channel"))
+    ]
+    assert to_admin and "/invite" in to_admin[0].params["text"]
+
+
+def test_changes_section_lists_grade_changes(
+    runner_factory, fake_slack, data_dir: Path, tmp_path: Path
+) -> None:
+    runner = runner_factory()
+    runner.run_due(MONDAY)
+    first = str(fake_slack.calls_to("chat.postMessage")[-1].params)
+    fy2020 = parse_report_text(reports.write(tmp_path, "fy2020.txt", reports.second_year_text()))
+    write_reports(data_dir, [fy2020])
+    runner.run_due(MONDAY + timedelta(weeks=1))
+    texts = str([c.params for c in fake_slack.calls_to("chat.postMessage")])
+    assert "最初の配信" in first
+    assert "令和2年度（2020年度）の報告書が追加されました" in texts
+    assert "事業42" in texts and "FY2019 B → FY2020 C" in texts
+    assert "事業16" in texts and "FY2019 D → FY2020 B" in texts
+    runner.run_due(MONDAY + timedelta(weeks=2))
+    last = str(fake_slack.calls_to("chat.postMessage")[-1].params)
+    assert (
+        "変更はありません" in str([c.params for c in fake_slack.calls_to("chat.postMessage")[-3:]])
+        or "変更はありません" in last
+    )

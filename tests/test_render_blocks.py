@@ -1,0 +1,412 @@
+"""Slack rendering of real answers: limits, languages, pagination, splitting."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.ask.answer import Answerer
+from bot.models import AnswerItem
+from bot.render import limits
+from bot.render.blocks import (
+    ACTION_EXAMPLE,
+    ACTION_ITEM_DETAIL,
+    ACTION_PAGE_NEXT,
+    ACTION_PAGE_PREV,
+    Message,
+    action_value,
+    answer_messages,
+    home_view,
+    item_detail_message,
+    parse_action_value,
+    query_message,
+)
+from bot.store.database import Store
+from tests import reports
+
+ALIASES = reports.ROOT / "data" / "aliases.toml"
+
+QUESTIONS = [
+    "show 子ども家庭支援センター items",
+    "D評価の事業は？",
+    "事業42の詳細",
+    "事業39の詳細",
+    "details of item 16",
+    "基本目標Ⅲの事業は何件？",
+    "高齢者支援課のまとめ",
+    "summary for 子ども家庭支援センター",
+    "まとめ",
+    "評価が下がった事業",
+    "事業16の評価の推移",
+    "help",
+    "ヘルプ",
+    "ふがふが",
+    "令和5年度の事業",
+    "存在しない課のまとめ",
+    "宇宙開発に関する事業",
+]
+
+
+@pytest.fixture(scope="module")
+def two_year(two_year_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(two_year_warehouse)
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def seed(seed_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(seed_warehouse)
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
+
+
+# --- helpers --------------------------------------------------------------------------
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def buttons(message: Message, action_id: str | None = None) -> list[dict[str, Any]]:
+    found = [n for n in walk(message.blocks) if n.get("type") == "button"]
+    return [b for b in found if action_id is None or b["action_id"] == action_id]
+
+
+def texts(messages: list[Message]) -> list[str]:
+    return [
+        n["text"]
+        for m in messages
+        for n in walk(m.blocks)
+        if n.get("type") in ("mrkdwn", "plain_text", "raw_text")
+    ]
+
+
+def detail_keys(messages: list[Message]) -> list[tuple[int, int, str]]:
+    values = [parse_action_value(b["value"]) for m in messages for b in buttons(m)]
+    return [(v["item_no"], v["fy"], v["dept"]) for v in values if "item_no" in v]
+
+
+def assert_valid(messages: list[Message]) -> None:
+    assert messages
+    for message in messages:
+        assert message.text
+        assert limits.validate_message(message.blocks, message.text) == []
+
+
+def long_item(item: AnswerItem, n: int = 9_000) -> AnswerItem:
+    body = ("長い実績の説明。😀 <主管課> & 詳細\n" * (n // 20))[:n]
+    return item.model_copy(update={"result_text": body, "plan_text": body, "summary": body})
+
+
+# --- every real answer renders within Slack's limits -------------------------------------
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_real_answers_render_valid_messages(two_year: Answerer, question: str) -> None:
+    answer = two_year.answer(question)
+    messages = answer_messages(answer)
+    assert_valid(messages)
+    assert_valid([query_message(answer)])
+    for item in answer.items[:3]:
+        assert_valid([item_detail_message(item, answer.language)])
+    assert json.loads(json.dumps([m.payload() for m in messages]))  # plain JSON data
+
+
+def test_first_block_states_reading_and_count(seed: Answerer) -> None:
+    answer = seed.answer("子ども政策課のD評価の事業")
+    assert answer.count == 1
+    first = answer_messages(answer)[0].blocks[0]
+    assert first["type"] == "header"
+    assert first["text"]["text"] == f"{answer.reading}: 1件"
+    assert first["text"]["text"].startswith("評価D・子ども政策課・令和元年度")
+
+
+def test_a_note_before_the_headline_does_not_replace_it(seed: Answerer) -> None:
+    answer = seed.answer("D評価の事業は？")
+    noted = answer.model_copy(update={"text": "比較できる年度がありません。\n" + answer.text})
+    blocks = answer_messages(noted)[0].blocks
+    assert blocks[0]["text"]["text"] == answer.text.splitlines()[0]
+    assert blocks[1]["elements"][0]["text"] == "比較できる年度がありません。"
+
+
+def test_each_item_shows_number_department_grade_and_source(seed: Answerer) -> None:
+    answer = seed.answer("D評価の事業は？")
+    messages = answer_messages(answer)
+    item = answer.items[0]
+    line = next(s for s in texts(messages) if f"事業{item.item_no}" in s)
+    for part in (item.department, f"評価{item.grade.value}", item.source.file, item.source.sheet):
+        assert part in line
+    assert f"{item.source.line}行目" in line
+    (detail,) = buttons(messages[0], ACTION_ITEM_DETAIL)
+    assert parse_action_value(detail["value"]) == {
+        "item_no": item.item_no,
+        "fy": item.fiscal_year,
+        "dept": item.department,
+    }
+
+
+def test_labels_follow_the_answer_language(seed: Answerer) -> None:
+    ja = answer_messages(seed.answer("子ども家庭支援センターの事業"))
+    en = answer_messages(seed.answer("show 子ども家庭支援センター items"))
+    ja_labels = {b["text"]["text"] for b in buttons(ja[0])}
+    en_labels = {b["text"]["text"] for b in buttons(en[0])}
+    assert {"詳細", "クエリを表示", "次へ ▶"} <= ja_labels
+    assert {"Details", "Show query", "Next ▶"} <= en_labels
+    assert not ja_labels & {"Details", "Show query"}
+    assert not en_labels & {"詳細", "クエリを表示"}
+    assert "ページ 1/3" in " ".join(texts(ja))
+    assert "page 1/3" in " ".join(texts(en))
+
+
+def test_pagination_pages_hold_different_items_and_the_right_buttons(seed: Answerer) -> None:
+    answer = seed.answer("show 子ども家庭支援センター items")
+    assert len(answer.items) == 23
+    pages = [answer_messages(answer, page=p) for p in range(3)]
+    for messages in pages:
+        assert len(messages) == 1
+        assert_valid(messages)
+    keys = [detail_keys(m) for m in pages]
+    assert [len(k) for k in keys] == [10, 10, 3]
+    assert not set(keys[0]) & set(keys[1])
+    assert len(set(keys[0]) | set(keys[1]) | set(keys[2])) == 23
+
+    def nav(messages: list[Message]) -> dict[str, dict[str, Any]]:
+        found = buttons(messages[-1], ACTION_PAGE_PREV) + buttons(messages[-1], ACTION_PAGE_NEXT)
+        return {b["action_id"]: parse_action_value(b["value"]) for b in found}
+
+    assert nav(pages[0]).keys() == {ACTION_PAGE_NEXT}
+    assert nav(pages[1]).keys() == {ACTION_PAGE_PREV, ACTION_PAGE_NEXT}
+    assert nav(pages[2]).keys() == {ACTION_PAGE_PREV}
+    assert nav(pages[0])[ACTION_PAGE_NEXT]["page"] == 1
+    assert nav(pages[1])[ACTION_PAGE_PREV]["page"] == 0
+    assert nav(pages[1])[ACTION_PAGE_NEXT]["page"] == 2
+    assert nav(pages[0])[ACTION_PAGE_NEXT]["question"] == answer.question
+    # A page past the end shows the last page rather than nothing.
+    assert detail_keys(answer_messages(answer, page=99)) == keys[2]
+
+
+def test_short_answers_have_no_page_buttons(seed: Answerer) -> None:
+    messages = answer_messages(seed.answer("D評価の事業は？"))
+    assert not buttons(messages[0], ACTION_PAGE_NEXT)
+    assert not buttons(messages[0], ACTION_PAGE_PREV)
+    ids = {b["action_id"] for b in buttons(messages[-1])}
+    assert {"export_csv", "export_xlsx", "show_query"} <= ids
+
+
+def test_120_items_split_into_several_valid_messages(two_year: Answerer) -> None:
+    answer = two_year.answer("まとめ").model_copy(update={"intent": "list"})
+    base = answer.items
+    items = tuple(base[i % len(base)].model_copy(update={"item_no": 1000 + i}) for i in range(120))
+    big = answer.model_copy(update={"items": items, "count": 120})
+    messages = answer_messages(big, page_size=120)
+    assert len(messages) > 1
+    assert_valid(messages)
+    numbers = [k[0] for k in detail_keys(messages)]
+    assert sorted(numbers) == list(range(1000, 1120))
+    assert "（続き 2/" in messages[1].blocks[0]["elements"][0]["text"]
+    # The default page size pages it instead: 12 pages, 10 items each.
+    assert len(detail_keys(answer_messages(big, page=11))) == 10
+
+
+def test_long_texts_are_split_for_detail_and_cut_for_one_message(seed: Answerer) -> None:
+    answer = seed.answer("事業42の詳細")
+    item = long_item(answer.items[0])
+    detail = answer.model_copy(update={"items": (item,)})
+    messages = answer_messages(detail)
+    assert len(messages) > 1
+    assert_valid(messages)
+    joined = "".join(texts(messages))
+    # Split, not cut: every character of the three long texts is there.
+    assert joined.count("😀") == sum(
+        text.count("😀") for text in (item.summary, item.plan_text, item.result_text)
+    )
+    assert "&lt;主管課&gt; &amp; 詳細" in joined
+    single = item_detail_message(item, "ja")
+    assert_valid([single])
+    assert "…" in "".join(texts([single]))
+
+
+def test_text_is_escaped_so_nothing_pings_or_links(seed: Answerer) -> None:
+    answer = seed.answer("D評価の事業は？")
+    noisy = answer.model_copy(update={"question": "<!channel> D評価 & more", "text": "<!here>"})
+    messages = [*answer_messages(noisy), query_message(noisy)]
+    # mrkdwn (and the notification text) parse <…>; plain_text shows it as typed.
+    mrkdwn = [n["text"] for m in messages for n in walk(m.blocks) if n.get("type") == "mrkdwn"]
+    for text in [*mrkdwn, *(m.text for m in messages)]:
+        assert "<!" not in text
+    assert any("&lt;!channel&gt; D評価 &amp; more" in t for t in mrkdwn)
+
+
+def test_summary_has_a_grade_table_and_items_needing_attention(two_year: Answerer) -> None:
+    answer = two_year.answer("まとめ")
+    messages = answer_messages(answer)
+    assert_valid(messages)
+    tables = [b for m in messages for b in m.blocks if b["type"] == "table"]
+    assert len(tables) == 1
+    rows = [[c["text"] for c in row] for row in tables[0]["rows"]]
+    assert rows[0] == ["課", "A", "B", "C", "D", "計"]
+    assert answer.summary is not None
+    assert [r[0] for r in rows[1:-1]] == list(answer.summary.by_department)
+    assert rows[-1][0] == "計"
+    assert int(rows[-1][-1]) == answer.summary.total
+    shown = {k[0] for k in detail_keys(messages)}
+    attention = {i.item_no for i in answer.items if i.grade.value in "CD"}
+    assert attention and shown == attention
+    assert "次年度予定" in " ".join(texts(messages))
+
+
+def test_count_table_is_built_from_the_items(two_year: Answerer) -> None:
+    answer = two_year.answer("基本目標Ⅲの事業は何件？")
+    tables = [b for m in answer_messages(answer) for b in m.blocks if b["type"] == "table"]
+    rows = [[c["text"] for c in row] for row in tables[0]["rows"]]
+    assert sum(int(r[-1]) for r in rows[1:-1]) == len(answer.items)
+
+
+def test_help_offers_examples_as_buttons(two_year: Answerer) -> None:
+    answer = two_year.answer("help")
+    messages = answer_messages(answer)
+    examples = buttons(messages[0], ACTION_EXAMPLE)
+    assert [b["value"] for b in examples] == list(answer.suggestions)
+    # One example per block: an action_id must be unique within its block.
+    for block in messages[0].blocks:
+        ids = [b["action_id"] for b in walk(block) if b.get("type") == "button"]
+        assert len(ids) == len(set(ids))
+
+
+def test_unanswerable_question_uses_given_examples(two_year: Answerer) -> None:
+    answer = two_year.answer("令和5年度の事業")
+    assert not answer.ok and not answer.suggestions
+    messages = answer_messages(answer, examples=["新規事業は？"])
+    assert [b["value"] for b in buttons(messages[0], ACTION_EXAMPLE)] == ["新規事業は？"]
+    assert answer.text.splitlines()[0] in texts(messages)[0]
+
+
+def test_query_message_shows_named_queries_and_parameters(seed: Answerer) -> None:
+    answer = seed.answer("高齢者支援課のまとめ")
+    message = query_message(answer)
+    body = "\n".join(texts([message]))
+    for run in answer.queries:
+        assert run.name in body
+    assert "```" in body
+    assert 'departments = ["高齢者支援課"]' in body
+    assert "fiscal_year = 2019" in body
+
+
+def test_button_values_stay_within_2000_chars() -> None:
+    question = "とても長い質問" * 1_000
+    value = action_value({"page": 3}, question)
+    assert limits.slack_len(value) <= limits.ACTION_VALUE_MAX
+    data = parse_action_value(value)
+    assert data["page"] == 3
+    assert data["question"].endswith("…")
+    assert question.startswith(data["question"][:-1])
+    assert parse_action_value("not json") == {}
+
+
+def test_home_view_within_view_limits(two_year: Answerer) -> None:
+    answer = two_year.answer("まとめ")
+    assert answer.summary is not None
+    attention = [i for i in answer.items if i.grade.value in "CD"]
+    examples = two_year.examples("ja")
+    view = home_view(answer.summary.by_department, attention, examples, 2020)
+    assert view["type"] == "home"
+    assert len(view["blocks"]) <= limits.VIEW_BLOCKS_MAX
+    assert limits.validate_message(view["blocks"], "", surface="home") == []
+    assert sum(b["type"] == "table" for b in view["blocks"]) == 1
+    values = [n["value"] for n in walk(view["blocks"]) if n.get("action_id") == ACTION_EXAMPLE]
+    assert values == examples
+    many = attention * 40
+    big = home_view(answer.summary.by_department, many, examples * 3, 2020, language="en")
+    assert limits.validate_message(big["blocks"], "", surface="home") == []
+    assert "Grades by department" in json.dumps(big, ensure_ascii=False)
+
+
+# --- the validator -----------------------------------------------------------------------
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def table(rows: int) -> dict[str, Any]:
+    return {"type": "table", "rows": [[{"type": "raw_text", "text": "x"}]] * rows}
+
+
+def test_validate_accepts_a_plain_payload() -> None:
+    assert limits.validate_message([section("ok")], "ok") == []
+
+
+@pytest.mark.parametrize(
+    ("blocks", "needle"),
+    [
+        ([{"type": "divider"}] * 51, "51 blocks"),
+        ([section("x" * 3_001)], "3001 chars (max 3000)"),
+        ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "max 150"),
+        ([{"type": "header", "text": {"type": "mrkdwn", "text": "h"}}], "plain_text"),
+        ([{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}], "11 fields"),
+        ([section("")], "empty text"),
+        ([table(101)], "101 rows"),
+        ([table(1), table(1)], "2 table blocks"),
+        (
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": "a",
+                            "text": {"type": "plain_text", "text": "b" * 76},
+                            "value": "v" * 2_001,
+                        }
+                    ]
+                    * 2,
+                }
+            ],
+            "not unique",
+        ),
+        ([section("x" * 2_900)] * 5, "safety max"),
+        ([{"type": "context", "elements": [{"type": "mrkdwn", "text": "c"}] * 11}], "11"),
+    ],
+)
+def test_validate_catches_violations(blocks: list[dict[str, Any]], needle: str) -> None:
+    problems = limits.validate_message(blocks, "fallback")
+    assert any(needle in p for p in problems), problems
+    with pytest.raises(limits.PayloadTooLarge) as err:
+        limits.ensure_valid(blocks, "fallback")
+    assert err.value.violations == problems
+
+
+def test_validate_reports_every_violation_and_checks_nested_buttons() -> None:
+    button = {
+        "type": "button",
+        "action_id": "a",
+        "text": {"type": "plain_text", "text": "b" * 76},
+        "value": "v" * 2_001,
+    }
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}},
+        {**section("ok"), "accessory": button},
+    ]
+    problems = limits.validate_message(blocks, "t" * 40_001)
+    assert len(problems) == 4, problems
+    assert limits.validate_message([{"type": "divider"}] * 100, "x", surface="home") == []
+    assert limits.validate_message([{"type": "divider"}] * 101, "x", surface="home")
+
+
+def test_truncate_never_splits_a_surrogate_pair() -> None:
+    emoji = "😀" * 10  # 20 UTF-16 units
+    cut = limits.truncate(emoji, 8)
+    assert cut.endswith("…") and limits.slack_len(cut) <= 8
+    cut.encode("utf-8")  # would raise on a lone surrogate
+    raw_pairs = "a" + "\ud83d\ude00" * 5  # a pair kept as two code points (raw JSON)
+    for limit in range(2, 12):
+        out = limits.truncate(raw_pairs, limit)
+        assert limits.slack_len(out) <= limit
+        kept = out.removesuffix("…")
+        assert kept.count("\ud83d") == kept.count("\ude00")  # pairs stay whole
+    assert limits.truncate("short", 10) == "short"

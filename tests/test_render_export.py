@@ -1,0 +1,151 @@
+"""CSV and XLSX exports of real answers: round trips, encoding, formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.ask.answer import Answerer
+from bot.models import Answer
+from bot.render.export import (
+    COLUMNS,
+    answer_rows,
+    export_filename,
+    sheet_title,
+    to_csv,
+    to_xlsx,
+)
+from bot.store.database import Store
+from tests import reports
+
+INJECTION = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(seed_warehouse)
+    yield Answerer(store, aliases_file=reports.ROOT / "data" / "aliases.toml")
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def answer(answerer: Answerer) -> Answer:
+    return answerer.answer("子ども家庭支援センターの事業")
+
+
+@pytest.fixture(scope="module")
+def hostile(answer: Answer) -> Answer:
+    """The real answer with texts that break naive CSV writers and spreadsheets."""
+    first, second, third, *rest = answer.items
+    items = (
+        first.model_copy(update={"name": INJECTION}),
+        second.model_copy(update={"name": 'a,b "quoted"\nnext line', "summary": "+SUM(1,2)"}),
+        third.model_copy(update={"plan_text": "-2+3", "result_text": "@HYPERLINK(x)"}),
+        *rest,
+    )
+    return answer.model_copy(update={"items": items})
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_rows_have_the_report_headers(answer: Answer) -> None:
+    rows = answer_rows(answer)
+    assert len(rows) == len(answer.items) == 23
+    assert list(rows[0]) == list(COLUMNS)
+    item = answer.items[0]
+    assert rows[0]["事業番号"] == item.item_no
+    assert rows[0]["主管課"] == "子ども家庭支援センター"
+    assert rows[0]["評価"] == item.grade.value
+    assert rows[0]["出典行"] == item.source.line
+    assert rows[0]["出典ファイル"] == item.source.file
+
+
+def test_csv_round_trips_with_bom_and_crlf(answer: Answer) -> None:
+    data = to_csv(answer)
+    parsed = read_csv(data)
+    assert len(parsed) == len(answer.items)
+    assert list(parsed[0]) == list(COLUMNS)
+    expected = [{k: str(v) for k, v in row.items()} for row in answer_rows(answer)]
+    assert parsed == expected
+    assert data[3:].decode("utf-8").split("\r\n", 1)[0] == ",".join(COLUMNS)
+    assert data.endswith(b"\r\n")
+
+
+def test_csv_quotes_commas_newlines_and_quotes(hostile: Answer) -> None:
+    parsed = read_csv(to_csv(hostile))
+    assert len(parsed) == len(hostile.items)
+    assert parsed[1]["事業名"] == 'a,b "quoted"\nnext line'
+
+
+def test_formulas_are_neutralised_in_csv(hostile: Answer) -> None:
+    parsed = read_csv(to_csv(hostile))
+    assert parsed[0]["事業名"] == "'" + INJECTION
+    assert parsed[1]["事業概要"] == "'+SUM(1,2)"
+    assert parsed[2]["事業予定"] == "'-2+3"
+    assert parsed[2]["事業実績"] == "'@HYPERLINK(x)"
+    for row in parsed:
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+
+
+def test_xlsx_has_the_same_rows_and_a_usable_layout(answer: Answer) -> None:
+    wb = load_workbook(io.BytesIO(to_xlsx(answer)))
+    ws = wb.worksheets[0]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert values[0] == list(COLUMNS)
+    expected = [[v if v != "" else None for v in row.values()] for row in answer_rows(answer)]
+    assert values[1:] == expected
+    assert all(cell.font.bold for cell in ws[1])
+    assert ws.freeze_panes == "C2"
+    assert len(ws.title) <= 31
+    result_col = COLUMNS.index("事業実績") + 1
+    assert ws.cell(row=2, column=result_col).alignment.wrap_text
+    assert ws.column_dimensions["B"].width >= 30
+    about = wb["条件"]
+    assert about["B1"].value == answer.question
+
+
+def test_formulas_are_neutralised_in_xlsx(hostile: Answer) -> None:
+    wb = load_workbook(io.BytesIO(to_xlsx(hostile)))
+    ws = wb.worksheets[0]
+    name = ws.cell(row=2, column=COLUMNS.index("事業名") + 1)
+    assert name.value == "'" + INJECTION
+    assert name.data_type == "s"
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f"
+
+
+def test_filename_is_safe_and_carries_no_user_text(answer: Answer) -> None:
+    name = export_filename(answer, "csv", today=date(2024, 4, 1))
+    assert name == "planbot_list_2019_20240401.csv"
+    assert re.fullmatch(r"planbot_list_2019_\d{8}\.xlsx", export_filename(answer, "xlsx"))
+    help_answer = answer.model_copy(update={"intent": "help", "fiscal_year": None})
+    evil = export_filename(help_answer, "../x .CSV", today=date(2024, 4, 1))
+    assert evil == "planbot_help_all_20240401.xcsv"
+
+
+def test_sheet_title_is_valid_for_excel() -> None:
+    assert (
+        sheet_title("評価C/D・[子ども]政策課:*?" + "あ" * 40)
+        == ("評価C・D・・子ども・政策課・・・" + "あ" * 40)[:31]
+    )
+    assert sheet_title("") == "planbot"
+    assert sheet_title("'quoted'") == "quoted"
+
+
+def test_empty_answer_exports_only_headers(answer: Answer) -> None:
+    empty = answer.model_copy(update={"items": (), "count": 0})
+    assert read_csv(to_csv(empty)) == []
+    wb = load_workbook(io.BytesIO(to_xlsx(empty)))
+    assert wb.worksheets[0].max_row == 1
