@@ -1,0 +1,39 @@
+"""What the Slack listeners need: the core Services plus the bot's state database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.ask.answer import Answerer
+from bot.config import Settings
+from bot.services import Services
+from bot.state import QuestionLog, SeenEvents, StateDB
+from bot.store.database import Store
+
+
+@dataclass
+class SlackServices:
+    core: Services
+    state: StateDB
+    seen_events: SeenEvents
+    questions: QuestionLog
+
+    @classmethod
+    def build(cls, core: Services) -> SlackServices:
+        state = StateDB(core.settings.state_db_file)
+        return cls(
+            core=core, state=state, seen_events=SeenEvents(state), questions=QuestionLog(state)
+        )
+
+    # The listeners use the core through these, as they would use Services.
+    @property
+    def settings(self) -> Settings:
+        return self.core.settings
+
+    @property
+    def answerer(self) -> Answerer:
+        return self.core.answerer
+
+    @property
+    def store(self) -> Store:
+        return self.core.store

@@ -1,0 +1,53 @@
+"""Failures: a short apology with a reference id for the user, the trace for the log.
+
+A listener that raises must never stop the bot. Bolt's global error handler covers
+the ack phase; lazy listeners, whose exceptions Bolt only logs in one line, wrap
+their work in ``apologise_on_failure``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from slack_bolt import Respond
+
+from bot.slack.wording import apology
+
+log = logging.getLogger(__name__)
+
+
+def new_reference() -> str:
+    """Short enough to read out on the phone, unique enough to find in the log."""
+    return uuid.uuid4().hex[:8]
+
+
+@contextmanager
+def apologise_on_failure(notify: Callable[[str], Any], *, what: str) -> Iterator[None]:
+    """Run the block; on an exception log it with a reference id and tell the user."""
+    try:
+        yield
+    except Exception:
+        ref = new_reference()
+        log.exception("%s failed (ref %s)", what, ref)
+        try:
+            notify(apology(ref))
+        except Exception:
+            log.exception("could not deliver the apology for ref %s", ref)
+
+
+def handle_listener_error(
+    error: Exception, body: dict[str, Any], respond: Respond | None = None
+) -> None:
+    """Bolt's global error handler: errors raised while acknowledging a request."""
+    ref = new_reference()
+    kind = body.get("type") or ("command" if "command" in body else "unknown")
+    log.error("listener failed on a %s request (ref %s)", kind, ref, exc_info=error)
+    if respond is not None and body.get("response_url"):
+        try:
+            respond(text=apology(ref), response_type="ephemeral", replace_original=False)
+        except Exception:
+            log.exception("could not deliver the apology for ref %s", ref)

@@ -1,0 +1,111 @@
+"""``/plan …``: a question, or one of the subcommands in bot.slack.subcommands.
+
+Replies go through response_url (Bolt's ``respond``), which works in any channel:
+answers in_channel, help, errors and previews ephemeral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.models import Answer, Language
+from bot.slack.access import channel_allowed, is_admin
+from bot.slack.answering import Asker, ask, reply_messages
+from bot.slack.context import SlackServices
+from bot.slack.delivery import ResponseType, respond_messages, respond_text
+from bot.slack.digest_preview import digest_preview
+from bot.slack.errors import apologise_on_failure
+from bot.slack.help_message import help_message
+from bot.slack.stats import parse_days, stats_message
+from bot.slack.subcommands import split
+from bot.slack.summary import post_summary
+from bot.slack.wording import admins_only, channel_not_allowed, guess_language
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    args: str
+    user: str | None
+    channel: str
+    lang: Language
+    client: WebClient
+    respond: Respond
+
+
+def _language_arg(args: str) -> Language:
+    """help/digest/stats speak Japanese unless asked for English ("/plan help en")."""
+    return "en" if args.strip().casefold() in ("en", "english") else "ja"
+
+
+def run_help(services: SlackServices, req: PlanRequest) -> None:
+    message = help_message(services, req.lang, is_admin=is_admin(services.settings, req.user))
+    respond_messages(req.respond, [message], response_type="ephemeral")
+
+
+def run_summary(services: SlackServices, req: PlanRequest) -> None:
+    post_summary(
+        services, req.client, req.respond, target=req.args, channel=req.channel, user=req.user
+    )
+
+
+def run_digest(services: SlackServices, req: PlanRequest) -> None:
+    preview = digest_preview(services, req.lang)
+    respond_messages(req.respond, preview, response_type="ephemeral")
+
+
+def run_stats(services: SlackServices, req: PlanRequest) -> None:
+    if not is_admin(services.settings, req.user):
+        respond_text(req.respond, admins_only(req.lang))
+        return
+    days_arg = " ".join(a for a in req.args.split() if a.casefold() not in ("en", "english"))
+    message = stats_message(services, req.lang, days=parse_days(days_arg))
+    respond_messages(req.respond, [message], response_type="ephemeral")
+
+
+def run_question(services: SlackServices, req: PlanRequest) -> None:
+    result = ask(services, req.args, Asker(user=req.user, channel=req.channel, surface="command"))
+    # Answers are for the channel; "did you mean …" and failures only for the asker.
+    shared = isinstance(result, Answer) and result.ok and result.intent != "help"
+    response_type: ResponseType = "in_channel" if shared else "ephemeral"
+    respond_messages(req.respond, reply_messages(result), response_type=response_type)
+
+
+Handler = Callable[[SlackServices, PlanRequest], None]
+#: Every subcommand's handler; None is a question.
+HANDLERS: dict[str | None, Handler] = {
+    "help": run_help,
+    "summary": run_summary,
+    "digest": run_digest,
+    "stats": run_stats,
+    None: run_question,
+}
+
+
+def run_plan(
+    services: SlackServices, command: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    text = str(command.get("text") or "")
+    sub, args = split(text)
+    req = PlanRequest(
+        args=args,
+        user=command.get("user_id"),
+        channel=str(command.get("channel_id") or ""),
+        # Subcommands speak Japanese unless asked in English; questions as written.
+        lang=_language_arg(args) if sub else guess_language(text),
+        client=client,
+        respond=respond,
+    )
+
+    def notify(message: str) -> None:
+        respond_text(respond, message)
+
+    with apologise_on_failure(notify, what=f"/plan {sub.name if sub else 'question'}"):
+        if not channel_allowed(services.settings, req.channel):
+            respond_text(respond, channel_not_allowed(req.lang))
+            return
+        HANDLERS[sub.name if sub else None](services, req)

@@ -1,0 +1,93 @@
+"""What planbot says in Slack when it is not an answer: refusals, hints, failures.
+
+Each message exists in Japanese and English; staff write Japanese, but English
+questions get English replies.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Language
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
+
+INVITE_COMMAND = "/invite @planbot"
+
+
+def guess_language(text: str, default: Language = "ja") -> Language:
+    """English when the text has English words around any names; Japanese otherwise.
+
+    "show 子ども家庭支援センター items" is English: questions in English often carry
+    Japanese department names.
+    """
+    if len(_ENGLISH_WORD.findall(text)) >= 2 or (text.strip() and not _JAPANESE.search(text)):
+        return "en"
+    return "ja" if _JAPANESE.search(text) else default
+
+
+def _pick(lang: Language, ja: str, en: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def invite_hint(lang: Language) -> str:
+    return _pick(
+        lang,
+        "planbot はこのチャンネルのメンバーではないため、ここには投稿できません。"
+        f"チャンネルで `{INVITE_COMMAND}` と入力して招待してから、もう一度お試しください。",
+        "planbot is not a member of this channel, so it cannot post here. "
+        f"Type `{INVITE_COMMAND}` in the channel to invite it, then try again.",
+    )
+
+
+def channel_not_allowed(lang: Language) -> str:
+    return _pick(
+        lang,
+        "planbot はこのチャンネルでは回答しない設定になっています。"
+        "DM か、planbot が使えるチャンネルで質問してください。",
+        "planbot is set up not to answer in this channel. "
+        "Ask in a direct message or in a channel where planbot is enabled.",
+    )
+
+
+def admins_only(lang: Language) -> str:
+    return _pick(
+        lang,
+        "このコマンドは planbot の管理者だけが使えます。",
+        "Only planbot administrators can use this command.",
+    )
+
+
+def warehouse_missing(lang: Language) -> str:
+    return _pick(
+        lang,
+        "まだ報告書のデータが取り込まれていないため、答えられません。"
+        "管理者が `make ingest`（または `planbot ingest`）を実行すると使えるようになります。",
+        "No progress report has been loaded yet, so planbot cannot answer. "
+        "An administrator needs to run `make ingest` (or `planbot ingest`).",
+    )
+
+
+def apology(ref: str) -> str:
+    # Both languages: a failure can happen before we know which one the user writes.
+    return (
+        f"申し訳ありません、処理中にエラーが発生しました（参照ID: {ref}）。"
+        f" / Sorry, something went wrong (ref {ref})."
+    )
+
+
+def nothing_to_export(lang: Language) -> str:
+    return _pick(
+        lang,
+        "この回答には書き出せる行がありません。",
+        "This answer has no rows to export.",
+    )
+
+
+def files_comment(lang: Language) -> str:
+    return _pick(lang, "グラフと一覧（CSV・XLSX）", "Chart and rows (CSV, XLSX)")
+
+
+def export_comment(lang: Language, question: str) -> str:
+    return _pick(lang, f"「{question}」の一覧", f'Rows for "{question}"')

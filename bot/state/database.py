@@ -1,0 +1,97 @@
+"""Opening the state database and bringing its schema up to date.
+
+SQLite, because the state is tiny, must outlive restarts and be shared by the
+processes of one host (a Socket Mode worker and HTTP workers) without a server.
+WAL lets readers and one writer work side by side; busy_timeout makes a writer
+wait for the lock instead of failing when two workers write at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+#: Each entry upgrades the schema by one version (PRAGMA user_version); append only.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE seen_events (
+        event_id TEXT PRIMARY KEY,
+        seen_at  REAL NOT NULL
+    );
+    CREATE INDEX seen_events_seen_at ON seen_events (seen_at);
+    CREATE TABLE question_log (
+        id           INTEGER PRIMARY KEY,
+        asked_at     REAL NOT NULL,
+        user_id      TEXT,
+        channel_id   TEXT,
+        surface      TEXT NOT NULL,
+        question     TEXT NOT NULL,
+        question_key TEXT NOT NULL,
+        intent       TEXT,
+        result_count INTEGER,
+        latency_ms   REAL,
+        ok           INTEGER NOT NULL,
+        problem      TEXT
+    );
+    CREATE INDEX question_log_asked_at ON question_log (asked_at);
+    CREATE INDEX question_log_key ON question_log (question_key);
+    """,
+)
+BUSY_TIMEOUT_S = 10.0
+
+
+class StateDB:
+    """A path and a way to open it; connections are short-lived and per operation.
+
+    Opening a SQLite file takes microseconds, and a connection per operation is
+    safe on Bolt's listener threads without sharing one across threads.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection in autocommit mode: each statement is its own transaction."""
+        self._ensure_schema()
+        with closing(self._open()) as con:
+            yield con
+
+    def _open(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        return con
+
+    def _ensure_schema(self) -> None:
+        if self._migrated:
+            return
+        with self._lock:
+            if self._migrated:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._open()) as con:
+                con.execute("PRAGMA journal_mode=WAL")
+                # IMMEDIATE takes the write lock first, so two processes starting
+                # together cannot both apply the same migration.
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+                    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                        for statement in _statements(script):
+                            con.execute(statement)
+                        con.execute(f"PRAGMA user_version = {int(number)}")
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            self._migrated = True
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT our open transaction; run statement by statement.
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,134 @@
+"""/plan over real HTTP: answers through response_url, summaries with chart and files."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from tests.fakeslack import FakeSlack
+
+from .conftest import ADMIN, HttpBot, blocks_text, drain
+
+
+def test_question_is_answered_in_channel_through_response_url(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    status, body = http_bot.command("D評価の事業は？")
+
+    assert (status, body) == (200, b"")  # acked empty; the answer follows
+    (response,) = fake_slack.wait_for_responses()
+    assert response.params["response_type"] == "in_channel"
+    assert "事業16" in blocks_text(response.params)
+    drain(http_bot.app)
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_summary_posts_grades_chart_and_files_in_the_channel(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    http_bot.command("summary 高齢者支援課", channel="C777")
+
+    fake_slack.wait_for("files.completeUploadExternal")
+    drain(http_bot.app)
+    summary, *thread = fake_slack.calls_to("chat.postMessage")
+    assert summary.params["channel"] == "C777"
+    text = blocks_text(summary.params)
+    assert "高齢者支援課" in text and "まとめ: 10件" in text
+    table = next(b for b in summary.params["blocks"] if b["type"] == "table")
+    cells = [[c["text"] for c in row] for row in table["rows"]]
+    assert ["高齢者支援課", "5", "5", "0", "0", "10"] in cells  # A B C D total
+
+    files = sorted(fake_slack.files.values(), key=lambda f: f.filename)
+    assert [f.filename.rsplit(".", 1)[1] for f in files] == ["csv", "png", "xlsx"]
+    assert all(f.completed and f.channel_id == "C777" for f in files)
+    # All three in one upload, in the thread the summary message starts.
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    assert "thread_ts" not in summary.params
+    (summary_ts,) = {f.thread_ts for f in files}
+    assert summary_ts
+    by_ext = {f.filename.rsplit(".", 1)[1]: f.data or b"" for f in files}
+    assert by_ext["png"].startswith(b"\x89PNG")
+    assert "高齢者支援課" in by_ext["csv"].decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(by_ext["xlsx"])).worksheets[0]
+    assert sheet.max_row == 11  # header + 10 items
+
+    # Then every item, in the summary's thread.
+    assert thread and all(c.params["thread_ts"] == summary_ts for c in thread)
+    listed = "".join(blocks_text(c.params) for c in thread)
+    assert listed.count('"action_id": "item_detail"') == 10
+
+
+def test_summary_where_the_bot_is_not_invited_says_how_to_invite_it(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    http_bot.command("summary 高齢者支援課", channel="CNOTIN1")
+
+    (response,) = fake_slack.wait_for_responses()
+    assert response.params["response_type"] == "ephemeral"
+    assert "/invite @planbot" in response.params["text"]
+    drain(http_bot.app)
+    assert not any(f.completed for f in fake_slack.files.values())
+
+
+def test_question_in_a_channel_the_bot_is_not_in_still_works(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    # response_url needs no membership, so plain questions work everywhere.
+    http_bot.command("D評価の事業は？", channel="CNOTIN2")
+
+    (response,) = fake_slack.wait_for_responses()
+    assert "事業16" in blocks_text(response.params)
+
+
+def test_unknown_department_summary_is_explained_only_to_the_caller(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    http_bot.command("summary 存在しない課")
+
+    (response,) = fake_slack.wait_for_responses()
+    assert response.params["response_type"] == "ephemeral"
+    drain(http_bot.app)
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_help_lists_subcommands_with_examples_from_the_data(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    http_bot.command("help")
+
+    (response,) = fake_slack.wait_for_responses()
+    assert response.params["response_type"] == "ephemeral"
+    text = blocks_text(response.params)
+    for sub in ("summary", "digest", "help"):
+        assert f"/plan {sub}" in text
+    assert "/plan summary 子ども家庭支援センター" in text  # a department the data has
+    assert "example_question" in text  # example questions as buttons
+
+
+def test_digest_preview_is_only_for_the_caller(http_bot: HttpBot, fake_slack: FakeSlack) -> None:
+    http_bot.command("digest")
+
+    response = fake_slack.wait_for_responses()[0]
+    assert response.params["response_type"] == "ephemeral"
+    assert "プレビュー" in blocks_text(response.params)
+    drain(http_bot.app)
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_stats_is_for_admins_only(http_bot: HttpBot, fake_slack: FakeSlack) -> None:
+    http_bot.command("D評価の事業は？")
+    http_bot.command("存在しない課の事業")
+    http_bot.command("D評価の事業は?")  # same question, half-width ?
+    fake_slack.wait_for_responses(count=3)
+
+    http_bot.command("stats")
+    refused = fake_slack.wait_for_responses(count=4)[-1]
+    assert "管理者" in refused.params["text"]
+
+    http_bot.command("stats", user=ADMIN)
+    stats = blocks_text(fake_slack.wait_for_responses(count=5)[-1].params)
+    assert "D評価の事業は" in stats and "2回" in stats
+    unanswered = stats.split("答えられなかった質問")[1]
+    assert "存在しない課の事業" in unanswered
+    assert "D評価" not in unanswered
