@@ -1,23 +1,31 @@
 """``/plan digest``: a preview of the weekly digest, shown only to the caller.
 
-Until bot.digest's composer exists the preview is the whole-plan summary answer;
-swapping it in means changing ``compose`` below and nothing else.
+It is the digest the clock would post now for DIGEST_CHANNEL's subscription (whole plan,
+with "what changed" measured from its last delivery), in the caller's language.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.digest.delivery import DEFAULT_SUBSCRIPTION_ID, DigestRunner
+from bot.digest.ledger import Subscription
+from bot.digest.render import digest_messages
+from bot.digest.schedule import Schedule
 from bot.models import Language
 from bot.render import limits
 from bot.render.blocks import Message
-from bot.slack.answering import ask, reply_messages
 from bot.slack.context import SlackServices
-
-WHOLE_PLAN_QUESTION: dict[Language, str] = {"ja": "まとめ", "en": "summary"}
 
 
 def compose(services: SlackServices, language: Language) -> list[Message]:
-    """The digest's messages. Later: ``bot.digest``'s composer for the default channel."""
-    return reply_messages(ask(services, WHOLE_PLAN_QUESTION[language], log_it=False))
+    runner = DigestRunner(services.settings, services.store, None)
+    sub = runner.ledger.get(DEFAULT_SUBSCRIPTION_ID) or Subscription(
+        id="preview", channel="preview", schedule=Schedule()
+    )
+    now = datetime.now(ZoneInfo(services.settings.timezone))
+    return digest_messages(runner.compose(sub.model_copy(update={"language": language}), now))
 
 
 def digest_preview(services: SlackServices, language: Language) -> list[Message]:

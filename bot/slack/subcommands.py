@@ -43,6 +43,33 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         aliases=("ダイジェスト",),
     ),
     Subcommand(
+        "subscribe",
+        "<課|基本目標|全体> [weekly mon 9:00|daily 8:30|monthly 1 9:00|weekdays 9:00] [next] [en]",
+        "<department|goal|plan> [weekly mon 9:00|daily 8:30|monthly 1 9:00|weekdays 9:00] [next] [en]",
+        "このチャンネルにダイジェストを定期配信（管理者のみ、next = 祝日は翌営業日）",
+        "schedule a digest to this channel (admins only; next = holidays move to the next business day)",
+        admin_only=True,
+        aliases=("登録",),
+    ),
+    Subcommand(
+        "unsubscribe",
+        "<ID>",
+        "<ID>",
+        "ダイジェストの配信を解除（管理者のみ）",
+        "stop a digest subscription (admins only)",
+        admin_only=True,
+        aliases=("解除",),
+    ),
+    Subcommand(
+        "subscriptions",
+        "",
+        "",
+        "ダイジェストの登録一覧（管理者のみ）",
+        "list digest subscriptions (admins only)",
+        admin_only=True,
+        aliases=("登録一覧",),
+    ),
+    Subcommand(
         "help",
         "",
         "",
@@ -61,7 +88,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
 )
 #: The manifest's usage hint for /plan, kept in step with SUBCOMMANDS by a test.
-USAGE_HINT = "[質問] | summary <課|基本目標> | digest | help | stats"
+USAGE_HINT = (
+    "[質問] | summary <課|基本目標> | digest | subscribe <範囲> [予定] | unsubscribe <ID>"
+    " | subscriptions | help | stats"
+)
 
 
 def find(word: str) -> Subcommand | None:

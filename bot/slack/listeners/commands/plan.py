@@ -23,6 +23,7 @@ from bot.slack.errors import apologise_on_failure
 from bot.slack.help_message import help_message
 from bot.slack.stats import parse_days, stats_message
 from bot.slack.subcommands import split
+from bot.slack.subscriptions import list_subscriptions, subscribe, unsubscribe
 from bot.slack.summary import post_summary
 from bot.slack.wording import admins_only, channel_not_allowed, guess_language
 
@@ -67,6 +68,29 @@ def run_stats(services: SlackServices, req: PlanRequest) -> None:
     respond_messages(req.respond, [message], response_type="ephemeral")
 
 
+def _admin_text(services: SlackServices, req: PlanRequest, make: Callable[[], str]) -> None:
+    if not is_admin(services.settings, req.user):
+        respond_text(req.respond, admins_only(req.lang))
+        return
+    respond_text(req.respond, make())
+
+
+def run_subscribe(services: SlackServices, req: PlanRequest) -> None:
+    _admin_text(
+        services,
+        req,
+        lambda: subscribe(services, req.args, channel=req.channel, user=req.user, lang=req.lang),
+    )
+
+
+def run_unsubscribe(services: SlackServices, req: PlanRequest) -> None:
+    _admin_text(services, req, lambda: unsubscribe(services, req.args, lang=req.lang))
+
+
+def run_subscriptions(services: SlackServices, req: PlanRequest) -> None:
+    _admin_text(services, req, lambda: list_subscriptions(services, lang=req.lang))
+
+
 def run_question(services: SlackServices, req: PlanRequest) -> None:
     result = ask(services, req.args, Asker(user=req.user, channel=req.channel, surface="command"))
     # Answers are for the channel; "did you mean …" and failures only for the asker.
@@ -82,6 +106,9 @@ HANDLERS: dict[str | None, Handler] = {
     "summary": run_summary,
     "digest": run_digest,
     "stats": run_stats,
+    "subscribe": run_subscribe,
+    "unsubscribe": run_unsubscribe,
+    "subscriptions": run_subscriptions,
     None: run_question,
 }
 
