@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
 from bot.models import Report
 from bot.text import search_key
 
@@ -113,26 +114,6 @@ class IngestResult:
     unchanged: list[str]
     fiscal_years: list[int]
     evaluations: int
-
-
-def warehouse_dir(data_dir: Path) -> Path:
-    return data_dir / "warehouse"
-
-
-def current_snapshot(data_dir: Path) -> Path | None:
-    """The live snapshot directory, or None when nothing has been ingested yet."""
-    root = warehouse_dir(data_dir)
-    try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    path = root / "snapshots" / name
-    return path if (path / "manifest.json").is_file() else None
-
-
-def read_manifest(snapshot: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((snapshot / "manifest.json").read_text("utf-8"))
-    return data
 
 
 @contextlib.contextmanager

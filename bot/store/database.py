@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from bot.ingest.warehouse import current_snapshot, read_manifest
+from bot.ingest.snapshots import current_snapshot, read_manifest
 from bot.store.named_queries import NamedQuery, default_queries_dir, load_queries, schema_sql
 
 
