@@ -85,9 +85,11 @@ def compose_digest(
         r["department"]: _grades(r)
         for r in store.run("grade_counts_by_department", fiscal_year=latest, **params).rows
     }
-    rows = store.run("evaluations_matching", fiscal_year=latest, cap=100_000, **params).rows
-    attention = tuple(answer_item(r) for r in rows if r["grade"] in ("C", "D"))
-    state = _state(store, params, years)
+    rows = store.run(
+        "evaluations_matching", fiscal_year=latest, cap=100_000, **{**params, "grades": ["C", "D"]}
+    ).rows
+    attention = tuple(answer_item(r) for r in rows)
+    state = _state(store, params, years[-2:])
     manifest = store.manifest
     sources = tuple(
         f"{s['file']} (FY{s['fiscal_year']}, sha256 {str(s['checksum'])[:12]})"
@@ -115,12 +117,20 @@ def compose_digest(
 
 
 def _state(store: Store, params: dict[str, Any], years: list[int]) -> dict[str, Any]:
-    grades: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for year in years:
-        for r in store.run("evaluations_matching", fiscal_year=year, cap=1_000_000, **params).rows:
-            grades[f"{year}|{r['item_no']}|{r['department']}"] = r["grade"]
-            names[str(r["item_no"])] = r["item_name"]
+    """(year|item|department|municipality) → grade for the latest two fiscal years."""
+    rows = store.run(
+        "evaluation_grades",
+        cap=10_000_000,
+        from_year=years[0],
+        municipality=params["municipality"],
+        departments=params["departments"],
+        goal=params["goal"],
+    ).rows
+    grades = {
+        f"{r['fiscal_year']}|{r['item_no']}|{r['department']}|{r['municipality']}": r["grade"]
+        for r in rows
+    }
+    names = {str(r["item_no"]): r["item_name"] for r in rows}
     return {"fiscal_years": years, "grades": grades, "names": names}
 
 
@@ -144,7 +154,7 @@ def describe_changes(
             lines.extend(_year_changes(new, earlier, year, names, ja))
     for key in sorted(set(old) & set(new), key=_key_order):
         if old[key] != new[key]:
-            year, item, dept = key.split("|")
+            year, item, dept, _ = key.split("|")
             name = names.get(item, "")
             lines.append(
                 f"事業{item} {name}（{dept}）: 評価 {old[key]}→{new[key]}"
@@ -182,8 +192,8 @@ def _year_changes(
     """Grade changes between two fiscal years, per item and department."""
     lines = []
     for key in sorted((k for k in grades if k.startswith(f"{year}|")), key=_key_order):
-        _, item, dept = key.split("|")
-        before = grades.get(f"{earlier}|{item}|{dept}")
+        _, item, dept, municipality = key.split("|")
+        before = grades.get(f"{earlier}|{item}|{dept}|{municipality}")
         if before and before != grades[key]:
             name = names.get(item, "")
             lines.append(
@@ -194,6 +204,6 @@ def _year_changes(
     return lines
 
 
-def _key_order(key: str) -> tuple[int, int, str]:
-    year, item, dept = key.split("|")
-    return int(year), int(item), dept
+def _key_order(key: str) -> tuple[int, int, str, str]:
+    year, item, dept, municipality = key.split("|")
+    return int(year), int(item), dept, municipality
