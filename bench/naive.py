@@ -1,0 +1,175 @@
+"""The naive peer: what a script without planbot's store would do for each question.
+
+It reads the whole evaluations dataset with ``pd.read_parquet`` every question (no
+warm connection, no partition pruning, no pushdown) and then filters in pandas. It is
+given the pipeline's own parsed filters (the named queries and their parameters taken
+from ``Answer.queries``), so it does the same logical work minus question parsing and
+rendering — which flatters it slightly: the ratio naive/pipeline is a lower bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+GRADE_LETTERS = ("A", "B", "C", "D")
+
+
+def read_all(snapshot: Path) -> pd.DataFrame:
+    """Every evaluation of every fiscal year, as a fresh DataFrame."""
+    return pd.read_parquet(snapshot / "evaluations")
+
+
+def _matching(df: pd.DataFrame, params: dict[str, Any], fiscal_year: int) -> pd.DataFrame:
+    mask = df["fiscal_year"].astype("int64") == int(fiscal_year)
+    if params.get("municipality") is not None:
+        mask &= df["municipality"] == params["municipality"]
+    for column, key in (
+        ("grade", "grades"),
+        ("department", "departments"),
+        ("item_no", "item_nos"),
+        ("category", "categories"),
+    ):
+        if params.get(key):
+            mask &= df[column].isin(list(params[key]))
+    for column, key in (
+        ("goal_no", "goal"),
+        ("policy_no", "policy"),
+        ("measure_no", "measure"),
+        ("priority", "priority"),
+    ):
+        if params.get(key) is not None:
+            mask &= df[column] == params[key]
+    if params.get("targets"):
+        wanted = set(params["targets"])
+        mask &= df["target_groups"].map(lambda groups: bool(wanted.intersection(groups)))
+    for group in params.get("keywords") or ():
+        hit = pd.Series(False, index=df.index)
+        for word in group:
+            hit |= df["search_text"].str.contains(word, regex=False)
+        mask &= hit
+    return df[mask]
+
+
+def _name_hits(frame: pd.DataFrame, keywords: Sequence[Sequence[str]] | None) -> pd.Series:
+    hits = pd.Series(0, index=frame.index)
+    for group in keywords or ():
+        found = pd.Series(False, index=frame.index)
+        for word in group:
+            found |= frame["name_key"].str.contains(word, regex=False)
+        hits += found.astype(int)
+    return hits
+
+
+def _grade_counts(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["grade"].value_counts()
+    return {g.lower(): int(counts.get(g, 0)) for g in GRADE_LETTERS}
+
+
+def evaluations_matching(
+    df: pd.DataFrame, params: dict[str, Any], cap: int
+) -> list[dict[str, Any]]:
+    sub = _matching(df, params, params["fiscal_year"]).copy()
+    sub["_hits"] = _name_hits(sub, params.get("keywords"))
+    sub = sub.sort_values(["_hits", "item_no", "department"], ascending=[False, True, True])
+    return sub.head(cap + 1).drop(columns=["_hits", "search_text"]).to_dict("records")
+
+
+def count_matching(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = _matching(df, params, params["fiscal_year"])
+    return [{"items": sub["item_no"].nunique(), "evaluations": len(sub), **_grade_counts(sub)}]
+
+
+def grade_counts_by_department(
+    df: pd.DataFrame, params: dict[str, Any], cap: int
+) -> list[dict[str, Any]]:
+    sub = _matching(df, params, params["fiscal_year"])
+    return [
+        {"department": dept, "items": group["item_no"].nunique(), **_grade_counts(group)}
+        for dept, group in sub.groupby("department", sort=True)
+    ][: cap + 1]
+
+
+def grade_counts_by_goal(
+    df: pd.DataFrame, params: dict[str, Any], cap: int
+) -> list[dict[str, Any]]:
+    sub = _matching(df, params, params["fiscal_year"])
+    return [
+        {"goal_no": goal, "items": group["item_no"].nunique(), **_grade_counts(group)}
+        for goal, group in sub.groupby("goal_no", sort=True)
+    ][: cap + 1]
+
+
+def grade_changes_between_years(
+    df: pd.DataFrame, params: dict[str, Any], cap: int
+) -> list[dict[str, Any]]:
+    later = _matching(df, {**params, "grades": None}, params["to_year"])
+    earlier_mask = df["fiscal_year"].astype("int64") == int(params["from_year"])
+    keys = ["municipality", "plan", "item_no", "department"]
+    earlier = df.loc[earlier_mask, [*keys, "grade"]].rename(columns={"grade": "from_grade"})
+    joined = later.merge(earlier, on=keys)
+    joined = joined[joined["grade"] != joined["from_grade"]]
+    direction = params.get("direction") or "changed"
+    if direction == "up":
+        joined = joined[joined["grade"] < joined["from_grade"]]
+    elif direction == "down":
+        joined = joined[joined["grade"] > joined["from_grade"]]
+    joined = joined.sort_values(["item_no", "department"])
+    return joined.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
+
+
+def evaluation_grades(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    mask = df["fiscal_year"].astype("int64") >= int(params["from_year"])
+    if params.get("municipality") is not None:
+        mask &= df["municipality"] == params["municipality"]
+    if params.get("departments"):
+        mask &= df["department"].isin(list(params["departments"]))
+    if params.get("goal") is not None:
+        mask &= df["goal_no"] == params["goal"]
+    columns = ["municipality", "fiscal_year", "item_no", "department", "grade", "item_name"]
+    sub = df.loc[mask, columns].sort_values(["fiscal_year", "item_no", "department"])
+    return sub.head(cap + 1).to_dict("records")
+
+
+def item_grade_history(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    mask = df["item_no"].isin(list(params.get("item_nos") or ()))
+    if params.get("municipality") is not None:
+        mask &= df["municipality"] == params["municipality"]
+    sub = df[mask].sort_values(["item_no", "department", "fiscal_year"])
+    return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
+
+
+def fiscal_years(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = df
+    if params.get("municipality") is not None:
+        sub = df[df["municipality"] == params["municipality"]]
+    years = sub["fiscal_year"].astype("int64")
+    return [{"fiscal_year": int(y)} for y in sorted(years.unique(), reverse=True)]
+
+
+QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], list[dict[str, Any]]]] = {
+    "evaluations_matching": evaluations_matching,
+    "count_matching": count_matching,
+    "grade_counts_by_department": grade_counts_by_department,
+    "grade_counts_by_goal": grade_counts_by_goal,
+    "grade_changes_between_years": grade_changes_between_years,
+    "fiscal_years": fiscal_years,
+    "evaluation_grades": evaluation_grades,
+    "item_grade_history": item_grade_history,
+}
+
+
+def answer(snapshot: Path, queries: Sequence[dict[str, Any]], cap: int) -> int:
+    """Read everything, then run each query the pipeline ran; returns rows produced."""
+    df = read_all(snapshot)
+    rows = 0
+    for query in queries:
+        run = QUERIES.get(query["name"])
+        if run is None:
+            # New named queries appear as the core grows; say which one, do not guess.
+            raise NotImplementedError(f"the naive peer has no pandas twin of {query['name']}")
+        rows += len(run(df, dict(query["params"]), int(query.get("cap") or cap)))
+    return rows
