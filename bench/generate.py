@@ -59,6 +59,7 @@ from bot.ingest.warehouse import (
     EVALUATIONS,
     GOAL_SCHEMA,
     REPORT_SCHEMA,
+    ROW_GROUP_SIZE,
     warehouse_dir,
     write_reports,
 )
@@ -798,7 +799,9 @@ def write_direct(nation: Nation, data_dir: Path, *, progress: bool = False) -> G
             target = tmp / EVALUATIONS / f"fiscal_year={values.fiscal_year}"
             target.mkdir(parents=True)
             # Same call as bot.ingest.warehouse writes with: same row groups, same codec.
-            pq.write_table(table, target / "part.parquet", compression="zstd")
+            pq.write_table(
+                table, target / "part.parquet", compression="zstd", row_group_size=ROW_GROUP_SIZE
+            )
             total += table.num_rows
             del table
             if progress:
@@ -976,7 +979,13 @@ def _evaluation_year_table(
     table = pa.table([columns[name] for name in EVALUATION_SCHEMA.names], schema=EVALUATION_SCHEMA)
     # The ingest writer's order: the stable sort keeps each item's rows in line order.
     return table.sort_by(
-        [("municipality", "ascending"), ("plan", "ascending"), ("item_no", "ascending")]
+        [
+            ("municipality", "ascending"),
+            ("plan", "ascending"),
+            ("item_no", "ascending"),
+            ("source_file", "ascending"),
+            ("source_line", "ascending"),
+        ]
     )
 
 

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
@@ -40,6 +40,9 @@ from bot.models import Report
 from bot.text import search_key
 
 KEEP_SNAPSHOTS = 3
+# Small row groups let DuckDB scan a year on every core and skip other cities' rows
+# (measured at 1.7 M evaluations: keyword query 704 → 362 ms on 2 cores).
+ROW_GROUP_SIZE = 16_384
 EVALUATIONS = "evaluations"
 
 EVALUATION_SCHEMA = pa.schema(
@@ -226,14 +229,12 @@ def _build_snapshot(
         if year not in touched_years and old_file is not None:
             _link_or_copy(old_file, target / "part.parquet")
             continue
-        parts: list[pa.Table] = []
-        if old_file is not None and old_file.exists():
-            parts.append(_drop_replaced(pq.read_table(old_file), year, replaced))
-        parts.extend(_evaluation_table(r) for r in fresh if r.fiscal_year == year)
-        table = pa.concat_tables(parts).sort_by(
-            [("municipality", "ascending"), ("plan", "ascending"), ("item_no", "ascending")]
+        fresh_rows = pa.concat_tables(
+            [_evaluation_table(r) for r in fresh if r.fiscal_year == year]
+            or [EVALUATION_SCHEMA.empty_table()]
         )
-        pq.write_table(table, target / "part.parquet", compression="zstd")
+        kept = old_file if old_file is not None and old_file.exists() else None
+        _write_year(target / "part.parquet", kept, fresh_rows, year, replaced)
 
     for r in fresh:
         sources.append(
@@ -262,77 +263,115 @@ def _partition_years(snapshot: Path) -> set[int]:
     return {int(p.name.split("=", 1)[1]) for p in (snapshot / EVALUATIONS).glob("fiscal_year=*")}
 
 
-def _drop_replaced(
-    table: pa.Table, year: int, replaced: set[tuple[str, str, int, str]]
-) -> pa.Table:
-    keys = [(m, p, s) for (m, p, y, s) in replaced if y == year]
-    if not keys or table.num_rows == 0:
-        return table
-    mask = None
-    for municipality, plan, sheet in keys:
-        hit = pc.and_(
-            pc.and_(pc.equal(table["municipality"], municipality), pc.equal(table["plan"], plan)),
-            pc.equal(table["source_sheet"], sheet),
+def _write_year(
+    target: Path,
+    old_file: Path | None,
+    fresh_rows: pa.Table,
+    year: int,
+    replaced: set[tuple[str, str, int, str]],
+) -> None:
+    """One fiscal year's partition: the old rows minus replaced sheets, plus the new rows.
+
+    DuckDB does the filtering, sorting and parquet writing: it is already loaded for
+    reading, and pyarrow's compute module alone takes most of a second to import.
+    """
+    keys = [f"{m}\x1f{p}\x1f{s}" for (m, p, y, s) in replaced if y == year]
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("fresh_rows", fresh_rows)
+        query = "SELECT * FROM fresh_rows"
+        params: list[object] = []
+        if old_file is not None:
+            query = (
+                "SELECT * FROM read_parquet(?) WHERE NOT list_contains(?::VARCHAR[],"
+                " municipality || chr(31) || plan || chr(31) || source_sheet)"
+                " UNION ALL BY NAME " + query
+            )
+            params = [str(old_file), keys]
+        # Line order within an item; sorted by municipality so a city's rows share row groups.
+        ordered = (
+            f"SELECT * FROM ({query})"
+            " ORDER BY municipality, plan, item_no, source_file, source_line"
         )
-        mask = hit if mask is None else pc.or_(mask, hit)
-    return table.filter(pc.invert(mask))
+        # The path is ours (a temp snapshot dir), never user text; quotes are still escaped.
+        path = str(target).replace("'", "''")
+        con.execute(
+            f"COPY ({ordered}) TO '{path}' (FORMAT parquet, COMPRESSION zstd,"
+            f" ROW_GROUP_SIZE {ROW_GROUP_SIZE})",
+            params,
+        )
+    finally:
+        con.close()
 
 
 def _evaluation_table(report: Report) -> pa.Table:
+    """The report's evaluations as columns, item fields repeated on each evaluation row."""
     items = {i.number: i for i in report.items}
-    rows: dict[str, list[object]] = {name: [] for name in EVALUATION_SCHEMA.names}
-    for ev in report.evaluations:
-        item = items[ev.item_number]
-        texts = (item.name, item.summary, ev.plan_text, ev.result_text, ev.next_plan_text)
-        values: dict[str, object] = {
-            "municipality": report.municipality,
-            "plan": report.plan,
-            "item_no": item.number,
-            "item_name": item.name,
-            "item_summary": item.summary,
-            "category": item.category,
-            "target_groups": list(item.target_groups),
-            "relisted_from": item.relisted_from,
-            "goal_no": item.goal.number,
-            "goal_numeral": item.goal.numeral,
-            "goal_title": item.goal.title,
-            "policy_no": item.policy.number,
-            "policy_title": item.policy.title,
-            "measure_no": item.measure.number,
-            "measure_title": item.measure.title,
-            "priority": item.measure.priority,
-            "department": ev.department,
-            "department_key": search_key(ev.department),
-            "sheet_department": ev.sheet_department,
-            "grade": ev.grade.value,
-            "plan_text": ev.plan_text,
-            "result_text": ev.result_text,
-            "next_plan_text": ev.next_plan_text,
-            "name_key": search_key(item.name),
-            "search_text": "|".join(search_key(t) for t in texts),
-            "source_file": ev.source.file,
-            "source_sheet": ev.source.sheet,
-            "source_line": ev.source.line,
-            "report_checksum": report.checksum,
-        }
-        for name in EVALUATION_SCHEMA.names:
-            rows[name].append(values[name])
-    return pa.table(rows, schema=EVALUATION_SCHEMA)
+    evs = report.evaluations
+    its = [items[ev.item_number] for ev in evs]
+    # Keys are computed once per item and department, not once per row.
+    item_keys = {n: (search_key(i.name), search_key(i.summary)) for n, i in items.items()}
+    dept_keys = {d: search_key(d) for d in {ev.department for ev in evs}}
+    n = len(evs)
+    columns: dict[str, list[object]] = {
+        "municipality": [report.municipality] * n,
+        "plan": [report.plan] * n,
+        "item_no": [i.number for i in its],
+        "item_name": [i.name for i in its],
+        "item_summary": [i.summary for i in its],
+        "category": [i.category for i in its],
+        "target_groups": [list(i.target_groups) for i in its],
+        "relisted_from": [i.relisted_from for i in its],
+        "goal_no": [i.goal.number for i in its],
+        "goal_numeral": [i.goal.numeral for i in its],
+        "goal_title": [i.goal.title for i in its],
+        "policy_no": [i.policy.number for i in its],
+        "policy_title": [i.policy.title for i in its],
+        "measure_no": [i.measure.number for i in its],
+        "measure_title": [i.measure.title for i in its],
+        "priority": [i.measure.priority for i in its],
+        "department": [ev.department for ev in evs],
+        "department_key": [dept_keys[ev.department] for ev in evs],
+        "sheet_department": [ev.sheet_department for ev in evs],
+        "grade": [ev.grade.value for ev in evs],
+        "plan_text": [ev.plan_text for ev in evs],
+        "result_text": [ev.result_text for ev in evs],
+        "next_plan_text": [ev.next_plan_text for ev in evs],
+        "name_key": [item_keys[ev.item_number][0] for ev in evs],
+        "search_text": [
+            "|".join(
+                (
+                    *item_keys[ev.item_number],
+                    search_key(ev.plan_text),
+                    search_key(ev.result_text),
+                    search_key(ev.next_plan_text),
+                )
+            )
+            for ev in evs
+        ],
+        "source_file": [ev.source.file for ev in evs],
+        "source_sheet": [ev.source.sheet for ev in evs],
+        "source_line": [ev.source.line for ev in evs],
+        "report_checksum": [report.checksum] * n,
+    }
+    return pa.table(columns, schema=EVALUATION_SCHEMA)
 
 
 def _recount(snapshot: Path, sources: list[dict[str, object]]) -> None:
-    counts: dict[str, int] = {}
-    items: dict[str, set[int]] = {}
-    for part in (snapshot / EVALUATIONS).glob("fiscal_year=*/part.parquet"):
-        table = pq.read_table(part, columns=["report_checksum", "item_no"])
-        for checksum, item_no in zip(
-            table["report_checksum"].to_pylist(), table["item_no"].to_pylist(), strict=True
-        ):
-            counts[checksum] = counts.get(checksum, 0) + 1
-            items.setdefault(checksum, set()).add(item_no)
+    pattern = str(snapshot / EVALUATIONS / "*" / "part.parquet")
+    con = duckdb.connect(":memory:")
+    try:
+        rows = con.execute(
+            "SELECT report_checksum, count(*), count(DISTINCT item_no) FROM read_parquet(?)"
+            " GROUP BY report_checksum",
+            [pattern],
+        ).fetchall()
+    finally:
+        con.close()
+    counts = {checksum: (n, items) for checksum, n, items in rows}
     for src in sources:
-        src["evaluations"] = counts.get(str(src["checksum"]), 0)
-        src["items"] = len(items.get(str(src["checksum"]), ()))
+        n, items = counts.get(str(src["checksum"]), (0, 0))
+        src["evaluations"], src["items"] = n, items
 
 
 def _write_goals(tmp: Path, previous: Path | None, fresh: list[Report]) -> None:
