@@ -19,6 +19,9 @@ from rapidfuzz import fuzz, process
 from bot.text import search_key
 
 _DEPT_SUFFIXES = ("課", "室", "係", "部", "担当")
+# Kanji and katakana: the characters that continue a Japanese word (hiragana are mostly
+# particles after a name).
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff々]+")
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,19 @@ class Lexicon:
         found: list[DepartmentMatch] = []
         if self._key_pattern is not None:
             by_key = dict(self.department_keys)
+            full = {search_key(name) for name in self.departments}
             for m in self._key_pattern.finditer(text):
-                found.append(DepartmentMatch(by_key[m.group(0)], m.start(), m.end(), "exact"))
+                end = m.end()
+                if m.group(0) not in full:
+                    # A name without its 課 is a department only where the word ends
+                    # (高齢者支援の…, or one mistyped character: 高齢者支援化), not inside a
+                    # longer word (子育て支援施設).
+                    tail = _CJK_RUN.match(text, end)
+                    tail_len = tail.end() - end if tail else 0
+                    if tail_len >= 2:
+                        continue
+                    end += tail_len
+                found.append(DepartmentMatch(by_key[m.group(0)], m.start(), end, "exact"))
         if self._alias_pattern is not None:
             lowered = text.lower()
             for m in self._alias_pattern.finditer(lowered):
@@ -113,13 +127,10 @@ class Lexicon:
     def match_partial(self, token: str) -> list[str]:
         """Departments a Japanese fragment could be the start or the core of (高齢者支援)."""
         key = search_key(token)
-        if len(key) < 3:
+        if len(key) < 4:
+            # Short words (子育て, 子ども) are far more often topics than department names.
             return []
-        hits = {
-            name
-            for k, name in self.department_keys
-            if key in k and (len(key) >= 4 or len(key) / len(k) >= 0.6)
-        }
+        hits = {name for k, name in self.department_keys if key in k and len(key) / len(k) >= 0.5}
         return sorted(hits)
 
     def match_fuzzy(self, token: str, *, limit: int = 3) -> list[tuple[str, float]]:
