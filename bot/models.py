@@ -184,6 +184,8 @@ class QuerySpec(Frozen):
 
 
 class AnswerItem(Frozen):
+    #: The municipality whose plan the item belongs to (warehouses may hold several).
+    municipality: str = ""
     item_no: int
     name: str
     department: str

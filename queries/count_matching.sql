@@ -1,7 +1,7 @@
 -- name: count_matching
 -- How many distinct items and evaluations match the filters in one fiscal year, with the
 -- grade distribution of the matching evaluations.
-SELECT count(DISTINCT item_no) AS items,
+SELECT count(DISTINCT (municipality, plan, item_no)) AS items,
        count(*) AS evaluations,
        count(*) FILTER (WHERE grade = 'A') AS a,
        count(*) FILTER (WHERE grade = 'B') AS b,

@@ -9,7 +9,7 @@ WITH later AS (
     SELECT municipality, plan, item_no, department, grade, source_file, source_line
     FROM evaluations WHERE fiscal_year = $from_year
 )
-SELECT l.item_no, l.item_name, l.department, l.sheet_department,
+SELECT l.municipality, l.item_no, l.item_name, l.department, l.sheet_department,
        e.grade AS from_grade, l.grade AS to_grade, $from_year AS from_year,
        l.fiscal_year AS to_year, l.category, l.target_groups, l.relisted_from,
        l.goal_no, l.policy_no, l.measure_no, l.priority, l.item_summary,
@@ -22,4 +22,4 @@ WHERE e.grade <> l.grade
   AND ($direction = 'changed'
        OR ($direction = 'up' AND l.grade < e.grade)
        OR ($direction = 'down' AND l.grade > e.grade))
-ORDER BY l.item_no, l.department;
+ORDER BY l.municipality, l.item_no, l.department;

@@ -2,7 +2,7 @@
 -- Grade distribution per responsible department for one fiscal year, within the filters:
 -- the table behind department summaries, digests and App Home.
 SELECT department,
-       count(DISTINCT item_no) AS items,
+       count(DISTINCT (municipality, plan, item_no)) AS items,
        count(*) FILTER (WHERE grade = 'A') AS a,
        count(*) FILTER (WHERE grade = 'B') AS b,
        count(*) FILTER (WHERE grade = 'C') AS c,

@@ -1,11 +1,11 @@
 -- name: item_grade_history
 -- One or more items' grades in every fiscal year the warehouse holds, per department:
 -- the rows behind "how did item 16 do over the years?".
-SELECT item_no, item_name, department, sheet_department, fiscal_year, grade,
+SELECT municipality, item_no, item_name, department, sheet_department, fiscal_year, grade,
        category, target_groups, relisted_from, goal_no, policy_no, measure_no, priority,
        item_summary, plan_text, result_text, next_plan_text,
        source_file, source_sheet, source_line
 FROM evaluations
 WHERE list_contains($item_nos::INTEGER[], item_no)
   AND ($municipality IS NULL OR municipality = $municipality)
-ORDER BY item_no, department, fiscal_year;
+ORDER BY municipality, item_no, department, fiscal_year;

@@ -29,6 +29,7 @@ SAMPLE = {
     "categories": None,
     "targets": None,
     "keywords": None,
+    "row_limit": None,  # set by the runner from its cap
 }
 
 
@@ -62,6 +63,18 @@ def test_every_query_runs_on_the_seed(name: str, store: Store) -> None:
 def test_queries_bind_values_never_format_them(name: str) -> None:
     sql = QUERIES[name].sql
     assert not re.search(r"\{[a-z_]+\}|%s|%\(", sql), "values must be bound as $params"
+
+
+def test_counts_without_a_count_query_match_count_matching(store: Store) -> None:
+    from bot.ask.answer import Answerer
+
+    answerer = Answerer(store)
+    for question in ("D評価の事業は？", "show 子ども家庭支援センター items", "全事業", "B評価"):
+        answer = answerer.answer(question)
+        params = {p: SAMPLE[p] for p in QUERIES["count_matching"].params} | {"item_nos": None}
+        params.update({k: v for k, v in answer.queries[0].params.items() if k in params})
+        counted = store.run("count_matching", **params).rows[0]
+        assert answer.count == counted["items"], question
 
 
 def test_row_cap_truncates(store: Store) -> None:

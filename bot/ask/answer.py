@@ -130,8 +130,13 @@ class Answerer:
         runs: list[QueryRun] = []
         params = self._params(spec, fiscal_year)
         rows = self._run(runs, "evaluations_matching", **params)
-        counts = self._run(runs, "count_matching", **params).rows[0]
         items = tuple(answer_item(r) for r in rows.rows)
+        # Every matching row is here unless the cap cut it: count them rather than query.
+        counts = (
+            self._run(runs, "count_matching", **params).rows[0]
+            if rows.truncated
+            else _count_rows(rows.rows)
+        )
         count = int(counts["items"])
         reading = t.describe_filters(spec, lang, fiscal_year)
         summary = None
@@ -210,7 +215,7 @@ class Answerer:
                 for r in rows.rows
                 if len(wanted) < 2 or r["fiscal_year"] in range(min(wanted), max(wanted) + 1)
             )
-            count = len({i.item_no for i in items})
+            count = len({(i.municipality, i.item_no) for i in items})
             reading = t.describe_filters(spec, lang, None)
             head = "評価の推移" if lang == "ja" else "grades by fiscal year"
             lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
@@ -249,7 +254,7 @@ class Answerer:
             direction=spec.trend_direction or "changed",
         )
         items = tuple(answer_item(r) for r in rows.rows)
-        count = len({i.item_no for i in items})
+        count = len({(i.municipality, i.item_no) for i in items})
         reading = t.describe_filters(spec, lang, fiscal_year)
         label = {
             "up": ("評価が上がった事業", "grade improved"),
@@ -475,8 +480,18 @@ def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
     return out
 
 
+def _count_rows(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """count_matching's figures for rows already fetched in full."""
+    counts = {g.value.lower(): 0 for g in Grade}
+    for row in rows:
+        counts[str(row["grade"]).lower()] += 1
+    items = {(row["municipality"], row["item_no"]) for row in rows}
+    return {"items": len(items), "evaluations": len(rows), **counts}
+
+
 def answer_item(row: dict[str, Any]) -> AnswerItem:
     return AnswerItem(
+        municipality=str(row.get("municipality") or ""),
         item_no=int(row["item_no"]),
         name=row["item_name"],
         department=row["department"],

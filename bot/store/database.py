@@ -109,8 +109,11 @@ class Store:
         unknown = set(params) - set(query.params)
         if unknown:
             raise TypeError(f"query {name} has no parameters {sorted(unknown)}")
-        bound = {p: params.get(p) for p in query.params}
         limit = self.row_cap if cap is None else cap
+        bound = {p: params.get(p) for p in query.params}
+        if "row_limit" in bound:
+            # Queries that sort can stop at the cap: DuckDB keeps a top-N, not every row.
+            bound["row_limit"] = limit + 1
         cursor = self._cursor()
         # DuckDB has no statement timeout: a timer interrupts the cursor instead.
         timer = threading.Timer(self.timeout_s, cursor.interrupt)
