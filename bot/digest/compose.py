@@ -13,6 +13,9 @@ from bot.models import AnswerItem, Grade
 from bot.render import text as t
 from bot.store.database import Store
 
+#: Items needing attention listed in one digest; the rest are counted ("… and 40 more").
+ATTENTION_MAX = 200
+
 
 class Digest(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -29,6 +32,8 @@ class Digest(BaseModel):
     previous_grades: dict[str, int] | None
     items: int
     attention: tuple[AnswerItem, ...]
+    #: C/D evaluations in scope; more than len(attention) when the list was capped.
+    attention_total: int = 0
     by_department: dict[str, dict[str, int]]
     changes: tuple[str, ...]
     first: bool
@@ -85,15 +90,22 @@ def compose_digest(
         r["department"]: _grades(r)
         for r in store.run("grade_counts_by_department", fiscal_year=latest, **params).rows
     }
-    rows = store.run(
-        "evaluations_matching", fiscal_year=latest, cap=100_000, **{**params, "grades": ["C", "D"]}
-    ).rows
-    attention = tuple(answer_item(r) for r in rows)
+    attention_rows = store.run(
+        "evaluations_matching",
+        fiscal_year=latest,
+        cap=ATTENTION_MAX,
+        **{**params, "grades": ["C", "D"]},
+    )
+    attention = tuple(answer_item(r) for r in attention_rows.rows)
+    attention_total = (
+        int(counts["c"]) + int(counts["d"]) if attention_rows.truncated else len(attention)
+    )
     state = _state(store, params, years[-2:])
     manifest = store.manifest
     sources = tuple(
         f"{s['file']} (FY{s['fiscal_year']}, sha256 {str(s['checksum'])[:12]})"
         for s in manifest.get("sources", [])
+        if municipality is None or s.get("municipality") == municipality
     )
     return Digest(
         subscription_id=sub.id,
@@ -108,6 +120,7 @@ def compose_digest(
         previous_grades=previous_grades,
         items=int(counts["items"]),
         attention=attention,
+        attention_total=attention_total,
         by_department=by_dept,
         changes=tuple(describe_changes(previous_state, state, sub.language)),
         first=previous_state is None,

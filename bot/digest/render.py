@@ -40,6 +40,9 @@ def digest_text(digest: Digest) -> str:
                 )
     else:
         lines.append(_l(lang, "  なし", "  none"))
+    more = digest.attention_total - len(digest.attention)
+    if more > 0:
+        lines.append(_l(lang, f"  ほか{more}件", f"  and {more} more"))
     lines.append(_l(lang, "課別:", "By department:"))
     for dept, counts in digest.by_department.items():
         lines.append(f"  {dept}: {t.grade_counts_line(counts, lang)}")
@@ -109,6 +112,19 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
                 + bk.escape(item.next_plan_text)
             )
         units.append([bk.section(lim.truncate(body, lim.SECTION_TEXT_MAX))])
+    more = digest.attention_total - len(digest.attention)
+    if more > 0:
+        units.append(
+            [
+                bk.context(
+                    _l(
+                        lang,
+                        f"ほか{more}件（/plan summary で一覧と CSV を取得できます）",
+                        f"and {more} more (/plan summary lists them all, with CSV)",
+                    )
+                )
+            ]
+        )
     if digest.by_department:
         rows = bk.grade_rows(digest.by_department, _l(lang, "課", "Department"), lang)
         units.append(

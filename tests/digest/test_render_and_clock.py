@@ -134,3 +134,14 @@ def test_register_jobs_keeps_ids_and_timezone(tmp_path: Path) -> None:
     clock.register_jobs(scheduler, settings, ledger)
     assert scheduler.get_job("digest:weekly") is None
     scheduler.shutdown(wait=False)
+
+
+def test_a_capped_attention_list_says_how_many_more(seed_warehouse: Path) -> None:
+    store = Store(seed_warehouse)
+    sub = Subscription(id="cap", channel="C1", schedule=Schedule(), language="en")
+    digest = compose_digest(store, sub, datetime(2026, 11, 30, 9, tzinfo=JST), None)
+    store.close()
+    assert digest.attention_total == len(digest.attention) == 1  # item 16, graded D
+    capped = digest.model_copy(update={"attention_total": 250})
+    assert "and 249 more" in digest_text(capped)
+    assert "and 249 more" in str([m.blocks for m in digest_messages(capped)])
