@@ -52,11 +52,8 @@ def _error_json(question: str, message: str) -> str:
 
 
 def ask_command(settings: Settings, question: str | None, *, as_json: bool) -> int:
-    services = Services.from_settings(settings)
-    try:
-        services.store.refresh()
-    except WarehouseMissing as exc:
-        print(f"planbot: {exc}", file=sys.stderr)
+    services = Services.for_command(settings)
+    if services is None:
         return 2
     questions: Iterable[str] = [question] if question is not None else _lines(sys.stdin)
     for i, q in enumerate(questions):
@@ -83,11 +80,8 @@ def run_console(settings: Settings) -> int:
         from bot.slack.runner import run_slack
 
         return run_slack(settings)
-    services = Services.from_settings(settings)
-    try:
-        services.store.refresh()
-    except WarehouseMissing as exc:
-        print(f"planbot: {exc}", file=sys.stderr)
+    services = Services.for_command(settings)
+    if services is None:
         return 2
     interactive = sys.stdin.isatty()
     if interactive:

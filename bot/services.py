@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from bot.ask.answer import Answerer
 from bot.config import Settings
-from bot.store.database import Store
+from bot.store.database import Store, WarehouseMissing
 
 
 @dataclass
@@ -24,6 +25,17 @@ class Services:
             store, aliases_file=settings.vocabulary_file, municipality=settings.municipality
         )
         return cls(settings=settings, store=store, answerer=answerer)
+
+    @classmethod
+    def for_command(cls, settings: Settings) -> Services | None:
+        """Services for a CLI command, or None after telling the user no data is ingested."""
+        services = cls.from_settings(settings)
+        try:
+            services.store.refresh()
+        except WarehouseMissing as exc:
+            print(f"planbot: {exc}", file=sys.stderr)
+            return None
+        return services
 
     def close(self) -> None:
         self.store.close()

@@ -14,7 +14,6 @@ from bot.digest.ledger import Subscription
 from bot.digest.render import digest_messages, digest_text
 from bot.digest.schedule import ScheduleError, parse_schedule
 from bot.services import Services
-from bot.store.database import WarehouseMissing
 
 
 class ScopeError(ValueError):
@@ -70,11 +69,8 @@ def digest_runner(services: Services, *, with_client: bool) -> DigestRunner:
 
 
 def digest_command(settings: Settings, args: object) -> int:
-    services = Services.from_settings(settings)
-    try:
-        services.store.refresh()
-    except WarehouseMissing as exc:
-        print(f"planbot: {exc}", file=sys.stderr)
+    services = Services.for_command(settings)
+    if services is None:
         return 2
     a = args
     try:

@@ -4,6 +4,7 @@ Time is simulated by passing `now`; Slack is tests/fakeslack."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -95,78 +96,64 @@ def test_holiday_monday_skipped_or_moved(runner_factory, fake_slack) -> None:
     assert len(digest_posts(fake_slack, "C0MOVED")) == 1
 
 
-def test_utc_host_fires_at_nine_tokyo(data_dir: Path, fake_slack: FakeSlack) -> None:
-    env = {
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def process_env(data_dir: Path, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    """This machine's environment minus planbot's own, plus a deployment on the fake."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))}
+    return {
+        **base,
         "PLANBOT_DATA_DIR": str(data_dir),
-        "SLACK_BOT_TOKEN": fake_slack.bot_token,
-        "SLACK_API_URL": fake_slack.api_url,
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_API_URL": fake.api_url,
         "DIGEST_CHANNEL": CHANNEL,
         "PLANBOT_DIGEST_PACE": "0",
-        "TZ": "UTC",
+        **extra,
     }
-    before = run_cli(env, "--now", "2026-11-29T23:59:00+00:00")  # 08:59 JST Monday
+
+
+RUN_DUE = [sys.executable, "-m", "bot.cli", "digest", "--run-due", "--now"]
+
+
+def run_due_process(env: dict[str, str], now: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*RUN_DUE, now], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+def test_utc_host_fires_at_nine_tokyo(data_dir: Path, fake_slack: FakeSlack) -> None:
+    env = process_env(data_dir, fake_slack, TZ="UTC")
+    before = run_due_process(env, "2026-11-29T23:59:00+00:00")  # 08:59 JST Monday
     assert before.returncode == 0, before.stderr
     assert digest_posts(fake_slack) == []
-    at_nine = run_cli(env, "--now", "2026-11-30T00:05:00+00:00")  # 09:05 JST Monday
+    at_nine = run_due_process(env, "2026-11-30T00:05:00+00:00")  # 09:05 JST Monday
     assert at_nine.returncode == 0, at_nine.stderr
     assert len(digest_posts(fake_slack)) == 1
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    import os
-
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "digest", "--run-due", *args],
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-
-
 def test_done_when_two_concurrent_processes(data_dir: Path, fake_slack: FakeSlack) -> None:
-    env = {
-        "PLANBOT_DATA_DIR": str(data_dir),
-        "SLACK_BOT_TOKEN": fake_slack.bot_token,
-        "SLACK_API_URL": fake_slack.api_url,
-        "DIGEST_CHANNEL": CHANNEL,
-        "PLANBOT_DIGEST_PACE": "0",
-    }
-    import os
-
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))}
-    cmd = [
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "digest",
-        "--run-due",
-        "--now",
-        "2026-11-30T09:05+09:00",
-    ]
+    env = process_env(data_dir, fake_slack)
     procs = [
         subprocess.Popen(
-            cmd,
-            env={**base, **env},
+            [*RUN_DUE, "2026-11-30T09:05+09:00"],
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=ROOT,
         )
         for _ in range(2)
     ]
     for p in procs:
         p.wait(timeout=120)
         assert p.returncode == 0, p.stderr.read() if p.stderr else ""
-    posts = digest_posts(fake_slack)
-    assert len(posts) == 1
+    assert len(digest_posts(fake_slack)) == 1
     texts = str([c.params for c in fake_slack.calls_to("chat.postMessage")])
     assert "事業16" in texts
-    again = run_cli(env, "--now", "2026-11-30T09:10+09:00")
+    again = run_due_process(env, "2026-11-30T09:10+09:00")
     assert again.returncode == 0 and len(digest_posts(fake_slack)) == 1
-    next_week = run_cli(env, "--now", "2026-12-07T09:05+09:00")
+    next_week = run_due_process(env, "2026-12-07T09:05+09:00")
     assert next_week.returncode == 0 and len(digest_posts(fake_slack)) == 2
 
 
@@ -192,22 +179,13 @@ runner.run_due(datetime.fromisoformat(sys.argv[1]))
 def test_kill_between_compose_and_post(
     data_dir: Path, fake_slack: FakeSlack, runner_factory
 ) -> None:
-    import os
-
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))},
-        "PLANBOT_DATA_DIR": str(data_dir),
-        "SLACK_BOT_TOKEN": fake_slack.bot_token,
-        "SLACK_API_URL": fake_slack.api_url,
-        "DIGEST_CHANNEL": CHANNEL,
-    }
     killed = subprocess.run(
         [sys.executable, "-c", _KILL_BETWEEN_COMPOSE_AND_POST, MONDAY.isoformat()],
-        env=env,
+        env=process_env(data_dir, fake_slack),
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=ROOT,
     )
     assert killed.returncode == -9
     assert digest_posts(fake_slack) == []
