@@ -158,6 +158,29 @@ def test_excel_unicode_text_export_is_utf16(tmp_path: Path, seed_report: Report)
     assert _signature(report) == _signature(seed_report)
 
 
+def test_excel_quoted_cells_with_line_breaks(tmp_path: Path, seed_report: Report) -> None:
+    # Excel's tab-delimited export quotes a cell holding a line break; "" is one quote.
+    text = reports.replace_cell(
+        reports.seed_text(), 16, 7, '"講演会を中止した。\n""ハタラクカイギ""は延期。"'
+    )
+    report = _parse(tmp_path, text)
+    assert _signature(report) == _signature(seed_report)
+    (ev,) = _evals(report, 16)
+    assert ev.result_text == '講演会を中止した。\n"ハタラクカイギ"は延期。'
+    assert ev.source.line == 86
+    # Rows after the two-line cell keep their own line numbers.
+    (ev18,) = _evals(report, 18)
+    assert ev18.source.line == 89
+
+
+def test_a_stray_quote_is_text(tmp_path: Path, seed_report: Report) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 7, '"ハタラクカイギ2020 は中止')
+    report = _parse(tmp_path, text)
+    assert _signature(report) == _signature(seed_report)
+    (ev,) = _evals(report, 16)
+    assert ev.result_text == '"ハタラクカイギ2020 は中止'
+
+
 def test_full_width_letters_and_digits(tmp_path: Path) -> None:
     text = reports.replace_cell(reports.seed_text(), 16, 8, "Ｄ")
     text = text.replace("\n16\t", "\n１６\t")

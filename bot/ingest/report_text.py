@@ -10,8 +10,10 @@ the same character are one; the original cell text is kept for display.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,9 +110,61 @@ def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None
     """Parse the export's bytes. ``file`` names it in problems; ``source_name`` in provenance."""
     text = _decode(data, file)
     state = _State(file=file)
-    for lineno, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
-        _parse_line(state, lineno, raw)
+    for lineno, cells in _rows(text):
+        _parse_line(state, lineno, cells)
     return _finish(state, data, source_name or Path(file).name)
+
+
+_QUOTED_CELL = re.compile(r'(?:^|\t)"')
+# A quoted cell spanning more lines than this is an unterminated quote, not a cell.
+_MAX_CELL_LINES = 50
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) per table row.
+
+    One row per line, except where Excel's tab-delimited export quoted a cell holding line
+    breaks or tabs ("…"): then a row spans lines, and "" inside it is one quote.
+    """
+    lines = re.split(r"\r\n|\r|\n", text)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if '"' not in line or not _QUOTED_CELL.search(line):
+            yield i + 1, line.split("\t")
+            i += 1
+            continue
+        end = i
+        record = line
+        while _open_quote(record) and end + 1 < len(lines) and end - i < _MAX_CELL_LINES:
+            end += 1
+            record += "\n" + lines[end]
+        if _open_quote(record):
+            yield i + 1, line.split("\t")  # not a quoted cell after all: take it literally
+            i += 1
+            continue
+        yield i + 1, next(csv.reader([record], delimiter="\t", quotechar='"', strict=False))
+        i = end + 1
+
+
+def _open_quote(record: str) -> bool:
+    """Whether a quoted cell is still open at the end of the record."""
+    inside = False
+    at_cell_start = True
+    j = 0
+    while j < len(record):
+        ch = record[j]
+        if inside:
+            if ch == '"':
+                if j + 1 < len(record) and record[j + 1] == '"':
+                    j += 1
+                else:
+                    inside = False
+        elif ch == '"' and at_cell_start:
+            inside = True
+        at_cell_start = not inside and ch == "\t"
+        j += 1
+    return inside
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -133,8 +187,7 @@ def _decode(data: bytes, file: str) -> str:
     raise ReportRejected([Problem(file, 1, "not a text file (neither UTF-8 nor Shift_JIS)")])
 
 
-def _parse_line(state: _State, lineno: int, raw: str) -> None:
-    originals = raw.split("\t")
+def _parse_line(state: _State, lineno: int, originals: list[str]) -> None:
     cells = [nfkc(c) for c in originals]
     filled = [i for i, c in enumerate(cells) if c]
     if not filled:
