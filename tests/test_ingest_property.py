@@ -35,6 +35,10 @@ _cell_values = st.one_of(
             "基本施策",
             "(3)",
             "１６",
+            '"',
+            '"open',
+            '"a""b"',
+            '"two\nlines"',
         ]
     ),
     st.text(max_size=12),
