@@ -175,7 +175,7 @@ _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:(?:for|targeting|aimed\s+at)\s+(?:the\s+)?city(?:\s+itself)?|city[-\s]"
+            r"\b(?:(?:for|targets?|targeting|targeted\s+at|aimed\s+at)\s+(?:the\s+)?city(?:\s+itself)?|city[-\s]"
             r"internal|internal)\b",
             re.IGNORECASE,
         ),
@@ -337,6 +337,17 @@ _JA_STOPWORDS = frozenset(
         "して",
         "された",
         "あった",
+        "列挙",
+        "違い",
+        "差",
+        "担当課",
+        "所管課",
+        "課名",
+        "担当部署",
+        "部署",
+        "どこ",
+        "誰",
+        "いつ",
     ]
 )
 _EN_STOPWORDS = frozenset(
@@ -738,7 +749,7 @@ def _take_departments(
     # Japanese fragments: a department without 課, or the core of its name.
     for run in list(_JA_RUN.finditer(work.text)):
         for token, start in _ja_tokens(run.group(0), run.start()):
-            if len(search_key(token)) < 3:
+            if len(search_key(token)) < 3 or token in _JA_STOPWORDS:
                 continue
             partial = lexicon.match_partial(token)
             looks_like_department = token.endswith(("課", "センター", "室", "係"))
