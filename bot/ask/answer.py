@@ -7,6 +7,8 @@ only render the result differently.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +29,8 @@ from bot.store.database import QueryResult, Store
 
 log = logging.getLogger(__name__)
 
-FILTER_PARAMS = (
-    "municipality",
-    "grades",
-    "departments",
-    "item_nos",
-    "goal",
-    "policy",
-    "measure",
-    "priority",
-    "categories",
-    "targets",
-    "keywords",
-)
+#: Answers remembered per process (each holds at most the row cap's items).
+ANSWER_CACHE_SIZE = 256
 
 
 class Answerer:
@@ -49,6 +40,8 @@ class Answerer:
         self.store = store
         self.aliases_file = aliases_file
         self.municipality = municipality
+        self._answers: OrderedDict[tuple[Path, str], Answer] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
     # --- vocabulary, cached per warehouse snapshot -----------------------------------
     def lexicon(self) -> Lexicon:
@@ -72,8 +65,24 @@ class Answerer:
         return parse_question(question, self.lexicon(), years=self.years())
 
     def answer(self, question: str) -> Answer:
-        spec = self.parse(question)
-        return self.answer_spec(question, spec)
+        """The answer to a question, remembered per warehouse snapshot.
+
+        Slack asks the same question again for every page, export and "show the query"
+        button, and teams ask the same few questions; an answer cannot change until an
+        ingest switches the snapshot, which is part of the key.
+        """
+        key = (self.store.refresh(), question)
+        with self._answers_lock:
+            cached = self._answers.get(key)
+            if cached is not None:
+                self._answers.move_to_end(key)
+                return cached
+        answer = self.answer_spec(question, self.parse(question))
+        with self._answers_lock:
+            self._answers[key] = answer
+            while len(self._answers) > ANSWER_CACHE_SIZE:
+                self._answers.popitem(last=False)
+        return answer
 
     def answer_spec(self, question: str, spec: QuerySpec) -> Answer:
         years = self.years()

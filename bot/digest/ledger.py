@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.digest.schedule import Schedule
+from bot.state.database import enable_wal
 
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -106,6 +107,7 @@ class Ledger:
         self.path = path
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         with self._connect() as con:
+            enable_wal(con)  # persistent: set once per database file
             con.executescript(_SCHEMA)
 
     @contextlib.contextmanager
@@ -114,7 +116,6 @@ class Ledger:
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         con.row_factory = sqlite3.Row
         try:
-            con.execute("PRAGMA journal_mode=WAL")
             yield con
         finally:
             con.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -82,7 +83,7 @@ class StateDB:
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._open()) as con:
-                con.execute("PRAGMA journal_mode=WAL")
+                enable_wal(con)
                 # IMMEDIATE takes the write lock first, so two processes starting
                 # together cannot both apply the same migration.
                 con.execute("BEGIN IMMEDIATE")
@@ -97,6 +98,22 @@ class StateDB:
                     con.execute("ROLLBACK")
                     raise
             self._migrated = True
+
+
+def enable_wal(con: sqlite3.Connection, *, attempts: int = 100) -> None:
+    """Switch a database to WAL, waiting out other processes doing the same.
+
+    Changing the journal mode needs an exclusive lock and SQLite's busy timeout does not
+    cover it: several workers opening a new file together get "database is locked".
+    """
+    for attempt in range(attempts):
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 + 0.002 * attempt)
 
 
 def _statements(script: str) -> list[str]:
