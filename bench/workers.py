@@ -208,7 +208,13 @@ def pipeline(args: argparse.Namespace) -> dict[str, Any]:
 
     municipality = args.municipality or None
     opened = time.perf_counter()
-    settings = Settings(_env_file=None, data_dir=Path(args.data_dir), municipality=municipality)  # type: ignore[call-arg]
+    # The answer cache off: every repetition must do the work a new question does.
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=Path(args.data_dir),
+        municipality=municipality,
+        answer_cache_size=0,
+    )
     services = Services.from_settings(settings)
     services.store.refresh()
     answerer = services.answerer
@@ -409,6 +415,8 @@ def serve_app(args: argparse.Namespace) -> dict[str, Any]:
         slack_signing_secret=args.secret,
         slack_api_url=args.api_url,
         state_dir_override=Path(args.state_dir),
+        # Off: the senders repeat one question, which a cache would answer from memory.
+        answer_cache_size=0,
     )
     services = Services.from_settings(settings)
     app = app_module.create_app(settings, services)

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     municipality: str | None = Field(default=None, validation_alias="PLANBOT_MUNICIPALITY")
     #: Department aliases and synonyms; default: <data_dir>/aliases.toml, else the bundled one.
     aliases_file: Path | None = Field(default=None, validation_alias="PLANBOT_ALIASES_FILE")
+    #: Answers remembered per process (0 turns the cache off, as the benchmarks do).
+    answer_cache_size: int = Field(default=256, ge=0, validation_alias="PLANBOT_ANSWER_CACHE")
     row_cap: int = Field(default=1000, ge=1, validation_alias="PLANBOT_ROW_CAP")
     query_timeout_s: float = Field(default=10.0, gt=0, validation_alias="PLANBOT_QUERY_TIMEOUT")
 

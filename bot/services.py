@@ -22,7 +22,10 @@ class Services:
             settings.data_dir, row_cap=settings.row_cap, timeout_s=settings.query_timeout_s
         )
         answerer = Answerer(
-            store, aliases_file=settings.vocabulary_file, municipality=settings.municipality
+            store,
+            aliases_file=settings.vocabulary_file,
+            municipality=settings.municipality,
+            cache_size=settings.answer_cache_size,
         )
         return cls(settings=settings, store=store, answerer=answerer)
 

@@ -35,11 +35,17 @@ ANSWER_CACHE_SIZE = 256
 
 class Answerer:
     def __init__(
-        self, store: Store, *, aliases_file: Path | None = None, municipality: str | None = None
+        self,
+        store: Store,
+        *,
+        aliases_file: Path | None = None,
+        municipality: str | None = None,
+        cache_size: int = ANSWER_CACHE_SIZE,
     ) -> None:
         self.store = store
         self.aliases_file = aliases_file
         self.municipality = municipality
+        self.cache_size = cache_size
         self._answers: OrderedDict[tuple[Path, str], Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
 
@@ -71,6 +77,8 @@ class Answerer:
         button, and teams ask the same few questions; an answer cannot change until an
         ingest switches the snapshot, which is part of the key.
         """
+        if self.cache_size == 0:
+            return self.answer_spec(question, self.parse(question))
         key = (self.store.refresh(), question)
         with self._answers_lock:
             cached = self._answers.get(key)
@@ -80,7 +88,7 @@ class Answerer:
         answer = self.answer_spec(question, self.parse(question))
         with self._answers_lock:
             self._answers[key] = answer
-            while len(self._answers) > ANSWER_CACHE_SIZE:
+            while len(self._answers) > self.cache_size:
                 self._answers.popitem(last=False)
         return answer
 

@@ -33,3 +33,12 @@ def test_the_cache_is_bounded(warehouse: Path) -> None:
         answerer.answer(f"事業{n}")
     assert len(answerer._answers) == ANSWER_CACHE_SIZE
     store.close()
+
+
+def test_the_cache_can_be_turned_off(warehouse: Path) -> None:
+    store = Store(warehouse)
+    answerer = Answerer(store, cache_size=0)
+    first = answerer.answer("D評価の事業は？")
+    again = answerer.answer("D評価の事業は？")
+    assert again is not first and again.items == first.items
+    store.close()
