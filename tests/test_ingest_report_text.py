@@ -282,3 +282,9 @@ def test_bytes_api_names_the_file(seed_report: Report) -> None:
     report = parse_report_bytes(reports.SEED.read_bytes(), file="upload.txt")
     assert report.source_file == "upload.txt"
     assert report.checksum == seed_report.checksum
+
+
+def test_a_problem_is_one_line_even_quoting_a_multiline_cell(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 8, '"E\nF"')
+    (problem,) = _problems(tmp_path, text)
+    assert "\n" not in problem and problem.endswith("grade 'E F' is not one of A–D")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 @dataclass(frozen=True, order=True)
@@ -12,7 +15,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+        # One problem, one line: a quoted cell quoted back may hold line breaks or tabs.
+        return f"{self.file}:{self.line}: {_ONE_LINE.sub(' ', self.reason)}"
 
 
 class ReportRejected(Exception):
