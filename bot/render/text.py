@@ -28,7 +28,11 @@ def count_label(n: int, lang: Language) -> str:
 
 
 def goal_label(goal: int, lang: Language) -> str:
-    return f"基本目標{int_to_roman(goal)}" if lang == "ja" else f"goal {int_to_roman(goal)}"
+    if lang == "ja":
+        # As the report writes it (基本目標Ⅱ): the single-character numerals Ⅰ–Ⅻ.
+        numeral = chr(0x215F + goal) if 1 <= goal <= 12 else int_to_roman(goal)
+        return f"基本目標{numeral}"
+    return f"goal {int_to_roman(goal)}"
 
 
 def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = None) -> str:
