@@ -15,7 +15,6 @@ import unicodedata
 _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|tr|h[1-6])\b[^>]*>|<br\s*/?>", re.IGNORECASE)
 _INLINE_TAG = re.compile(r"</?(?:span|b|i|u|em|strong|font|small|sup|sub|a)\b[^>]*>", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{2,}")
-_SPACES = re.compile(r"[ \t\u3000]+")
 
 
 def nfkc(text: str) -> str:
@@ -32,11 +31,6 @@ def html_to_text(text: str) -> str:
     text = html.unescape(text)
     lines = [line.strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n", "\n".join(lines)).strip()
-
-
-def squash(text: str) -> str:
-    """NFKC, lower-cased, without spaces: the key for loose matching of names."""
-    return _SPACES.sub("", nfkc(text)).casefold()
 
 
 # Punctuation that writers use or omit freely inside the same word
