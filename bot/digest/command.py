@@ -73,6 +73,10 @@ def digest_command(settings: Settings, args: object) -> int:
     if services is None:
         return 2
     a = args
+    posting = bool(getattr(a, "run_due", False) or getattr(a, "post", False))
+    if posting and settings.slack_bot_token is None:
+        print("planbot: posting digests needs SLACK_BOT_TOKEN (see .env.example)", file=sys.stderr)
+        return 2
     try:
         if getattr(a, "run_due", False):
             now = _now(settings, getattr(a, "now", None))
@@ -159,5 +163,11 @@ def _now(settings: Settings, text: str | None) -> datetime:
 def clock_command(settings: Settings) -> int:
     from bot.digest.clock import run_clock
 
+    if settings.slack_bot_token is None:
+        print(
+            "planbot: the clock posts digests and needs SLACK_BOT_TOKEN (see .env.example)",
+            file=sys.stderr,
+        )
+        return 2
     services = Services.from_settings(settings)
     return run_clock(settings, digest_runner(services, with_client=True))

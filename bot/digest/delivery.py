@@ -30,6 +30,10 @@ class Outcome:
     detail: str = ""
 
 
+class NoSlackClient(RuntimeError):
+    """Digests can be previewed without Slack, but not posted."""
+
+
 def ledger_for(settings: Settings) -> Ledger:
     return Ledger(settings.state_dir / "digests.sqlite3")
 
@@ -94,11 +98,11 @@ class DigestRunner:
         return outcomes
 
     def deliver(self, sub: Subscription, fire: datetime) -> Outcome:
+        if self.client is None:
+            raise NoSlackClient("posting a digest needs SLACK_BOT_TOKEN")
         claim = self.ledger.claim(sub.id, fire)
         if claim is None:
             return Outcome(sub.id, fire, "busy", "already delivered or being delivered")
-        if self.client is None:
-            raise RuntimeError("posting a digest needs SLACK_BOT_TOKEN")
         try:
             digest = self.compose(sub, fire)
             messages = digest_messages(digest)

@@ -247,3 +247,19 @@ def test_changes_section_lists_grade_changes(
         "変更はありません" in str([c.params for c in fake_slack.calls_to("chat.postMessage")[-3:]])
         or "変更はありません" in last
     )
+
+
+def test_posting_without_a_bot_token_says_so(data_dir: Path, fake_slack: FakeSlack) -> None:
+    env = {k: v for k, v in process_env(data_dir, fake_slack).items() if k != "SLACK_BOT_TOKEN"}
+    for command in (["digest", "--run-due"], ["clock"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert done.returncode == 2
+        assert "SLACK_BOT_TOKEN" in done.stderr and "Traceback" not in done.stderr
+    assert fake_slack.calls_to("chat.postMessage") == []
