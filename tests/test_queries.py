@@ -142,3 +142,14 @@ def test_cursor_per_thread(store: Store) -> None:
 
     with ThreadPoolExecutor(4) as pool:
         assert set(pool.map(count, range(40))) == {40}
+
+
+def test_items_named_after_the_keyword_come_first(store: Store) -> None:
+    from bot.ask.answer import Answerer
+
+    answer = Answerer(store).answer("介護の事業")
+    names = [("介護" in i.name) for i in answer.items]
+    assert names == sorted(names, reverse=True), "name hits first"
+    assert any(names) and not all(names)
+    first = [i.item_no for i in answer.items if "介護" in i.name]
+    assert first == sorted(first)  # then item-number order within each tier
