@@ -479,10 +479,8 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
         seen[key] = (lineno, row["grade"])
         if state.fiscal_year is None:
             continue
-        # Every value was checked above (grade in A–D, numbers parsed): construct without
-        # validating again, which would cost a third of the parse on large reports.
         state.evaluations.append(
-            Evaluation.model_construct(
+            Evaluation(
                 item_number=item.number,
                 department=row["department"],
                 sheet_department=row["sheet"],
@@ -491,7 +489,7 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
                 result_text=row["result_text"],
                 grade=Grade(row["grade"]),
                 next_plan_text=row["next_plan_text"],
-                source=SourceRef.model_construct(file=source_name, sheet=row["sheet"], line=lineno),
+                source=SourceRef(file=source_name, sheet=row["sheet"], line=lineno),
             )
         )
     if state.problems:
