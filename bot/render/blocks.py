@@ -475,20 +475,21 @@ def pack_messages(units: list[Unit], text: str, lang: Language) -> list[Message]
 def _pack(units: list[Unit], lang: Language) -> list[list[Block]]:
     """Greedily fill messages up to Slack's limits; a unit never straddles two messages."""
     pages: list[list[Block]] = [[]]
+    budget = lim.PageBudget()
     for unit in units:
         if not unit:
             continue
-        if pages[-1] and not _fits([*pages[-1], *unit]):
+        if pages[-1] and not budget.fits(unit):
             # Widest label as placeholder, so the real "2/3" can only make it shorter.
-            pages.append([_continuation(lang, 999, 999)])
-        if not _fits([*pages[-1], *unit]):
+            placeholder = _continuation(lang, 999, 999)
+            pages.append([placeholder])
+            budget = lim.PageBudget()
+            budget.add([placeholder])
+        if not budget.fits(unit):
             raise lim.PayloadTooLarge(lim.validate_message([*pages[-1], *unit], "-"))
         pages[-1].extend(unit)
+        budget.add(unit)
     return pages
-
-
-def _fits(blocks: list[Block]) -> bool:
-    return not lim.validate_message(blocks, "-")
 
 
 def _continuation(lang: Language, i: int, n: int) -> Block:

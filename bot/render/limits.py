@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Surface = Literal["message", "home", "modal"]
@@ -112,6 +113,50 @@ def validate_message(
     return problems
 
 
+@dataclass
+class PageBudget:
+    """What a message being filled block by block has used of Slack's limits.
+
+    Packing asks "does this unit still fit?" once per unit; re-validating the whole page
+    each time made packing quadratic. The page is still validated whole once it is done.
+    """
+
+    surface: str = "message"
+    blocks: int = 0
+    json_len: int = 2  # the enclosing "[]"
+    text_len: int = 0
+    tables: int = 0
+    block_ids: set[str] = field(default_factory=set)
+
+    def fits(self, unit: list[dict[str, Any]]) -> bool:
+        if any(_check_block(block, "") for block in unit):
+            return False
+        ids = [str(b["block_id"]) for b in unit if isinstance(b, Mapping) and "block_id" in b]
+        if len(set(ids)) < len(ids) or self.block_ids.intersection(ids):
+            return False
+        blocks = self.blocks + len(unit)
+        tables = self.tables + sum(1 for b in unit if b.get("type") == "table")
+        json_len = self.json_len + sum(blocks_json_len([b]) - 2 for b in unit) + len(unit)
+        text_len = self.text_len + sum(slack_len(t) for t in _all_texts(unit))
+        return (
+            blocks <= SURFACE_BLOCKS_MAX[self.surface]
+            and text_len <= MESSAGE_TEXT_MAX
+            and (
+                self.surface != "message"
+                or (tables <= TABLES_PER_MESSAGE_MAX and json_len - 1 <= MESSAGE_BLOCKS_JSON_MAX)
+            )
+        )
+
+    def add(self, unit: list[dict[str, Any]]) -> None:
+        self.blocks += len(unit)
+        self.tables += sum(1 for b in unit if b.get("type") == "table")
+        self.json_len += sum(blocks_json_len([b]) - 2 for b in unit) + len(unit)
+        self.text_len += sum(slack_len(t) for t in _all_texts(unit))
+        self.block_ids.update(
+            str(b["block_id"]) for b in unit if isinstance(b, Mapping) and "block_id" in b
+        )
+
+
 def ensure_valid(blocks: list[dict[str, Any]], text: str, *, surface: str = "message") -> None:
     """Raise :class:`PayloadTooLarge` unless the payload passes :func:`validate_message`."""
     problems = validate_message(blocks, text, surface=surface)
@@ -170,8 +215,10 @@ def _check_section(block: Mapping[str, Any], where: str) -> list[str]:
         problems.extend(_check_text_object(text, f"{where}.text", SECTION_TEXT_MAX))
     if len(fields) > SECTION_FIELDS_MAX:
         problems.append(f"{where}.fields: {len(fields)} fields (max {SECTION_FIELDS_MAX})")
-    for j, field in enumerate(fields):
-        problems.extend(_check_text_object(field, f"{where}.fields[{j}]", SECTION_FIELD_TEXT_MAX))
+    for j, text_field in enumerate(fields):
+        problems.extend(
+            _check_text_object(text_field, f"{where}.fields[{j}]", SECTION_FIELD_TEXT_MAX)
+        )
     if block.get("accessory") is not None:
         problems.extend(_check_element(block["accessory"], f"{where}.accessory"))
     return problems
