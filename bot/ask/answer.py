@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -113,22 +113,7 @@ class Answerer:
 
     # --- shapes ----------------------------------------------------------------------
     def _params(self, spec: QuerySpec, fiscal_year: int | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "municipality": self.municipality,
-            "grades": [g.value for g in spec.grades] or None,
-            "departments": list(spec.departments) or None,
-            "item_nos": list(spec.item_numbers) or None,
-            "goal": spec.goal,
-            "policy": spec.policy,
-            "measure": spec.measure,
-            "priority": spec.priority,
-            "categories": list(spec.categories) or None,
-            "targets": list(spec.target_groups) or None,
-            "keywords": [list(k.matches) for k in spec.keywords] or None,
-        }
-        if fiscal_year is not None:
-            params["fiscal_year"] = fiscal_year
-        return params
+        return filter_params(spec, self.municipality, fiscal_year)
 
     def _run(self, runs: list[QueryRun], name: str, **params: Any) -> QueryResult:
         result = self.store.run(name, **params)
@@ -329,15 +314,20 @@ class Answerer:
         )
 
     def examples(self, lang: Language) -> list[str]:
-        """Example questions drawn from the data, so every one of them has an answer."""
-        years = self.years()
-        latest = years[-1]
-        runs: list[QueryRun] = []
-        rows = self._run(runs, "evaluations_matching", **self._params(QuerySpec(), latest)).rows
-        depts = sorted(
-            {r["department"] for r in rows},
-            key=lambda d: -sum(1 for r in rows if r["department"] == d),
+        """Example questions drawn from the data, so every one of them has an answer.
+
+        Worked out once per warehouse snapshot: help, unknown questions and App Home all
+        show them, and they only change with the data."""
+        examples: list[str] = self.store.cached(
+            f"examples:{lang}:{self.municipality}", lambda: self._examples(lang)
         )
+        return list(examples)
+
+    def _examples(self, lang: Language) -> list[str]:
+        latest = self.years()[-1]
+        rows = self.store.run("evaluations_matching", **self._params(QuerySpec(), latest)).rows
+        per_dept = Counter(r["department"] for r in rows)
+        depts = [d for d, _ in per_dept.most_common()]
         worst = max(rows, key=lambda r: (r["grade"], -r["item_no"])) if rows else None
         goals = sorted({int(r["goal_no"]) for r in rows})
         item = rows[0]["item_no"] if rows else 1
@@ -467,6 +457,29 @@ class Answerer:
             ok=ok,
             problem=problem if problem is not None else spec.problem,
         )
+
+
+def filter_params(
+    spec: QuerySpec, municipality: str | None, fiscal_year: int | None = None
+) -> dict[str, Any]:
+    """The bound parameters of the shared ``matching`` filter for a reading of a question;
+    an empty filter is NULL, which the SQL reads as "no filter"."""
+    params: dict[str, Any] = {
+        "municipality": municipality,
+        "grades": [g.value for g in spec.grades] or None,
+        "departments": list(spec.departments) or None,
+        "item_nos": list(spec.item_numbers) or None,
+        "goal": spec.goal,
+        "policy": spec.policy,
+        "measure": spec.measure,
+        "priority": spec.priority,
+        "categories": list(spec.categories) or None,
+        "targets": list(spec.target_groups) or None,
+        "keywords": [list(k.matches) for k in spec.keywords] or None,
+    }
+    if fiscal_year is not None:
+        params["fiscal_year"] = fiscal_year
+    return params
 
 
 def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_item
+from bot.ask.answer import answer_item, filter_params
 from bot.digest.ledger import Subscription
-from bot.models import AnswerItem, Grade
+from bot.models import AnswerItem, Grade, QuerySpec
 from bot.render import text as t
 from bot.store.database import Store
 
@@ -43,24 +43,14 @@ class Digest(BaseModel):
 
 
 def _scope_params(sub: Subscription, municipality: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "municipality": municipality,
-        "grades": None,
-        "departments": None,
-        "item_nos": None,
-        "goal": None,
-        "policy": None,
-        "measure": None,
-        "priority": None,
-        "categories": None,
-        "targets": None,
-        "keywords": None,
-    }
+    """A subscription's scope as the filter parameters a question would have."""
     if sub.scope_kind == "department" and sub.scope_value:
-        params["departments"] = [sub.scope_value]
+        scope = QuerySpec(departments=(sub.scope_value,))
     elif sub.scope_kind == "goal" and sub.scope_value:
-        params["goal"] = int(sub.scope_value)
-    return params
+        scope = QuerySpec(goal=int(sub.scope_value))
+    else:
+        scope = QuerySpec()
+    return filter_params(scope, municipality)
 
 
 def _grades(row: dict[str, Any]) -> dict[str, int]:
