@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests import reports
+from tests.contract import JSON_FIELDS
 from tests.test_warehouse import tree_digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,16 +82,7 @@ def test_json_batch_from_stdin(tmp_path: Path) -> None:
     answers = [json.loads(line) for line in lines]
     for q, a in zip(questions, answers, strict=True):
         assert a["question"] == q
-        assert {
-            "question",
-            "language",
-            "intent",
-            "filters",
-            "items",
-            "count",
-            "summary",
-            "text",
-        } <= set(a)
+        assert set(a) >= JSON_FIELDS
         assert a["text"]
     assert [i["item_no"] for i in answers[0]["items"]] == [16]
     item = answers[0]["items"][0]
