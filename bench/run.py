@@ -591,6 +591,7 @@ def print_table(results: dict[str, Any]) -> None:
     print("overall (ms unless stated)")
     for key in (
         "ingest_rows_per_s",
+        "ingest_lines_per_s",
         "cold_start_s",
         "cold_start_warehouse_s",
         "peak_rss_mb",
@@ -702,10 +703,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ingest:
             rates = [r["rows_per_s"] for r in ingest["runs"]]
             overall["ingest_rows_per_s"] = round(statistics.median(rates))
+            # The same runs counted in report lines (headers, headings, rows) read.
+            overall["ingest_lines_per_s"] = round(
+                statistics.median(r["lines_per_s"] for r in ingest["runs"])
+            )
             run0 = ingest["runs"][0]
             results["sizes"]["ingest"] = {
                 "files": ingest["files"],
                 "rows": run0["rows"],
+                "lines": ingest["lines"],
                 "bytes": ingest["bytes"],
                 "parse_s": [round(r["parse_s"], 3) for r in ingest["runs"]],
                 "write_s": [round(r["write_s"], 3) for r in ingest["runs"]],

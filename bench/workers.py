@@ -348,9 +348,9 @@ def naive(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def ingest(args: argparse.Namespace) -> dict[str, Any]:
-    """Rows per second through parse_report_text + write_reports, on generated files."""
+    """Rows per second through parse_report_files + write_reports, on generated files."""
     from bench.generate import build_nation, render_report, year_values
-    from bot.ingest.report_text import parse_report_text
+    from bot.ingest.files import parse_report_files
     from bot.ingest.warehouse import write_reports
 
     nation = build_nation(args.municipalities, args.years)
@@ -360,16 +360,20 @@ def ingest(args: argparse.Namespace) -> dict[str, Any]:
         reports.mkdir()
         files: list[Path] = []
         size = 0
+        lines = 0
         for values in year_values(nation):
             for muni in nation.municipalities:
                 path = reports / muni.file_name(values.fiscal_year)
                 path.write_text(render_report(nation, muni, values), encoding="utf-8")
                 files.append(path)
                 size += path.stat().st_size
+                lines += path.read_bytes().count(b"\n")
         for rep in range(args.reps):
             data_dir = Path(tmp) / f"data{rep}"
             start = time.perf_counter()
-            parsed = [parse_report_text(p) for p in files]
+            parsed, problems = parse_report_files(files)
+            if problems:
+                raise RuntimeError(f"generated reports refused: {problems[:3]}")
             parsed_at = time.perf_counter()
             result = write_reports(data_dir, parsed)
             end = time.perf_counter()
@@ -380,6 +384,7 @@ def ingest(args: argparse.Namespace) -> dict[str, Any]:
                     "write_s": end - parsed_at,
                     "total_s": end - start,
                     "rows_per_s": result.evaluations / (end - start),
+                    "lines_per_s": lines / (end - start),
                 }
             )
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -388,6 +393,7 @@ def ingest(args: argparse.Namespace) -> dict[str, Any]:
         "years": args.years,
         "files": len(files),
         "bytes": size,
+        "lines": lines,
         "runs": runs,
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }

@@ -3,6 +3,7 @@ bring, and refusals that name every bad line."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -288,3 +289,19 @@ def test_a_problem_is_one_line_even_quoting_a_multiline_cell(tmp_path: Path) -> 
     text = reports.replace_cell(reports.seed_text(), 16, 8, '"E\nF"')
     (problem,) = _problems(tmp_path, text)
     assert "\n" not in problem and problem.endswith("grade 'E F' is not one of A–D")
+
+
+def test_repeated_notes_between_headings_leave_the_hierarchy_alone(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    # The same lone note under many measures: headings are remembered per page, notes
+    # must not be taken for one and must not bring back an earlier measure.
+    lines = reports.seed_text().split("\n")
+    noted: list[str] = []
+    for line in lines:
+        noted.append(line)
+        if re.match(r"^[(（]\s*[0-9０-９]+\s*[)）]", line):
+            noted.append("※ 再掲事業を含む")
+    report = _parse(tmp_path, "\n".join(noted))
+    assert report.items == seed_report.items
+    assert len(noted) > len(lines) + 5

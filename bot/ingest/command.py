@@ -6,20 +6,12 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.ingest.problems import ReportRejected
-from bot.ingest.report_text import parse_report_text
+from bot.ingest.files import parse_report_files
 from bot.ingest.warehouse import write_reports
-from bot.models import Report
 
 
 def ingest_command(settings: Settings, files: list[Path]) -> int:
-    reports: list[Report] = []
-    problems = []
-    for path in files:
-        try:
-            reports.append(parse_report_text(path))
-        except ReportRejected as exc:
-            problems.extend(exc.problems)
+    reports, problems = parse_report_files(files)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

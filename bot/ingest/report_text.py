@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,9 @@ class _State:
     evaluations: list[Evaluation] = field(default_factory=list)
     pending: list[tuple[int, dict[str, str], Item]] = field(default_factory=list)
     last_item: Item | None = None
+    headings: dict[tuple[str, int, int], tuple[Goal | None, BasicPolicy | None, Measure | None]] = (
+        field(default_factory=dict)
+    )
     first_item_line: int = 0
 
     def problem(self, line: int, reason: str) -> None:
@@ -110,8 +114,8 @@ def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None
     """Parse the export's bytes. ``file`` names it in problems; ``source_name`` in provenance."""
     text = _decode(data, file)
     state = _State(file=file)
-    for lineno, cells in _rows(text):
-        _parse_line(state, lineno, cells)
+    for lineno, originals, cells in _rows(text):
+        _parse_line(state, lineno, cells, originals)
     return _finish(state, data, source_name or Path(file).name)
 
 
@@ -120,8 +124,8 @@ _QUOTED_CELL = re.compile(r'(?:^|\t)"')
 _MAX_CELL_LINES = 50
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) per table row.
+def _rows(text: str) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(first line number, original cells, NFKC cells) per table row that is not blank.
 
     One row per line, except where Excel's tab-delimited export quoted a cell holding line
     breaks or tabs ("…"): then a row spans lines, and "" inside it is one quote.
@@ -131,20 +135,28 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     while i < len(lines):
         line = lines[i]
         if '"' not in line or not _QUOTED_CELL.search(line):
-            yield i + 1, line.split("\t")
             i += 1
+            # Normalising the whole line at once is the same as cell by cell (a tab is
+            # NFKC-stable and blocks composition) and a fraction of the calls.
+            normal = unicodedata.normalize("NFKC", line)
+            if normal.strip():
+                yield i, line.split("\t"), [c.strip() for c in normal.split("\t")]
             continue
-        end = i
+        start, end = i, i
         record = line
         while _open_quote(record) and end + 1 < len(lines) and end - i < _MAX_CELL_LINES:
             end += 1
             record += "\n" + lines[end]
         if _open_quote(record):
-            yield i + 1, line.split("\t")  # not a quoted cell after all: take it literally
+            # Not a quoted cell after all: take it literally.
+            originals = line.split("\t")
             i += 1
-            continue
-        yield i + 1, next(csv.reader([record], delimiter="\t", quotechar='"', strict=False))
-        i = end + 1
+        else:
+            originals = next(csv.reader([record], delimiter="\t", quotechar='"', strict=False))
+            i = end + 1
+        cells = [nfkc(c) for c in originals]
+        if any(cells):
+            yield start + 1, originals, cells
 
 
 def _open_quote(record: str) -> bool:
@@ -187,15 +199,14 @@ def _decode(data: bytes, file: str) -> str:
     raise ReportRejected([Problem(file, 1, "not a text file (neither UTF-8 nor Shift_JIS)")])
 
 
-def _parse_line(state: _State, lineno: int, originals: list[str]) -> None:
-    cells = [nfkc(c) for c in originals]
+def _parse_line(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
     filled = [i for i, c in enumerate(cells) if c]
     if not filled:
         return
     first = cells[0]
-    joined = " ".join(cells[i] for i in filled)
+    joined = " ".join([cells[i] for i in filled])
 
-    if sheet := _SHEET.search(joined):
+    if "対象課" in joined and (sheet := _SHEET.search(joined)):
         _page_header(state, lineno, joined, sheet.group("sheet"))
         return
     if len(filled) == 1 and _LEGEND.match(cells[filled[0]]):
@@ -203,13 +214,14 @@ def _parse_line(state: _State, lineno: int, originals: list[str]) -> None:
     if "事業名" in cells and "評価" in cells:
         _column_labels(state, lineno, cells)
         return
-    if all(cells[i] in _HIERARCHY_LABELS for i in filled):
-        return
     if filled == [0]:
-        _heading(state, lineno, first)
+        if first not in _HIERARCHY_LABELS:
+            _heading(state, lineno, first)
         return
     if _ITEM_NO.match(first):
         _item_row(state, lineno, cells, originals)
+        return
+    if all(cells[i] in _HIERARCHY_LABELS for i in filled):
         return
     if not first:
         _continuation_row(state, lineno, cells, originals)
@@ -294,13 +306,27 @@ def _results_year(state: _State, lineno: int, label: str) -> None:
 
 def _heading(state: _State, lineno: int, text: str) -> None:
     h = state.hierarchy
+    # Every page repeats the headings it continues under: build each model once.
+    key = (text, h.goal.number if h.goal else 0, h.policy.number if h.policy else 0)
+    if (known := state.headings.get(key)) is not None:
+        h.goal, h.policy, h.measure = known
+        if known[1] is None and known[0] is not None:
+            state.goals.setdefault(known[0].number, known[0])
+        return
+    if _new_heading(state, lineno, text):
+        state.headings[key] = (h.goal, h.policy, h.measure)
+
+
+def _new_heading(state: _State, lineno: int, text: str) -> bool:
+    """Read a heading into the hierarchy; whether it was one (and without problems)."""
+    h = state.hierarchy
     if m := _GOAL.match(text):
         number = roman_to_int(m.group("num")) or (
             int(m.group("num")) if m.group("num").isdigit() else None
         )
         if not number:
             state.problem(lineno, f"goal heading '{text[:30]}' has no readable number")
-            return
+            return False
         rest = m.group("rest")
         counts: dict[str, int] = {}
         if c := _COUNTS.search(rest):
@@ -310,18 +336,20 @@ def _heading(state: _State, lineno: int, text: str) -> None:
         goal = Goal(number=number, numeral=numeral, title=rest.strip(), category_counts=counts)
         state.goals.setdefault(number, goal)
         h.goal, h.policy, h.measure = goal, None, None
-    elif m := _POLICY.match(text):
+        return True
+    if m := _POLICY.match(text):
         if h.goal is None:
             state.problem(lineno, "basic policy heading before any goal heading")
-            return
+            return False
         h.policy = BasicPolicy(
             goal=h.goal.number, number=int(m.group("num")), title=m.group("title").strip()
         )
         h.measure = None
-    elif m := _MEASURE.match(text):
+        return True
+    if m := _MEASURE.match(text):
         if h.goal is None or h.policy is None:
             state.problem(lineno, "measure heading before any basic policy heading")
-            return
+            return False
         title = m.group("title")
         priority = "★" in title
         h.measure = Measure(
@@ -331,9 +359,11 @@ def _heading(state: _State, lineno: int, text: str) -> None:
             title=_PRIORITY.sub("", title).strip() if priority else title.strip(),
             priority=priority,
         )
-    elif text.startswith(("基本目標", "基本施策")):
+        return True
+    if text.startswith(("基本目標", "基本施策")):
         state.problem(lineno, f"heading '{text[:30]}' has no readable number")
     # Any other lone cell is page furniture (titles, notes) and carries no data.
+    return False
 
 
 def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:

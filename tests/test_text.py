@@ -1,0 +1,40 @@
+"""Text normalisation: the batch form of the search key is the one-by-one form."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.text import search_key, search_keys
+
+# Characters that exercise every step: full-width forms, the 子ども spellings, separators,
+# combining marks (which must not compose across texts) and the batch's own separator.
+_PIECES = st.sampled_from(
+    [
+        "子供",
+        "こども",
+        "子ども",
+        "ＤＶ",
+        "ﾃｽﾄ",
+        "\u3099",
+        "\u0301",
+        "・",
+        " ",
+        "\u3000",
+        "\ue000",
+        "ß",
+        "|",
+    ]
+)
+_TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=6).map("".join)
+
+
+@given(st.lists(_TEXT, max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_search_keys_equals_search_key_of_each_text(texts: list[str]) -> None:
+    assert search_keys(texts) == [search_key(t) for t in texts]
+
+
+def test_search_keys_on_report_text() -> None:
+    texts = ["  子供の 見守り ", "ＤＶ防止・啓発", "", "ワーク・ライフ・バランス"]
+    assert search_keys(texts) == ["子どもの見守り", "dv防止啓発", "", "ワークライフバランス"]
