@@ -152,6 +152,8 @@ def fiscal_years(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dic
 
 QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], list[dict[str, Any]]]] = {
     "evaluations_matching": evaluations_matching,
+    # The same rows: without keywords there are no name hits to rank first.
+    "evaluations_filtered": evaluations_matching,
     "count_matching": count_matching,
     "grade_counts_by_department": grade_counts_by_department,
     "grade_counts_by_goal": grade_counts_by_goal,

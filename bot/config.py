@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     answer_cache_size: int = Field(default=256, ge=0, validation_alias="PLANBOT_ANSWER_CACHE")
     row_cap: int = Field(default=1000, ge=1, validation_alias="PLANBOT_ROW_CAP")
     query_timeout_s: float = Field(default=10.0, gt=0, validation_alias="PLANBOT_QUERY_TIMEOUT")
+    #: Warehouses of at most this many evaluations are held in memory (a city's ten
+    #: years are ~1,000 rows; measured ~4 KB a row); larger ones are read from their files.
+    memory_rows: int = Field(default=10_000, ge=0, validation_alias="PLANBOT_MEMORY_ROWS")
 
     # --- Slack ---
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

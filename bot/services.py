@@ -19,7 +19,10 @@ class Services:
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
         store = Store(
-            settings.data_dir, row_cap=settings.row_cap, timeout_s=settings.query_timeout_s
+            settings.data_dir,
+            row_cap=settings.row_cap,
+            timeout_s=settings.query_timeout_s,
+            memory_rows=settings.memory_rows,
         )
         answerer = Answerer(
             store,

@@ -63,7 +63,7 @@ def test_store_opens_and_answers(warehouses: dict[str, Path], path: str) -> None
         assert answer.fiscal_year == 2019 + YEARS - 1
         assert all(item.grade.value == "D" for item in answer.items)
         # Below the row cap the rows themselves are counted: one query.
-        assert [q.name for q in answer.queries] == ["evaluations_matching"]
+        assert [q.name for q in answer.queries] == ["evaluations_filtered"]
         assert answer.count == len({i.item_no for i in answer.items})
     finally:
         store.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.store.database import Store, WarehouseMissing
+from bot.models import Report
+from bot.store.database import QueryTimeout, Store, WarehouseMissing
 from bot.store.named_queries import default_queries_dir, load_queries, parse_query_file
 
 QUERIES = load_queries(default_queries_dir())
@@ -75,6 +77,32 @@ def test_counts_without_a_count_query_match_count_matching(store: Store) -> None
         params.update({k: v for k, v in answer.queries[0].params.items() if k in params})
         counted = store.run("count_matching", **params).rows[0]
         assert answer.count == counted["items"], question
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"grades": ["B"]},
+        {"grades": ["A", "D"], "priority": True},
+        {"departments": ["子ども家庭支援センター", "地域支援課"]},
+        {"goal": 3, "policy": 2},
+        {"categories": ["新規", "充実"], "targets": ["市民"]},
+        {"item_nos": [39, 16, 74]},
+    ],
+)
+def test_without_keywords_one_pass_lists_what_the_two_tiers_list(
+    store: Store, filters: dict[str, object]
+) -> None:
+    params = {p: SAMPLE[p] for p in QUERIES["evaluations_matching"].params} | {
+        "item_nos": None,
+        **filters,
+    }
+    for cap in (1000, 3):
+        tiers = store.run("evaluations_matching", cap=cap, **params)
+        one_pass = store.run("evaluations_filtered", cap=cap, **params)
+        assert tiers.rows, filters
+        assert (one_pass.rows, one_pass.truncated) == (tiers.rows, tiers.truncated)
 
 
 def test_row_cap_truncates(store: Store) -> None:
@@ -153,3 +181,64 @@ def test_items_named_after_the_keyword_come_first(store: Store) -> None:
     assert any(names) and not all(names)
     first = [i.item_no for i in answer.items if "介護" in i.name]
     assert first == sorted(first)  # then item-number order within each tier
+
+
+def test_a_query_past_its_time_limit_is_stopped_and_the_store_answers_on(
+    tmp_path: Path, seed_warehouse: Path
+) -> None:
+    queries = tmp_path / "queries"
+    shutil.copytree(default_queries_dir(), queries)
+    (queries / "endless.sql").write_text(
+        "-- name: endless\n-- Counts far more rows than any time limit allows.\n"
+        "SELECT count(*) AS n FROM range(1000000000000) a WHERE a.range % 7 = 3;\n",
+        encoding="utf-8",
+    )
+    store = Store(seed_warehouse, queries_dir=queries, timeout_s=0.3)
+    try:
+        for _ in range(2):
+            with pytest.raises(QueryTimeout):
+                store.run("endless")
+            # The interrupt does not leak into the next query on the same cursor.
+            (year,) = store.run("fiscal_years", municipality=None).rows
+            assert (year["fiscal_year"], year["evaluations"]) == (2019, 41)
+        # Many quick queries under one watchdog: none of them is interrupted late.
+        for _ in range(200):
+            assert store.run("departments").rows
+    finally:
+        store.close()
+
+
+def test_a_small_warehouse_answers_from_memory_as_from_its_files(
+    warehouse: Path, second_year_report: Report
+) -> None:
+    from bot.ask.answer import Answerer
+    from bot.ingest.warehouse import write_reports
+
+    files, memory = Store(warehouse), Store(warehouse, memory_rows=10_000)
+    try:
+        assert not files.in_memory and memory.in_memory
+        questions = [
+            "D評価の事業は？",
+            "show 子ども家庭支援センター items",
+            "DVに関する事業",
+            "まとめ",
+        ]
+        for _ in range(2):
+            for question in questions:
+                from_files = Answerer(files).answer(question)
+                from_memory = Answerer(memory).answer(question)
+                assert from_memory.items == from_files.items, question
+                assert from_memory.count == from_files.count, question
+            # A new snapshot is loaded again: the second round sees FY2020.
+            write_reports(warehouse, [second_year_report])
+        assert [r["fiscal_year"] for r in memory.run("fiscal_years", municipality=None).rows] == [
+            2020,
+            2019,
+        ]
+        # Above the limit the files are read.
+        larger = Store(warehouse, memory_rows=50)
+        assert not larger.in_memory
+        larger.close()
+    finally:
+        files.close()
+        memory.close()

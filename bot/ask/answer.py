@@ -131,7 +131,7 @@ class Answerer:
     def _list(self, question: str, spec: QuerySpec, fiscal_year: int, lang: Language) -> Answer:
         runs: list[QueryRun] = []
         params = self._params(spec, fiscal_year)
-        rows = self._run(runs, "evaluations_matching", **params)
+        rows = self._run(runs, rows_query(params), **params)
         items = tuple(answer_item(r) for r in rows.rows)
         # Every matching row is here unless the cap cut it: count them rather than query.
         counts = (
@@ -174,7 +174,7 @@ class Answerer:
         counts = self._run(runs, "count_matching", **params).rows[0]
         by_dept = self._run(runs, "grade_counts_by_department", **params).rows
         by_goal = self._run(runs, "grade_counts_by_goal", **params).rows
-        rows = self._run(runs, "evaluations_matching", **params)
+        rows = self._run(runs, rows_query(params), **params)
         summary = Summary(
             grades=_grade_dict(counts),
             by_department={r["department"]: _grade_dict(r) for r in by_dept},
@@ -325,7 +325,8 @@ class Answerer:
 
     def _examples(self, lang: Language) -> list[str]:
         latest = self.years()[-1]
-        rows = self.store.run("evaluations_matching", **self._params(QuerySpec(), latest)).rows
+        params = self._params(QuerySpec(), latest)
+        rows = self.store.run(rows_query(params), **params).rows
         per_dept = Counter(r["department"] for r in rows)
         depts = [d for d, _ in per_dept.most_common()]
         worst = max(rows, key=lambda r: (r["grade"], -r["item_no"])) if rows else None
@@ -480,6 +481,11 @@ def filter_params(
     if fiscal_year is not None:
         params["fiscal_year"] = fiscal_year
     return params
+
+
+def rows_query(params: dict[str, Any]) -> str:
+    """The named query listing the matching rows: with keywords, name hits come first."""
+    return "evaluations_matching" if params.get("keywords") else "evaluations_filtered"
 
 
 def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:

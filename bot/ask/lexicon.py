@@ -46,6 +46,8 @@ class Lexicon:
     english_phrases: list[str] = field(default_factory=list)
     _key_pattern: re.Pattern[str] | None = None
     _alias_pattern: re.Pattern[str] | None = None
+    #: (word count, squeezed alias, department) of the multi-word English aliases.
+    _fuzzy_aliases: list[tuple[int, str, str]] = field(default_factory=list)
 
     @classmethod
     def build(cls, departments: list[str], aliases_file: Path | None) -> Lexicon:
@@ -89,6 +91,11 @@ class Lexicon:
         if self.english_aliases:
             parts = [_english_alias_regex(a) for a, _ in self.english_aliases]
             self._alias_pattern = re.compile(r"(?<![a-z])(?:" + "|".join(parts) + r")(?![a-z])")
+        self._fuzzy_aliases = [
+            (len(alias.split()), _squeeze_english(alias), name)
+            for alias, name in self.english_aliases
+            if len(alias.split()) >= 2
+        ]
 
     # --- matching ------------------------------------------------------------------
     def match_exact(self, text: str) -> list[DepartmentMatch]:
@@ -148,19 +155,24 @@ class Lexicon:
 
     def match_english_fuzzy(self, text: str) -> list[tuple[str, float, str]]:
         """English department names typed loosely ("child family support centre")."""
-        lowered = text.lower()
+        words = re.findall(r"[a-z']+", text.lower())
+        if not words:
+            return []
         results: list[tuple[str, float, str]] = []
-        words = re.findall(r"[a-z']+", lowered)
-        for alias, name in self.english_aliases:
-            n = len(alias.split())
-            if n < 2:
-                continue
-            for size in (n - 1, n, n + 1):
-                for i in range(0, max(0, len(words) - size) + 1):
-                    window = " ".join(words[i : i + size])
-                    score = fuzz.ratio(_squeeze_english(window), _squeeze_english(alias))
-                    if score >= 75:
-                        results.append((name, float(score), window))
+        # Windows of n-1 … n+1 words, each squeezed once for every alias of n words.
+        windows: dict[int, list[tuple[str, str]]] = {}
+        for n, squeezed_alias, name in self._fuzzy_aliases:
+            if n not in windows:
+                texts = dict.fromkeys(
+                    " ".join(words[i : i + size])
+                    for size in (n - 1, n, n + 1)
+                    for i in range(0, max(0, len(words) - size) + 1)
+                )
+                windows[n] = [(w, _squeeze_english(w)) for w in texts]
+            for window, squeezed in windows[n]:
+                score = fuzz.ratio(squeezed, squeezed_alias)
+                if score >= 75:
+                    results.append((name, float(score), window))
         results.sort(key=lambda r: -r[1])
         return results
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_item, filter_params
+from bot.ask.answer import answer_item, filter_params, rows_query
 from bot.digest.ledger import Subscription
 from bot.models import AnswerItem, Grade, QuerySpec
 from bot.render import text as t
@@ -80,11 +80,9 @@ def compose_digest(
         r["department"]: _grades(r)
         for r in store.run("grade_counts_by_department", fiscal_year=latest, **params).rows
     }
+    attention_params = {**params, "grades": ["C", "D"]}
     attention_rows = store.run(
-        "evaluations_matching",
-        fiscal_year=latest,
-        cap=ATTENTION_MAX,
-        **{**params, "grades": ["C", "D"]},
+        rows_query(attention_params), fiscal_year=latest, cap=ATTENTION_MAX, **attention_params
     )
     attention = tuple(answer_item(r) for r in attention_rows.rows)
     attention_total = (

@@ -113,7 +113,7 @@ def test_show_query_posts_the_named_queries(http_bot: HttpBot, fake_slack: FakeS
 
     (posted,) = fake_slack.wait_for("chat.postMessage")
     text = blocks_text(posted.params)
-    assert "evaluations_matching" in text and "grades" in text
+    assert "evaluations_filtered" in text and "grades" in text
 
 
 def test_example_question_from_app_home_is_answered_in_a_dm(

@@ -1,0 +1,16 @@
+-- name: evaluations_filtered
+-- Every evaluation (item × responsible department) of one fiscal year that matches the
+-- question's filters, in item-number order: evaluations_matching for questions without
+-- keywords, where there are no name hits to rank first. $row_limit is the runner's row
+-- cap plus one (to tell a truncated answer).
+-- One ordered pass instead of two tiers halves the planning, which is most of the cost
+-- of a question on a city's warehouse (4.5 → 2 ms on the seed).
+SELECT municipality, item_no, item_name, item_summary, category, target_groups, relisted_from,
+       goal_no, goal_numeral, goal_title, policy_no, policy_title, measure_no, measure_title,
+       priority, department, sheet_department, fiscal_year, grade,
+       plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
+FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
+              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
+              $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][])
+ORDER BY municipality, item_no, department
+LIMIT $row_limit;
