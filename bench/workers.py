@@ -18,6 +18,7 @@ import importlib
 import importlib.util
 import inspect
 import json
+import random
 import resource
 import shutil
 import sys
@@ -492,8 +493,12 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
     Three phases on one warm app (the app in its own process, as in production):
 
     * serial: one question at a time — the latency of a single question;
+    * paced: ``--senders`` senders, each in its own channel, asking at random moments
+      (Poisson arrivals) at ``--rate`` questions per second each — Slack's ceiling is
+      about one message per second per channel — for ``--seconds``: the e2e target,
+      latency while 20 people ask at once;
     * concurrent: ``--senders`` senders, each asking again as soon as its answer arrived
-      (closed loop: 20 people asking in turn) — the e2e target;
+      (closed loop, no pause): saturation, where latency is senders ÷ throughput;
     * burst: ``--senders`` senders posting their next event as soon as the previous one
       was acked (HTTP 200), not answered — how a backlog builds when questions arrive
       faster than they are answered.
@@ -545,7 +550,7 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
             counter = iter(range(10**9))
             counter_lock = threading.Lock()
 
-            def send() -> tuple[str, float, int]:
+            def send(sender: int = 0) -> tuple[str, float, int]:
                 with counter_lock:
                     n = next(counter)
                 ts = f"{1_700_000_000 + n}.{n % 1_000_000:06d}"
@@ -554,7 +559,7 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
                         "type": "app_mention",
                         "user": "U0ASKER",
                         "text": f"<@{fake.bot_user_id}> {args.question}",
-                        "channel": channel,
+                        "channel": f"{channel}{sender:02d}",
                         "ts": ts,
                         "event_ts": ts,
                     },
@@ -600,8 +605,51 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
                     else None,
                 }
 
+            def paced_phase(senders: int, rate: float, seconds: float) -> dict[str, Any]:
+                started = time.monotonic()
+                sent: list[tuple[str, float, int]] = []
+                sent_lock = threading.Lock()
+
+                def sender(k: int) -> None:
+                    clock = random.Random(k)
+                    due = started + clock.expovariate(rate)
+                    while due < started + seconds:
+                        time.sleep(max(0.0, due - time.monotonic()))
+                        result = send(k)
+                        with sent_lock:
+                            sent.append(result)
+                        due += clock.expovariate(rate)
+
+                threads = [threading.Thread(target=sender, args=(k,)) for k in range(senders)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                for ts, _, status in sent:
+                    if status == 200:
+                        replies.expect(ts).wait(args.timeout)
+                time.sleep(0.2)
+                latencies = [
+                    (last - at) * 1000
+                    for ts, at, _ in sent
+                    if (last := replies.last(ts)) is not None
+                ]
+                return {
+                    "senders": senders,
+                    "rate_per_sender_per_s": rate,
+                    "seconds": seconds,
+                    "requests": len(sent),
+                    "answered": len(latencies),
+                    "statuses": {
+                        str(code): sum(1 for _, _, st in sent if st == code)
+                        for code in {st for _, _, st in sent}
+                    },
+                    "latency_ms": [round(x, 2) for x in latencies],
+                }
+
             phase(args.senders, args.warmup, closed_loop=True)
             serial = phase(1, args.serial, closed_loop=True)
+            paced = paced_phase(args.senders, args.rate, args.seconds)
             concurrent = phase(args.senders, args.requests, closed_loop=True)
             burst = phase(args.senders, args.requests, closed_loop=False)
         finally:
@@ -617,6 +665,7 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "question": args.question,
         "serial": serial,
+        "paced": paced,
         "concurrent": concurrent,
         "burst": burst,
         "app_peak_rss_mb": app_stats.get("peak_rss_mb"),
@@ -654,6 +703,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--data-dir", required=True)
     p.add_argument("--question", default="D評価の事業は？")
     p.add_argument("--senders", type=int, default=20)
+    p.add_argument("--rate", type=float, default=1.0, help="questions per second per sender")
+    p.add_argument("--seconds", type=float, default=10.0, help="length of the paced phase")
     p.add_argument("--requests", type=int, default=200)
     p.add_argument("--serial", type=int, default=30)
     p.add_argument("--warmup", type=int, default=20)
