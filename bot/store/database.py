@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,27 +199,16 @@ class Store:
     # --- running named queries -------------------------------------------------------
     def run(self, name: str, *, cap: int | None = None, **params: Any) -> QueryResult:
         """Run a named query with bound parameters; unknown names and params are errors."""
-        self.refresh()
-        query = self.queries[name]
-        unknown = set(params) - set(query.params)
-        if unknown:
-            raise TypeError(f"query {name} has no parameters {sorted(unknown)}")
+        query, bound = self._bind(name, params)
         limit = self.row_cap if cap is None else cap
-        bound = {p: params.get(p) for p in query.params}
         if "row_limit" in bound:
             # Queries that sort can stop at the cap: DuckDB keeps a top-N, not every row.
             bound["row_limit"] = limit + 1
-        cursor = self._cursor()
         start = time.perf_counter()
-        watch = self._watchdog.watch(self.timeout_s, cursor.interrupt)
-        try:
+        with self._watched(name) as cursor:
             cursor.execute(query.sql, bound)
             columns = tuple(d[0] for d in cursor.description or ())
             raw = cursor.fetchmany(limit + 1)
-        except duckdb.InterruptException as exc:
-            raise QueryTimeout(f"query {name} exceeded {self.timeout_s:.0f} s") from exc
-        finally:
-            self._watchdog.done(watch)
         elapsed = (time.perf_counter() - start) * 1000
         truncated = len(raw) > limit
         rows = [dict(zip(columns, r, strict=True)) for r in raw[:limit]]
@@ -229,6 +220,40 @@ class Store:
             elapsed_ms=elapsed,
             params=bound,
         )
+
+    def mapping(self, name: str, **params: Any) -> dict[Any, Any]:
+        """Run a named query of two columns, key and value, into a dict; every row.
+
+        For fingerprints of a whole scope (a national digest compares 340,000 grades):
+        no row dicts, no cap; the time limit still holds.
+        """
+        query, bound = self._bind(name, params)
+        with self._watched(name) as cursor:
+            cursor.execute(query.sql, bound)
+            width = len(cursor.description or ())
+            if width != 2:
+                raise TypeError(f"query {name} returns {width} columns; a mapping needs 2")
+            return dict(cursor.fetchall())
+
+    def _bind(self, name: str, params: dict[str, Any]) -> tuple[NamedQuery, dict[str, Any]]:
+        self.refresh()
+        query = self.queries[name]
+        unknown = set(params) - set(query.params)
+        if unknown:
+            raise TypeError(f"query {name} has no parameters {sorted(unknown)}")
+        return query, {p: params.get(p) for p in query.params}
+
+    @contextmanager
+    def _watched(self, name: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """This thread's cursor, interrupted if it runs past the time limit."""
+        cursor = self._cursor()
+        watch = self._watchdog.watch(self.timeout_s, cursor.interrupt)
+        try:
+            yield cursor
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(f"query {name} exceeded {self.timeout_s:.0f} s") from exc
+        finally:
+            self._watchdog.done(watch)
 
     def close(self) -> None:
         self._con.close()
