@@ -9,7 +9,7 @@ rendering — which flatters it slightly: the ratio naive/pipeline is a lower bo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def grade_changes_between_years(
     return joined.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
 
 
-def evaluation_grades(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+def _scope(df: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
     mask = df["fiscal_year"].astype("int64") >= int(params["from_year"])
     if params.get("municipality") is not None:
         mask &= df["municipality"] == params["municipality"]
@@ -129,9 +129,28 @@ def evaluation_grades(df: pd.DataFrame, params: dict[str, Any], cap: int) -> lis
         mask &= df["department"].isin(list(params["departments"]))
     if params.get("goal") is not None:
         mask &= df["goal_no"] == params["goal"]
-    columns = ["municipality", "fiscal_year", "item_no", "department", "grade", "item_name"]
-    sub = df.loc[mask, columns].sort_values(["fiscal_year", "item_no", "department"])
-    return sub.head(cap + 1).to_dict("records")
+    return df[mask]
+
+
+def evaluation_grades(df: pd.DataFrame, params: dict[str, Any], cap: int) -> dict[str, str]:
+    sub = _scope(df, params)
+    keys = (
+        sub["fiscal_year"].astype("int64").astype(str)
+        + "|"
+        + sub["item_no"].astype(str)
+        + "|"
+        + sub["department"]
+        + "|"
+        + sub["municipality"]
+    )
+    return dict(zip(keys, sub["grade"], strict=True))
+
+
+def item_names(df: pd.DataFrame, params: dict[str, Any], cap: int) -> dict[str, str]:
+    sub = _scope(df, params).sort_values("fiscal_year")
+    latest = sub.drop_duplicates(["municipality", "item_no"], keep="last")
+    keys = latest["municipality"] + "|" + latest["item_no"].astype(str)
+    return dict(zip(keys, latest["item_name"], strict=True))
 
 
 def item_grade_history(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
@@ -150,7 +169,28 @@ def fiscal_years(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dic
     return [{"fiscal_year": int(y)} for y in sorted(years.unique(), reverse=True)]
 
 
-QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], list[dict[str, Any]]]] = {
+def departments(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    both = pd.concat(
+        [
+            df[["department", "municipality", "plan", "item_no", "fiscal_year"]],
+            df[["sheet_department", "municipality", "plan", "item_no", "fiscal_year"]].rename(
+                columns={"sheet_department": "department"}
+            ),
+        ]
+    )
+    grouped = both.groupby("department", sort=True)
+    return [
+        {
+            "department": name,
+            "items": len(group[["municipality", "plan", "item_no"]].drop_duplicates()),
+            "latest_year": int(group["fiscal_year"].astype("int64").max()),
+        }
+        for name, group in grouped
+    ]
+
+
+# A twin returns the query's rows, or the dict a two-column mapping query becomes.
+QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "evaluations_matching": evaluations_matching,
     # The same rows: without keywords there are no name hits to rank first.
     "evaluations_filtered": evaluations_matching,
@@ -160,7 +200,9 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], list[dict[str, 
     "grade_changes_between_years": grade_changes_between_years,
     "fiscal_years": fiscal_years,
     "evaluation_grades": evaluation_grades,
+    "item_names": item_names,
     "item_grade_history": item_grade_history,
+    "departments": departments,
 }
 
 

@@ -109,3 +109,20 @@ def test_generation_is_reproducible() -> None:
     assert all((x.grades == y.grades).all() for x, y in zip(va, vb, strict=True))
     # A municipality's plan does not depend on how many there are.
     assert build_nation(3, 1).municipalities[1].items == a.municipalities[1].items
+
+
+def test_the_naive_peer_has_a_twin_of_every_named_query(warehouses: dict[str, Path]) -> None:
+    from bench import naive
+
+    store = Store(warehouses["direct"])
+    try:
+        assert set(naive.QUERIES) == set(store.queries)
+        # The digest's fingerprint queries are dicts on both sides, key for key.
+        df = naive.read_all(store.snapshot)
+        scope = {"from_year": 2019, "municipality": None, "departments": None, "goal": None}
+        for name in ("evaluation_grades", "item_names"):
+            assert naive.QUERIES[name](df, scope, 0) == store.mapping(name, **scope), name
+        rows = store.run("departments").rows
+        assert naive.QUERIES["departments"](df, {}, 0) == rows
+    finally:
+        store.close()
