@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_item, filter_params, rows_query
+from bot.ask.answer import answer_items, filter_params, rows_query
 from bot.digest.ledger import Subscription
 from bot.models import AnswerItem, Grade, QuerySpec
 from bot.render import text as t
@@ -86,7 +86,7 @@ def compose_digest(
     attention_rows = store.run(
         rows_query(attention_params), fiscal_year=latest, cap=ATTENTION_MAX, **attention_params
     )
-    attention = tuple(answer_item(r) for r in attention_rows.rows)
+    attention = answer_items(attention_rows.rows)
     attention_total = (
         int(counts["c"]) + int(counts["d"]) if attention_rows.truncated else len(attention)
     )
