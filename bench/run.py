@@ -92,9 +92,9 @@ FULL = Mode(
     municipalities=NATIONAL_MUNICIPALITIES,
     years=10,
     reps=5,
-    national_reps=3,
+    national_reps=5,
     naive_samples=4,
-    digest_national_reps=1,
+    digest_national_reps=3,
     digest_national_timeout_s=600,
     cold_starts=5,
     ingest_municipalities=30,
@@ -312,7 +312,7 @@ def measure_scope(
         return result
     digest_rss = None
     if digest_apart:
-        _log(f"[{scope}] digest compose ({mode.digest_national_reps} rep) …")
+        _log(f"[{scope}] digest compose ({mode.digest_national_reps} reps) …")
         digest, error = run_worker(
             ["pipeline", *base, "--shapes", DIGEST, "--reps", str(mode.digest_national_reps)],
             mode.digest_national_timeout_s,
