@@ -532,8 +532,10 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         where="seed",
         sized=False,
     )
+    # Checked on evaluations written, the stricter count: the same runs read ~5 times
+    # as many export lines (ingest_lines_per_s).
     check(
-        "ingest ≥ 50,000 rows/s",
+        "ingest ≥ 50,000 rows/s (evaluations)",
         overall.get("ingest_rows_per_s"),
         MIN_INGEST_ROWS_PER_S,
         at_most=False,
