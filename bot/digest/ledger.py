@@ -224,16 +224,19 @@ class Ledger:
             )
 
     def complete(self, sub_id: str, fire_time: datetime, state: dict[str, Any]) -> None:
+        fired = fire_time.astimezone(UTC).isoformat()
         with self._connect() as con:
             con.execute(
                 "UPDATE deliveries SET status = 'posted', state = ?, completed_at = ?,"
                 " error = NULL WHERE subscription_id = ? AND fire_time = ?",
-                (
-                    json.dumps(state, ensure_ascii=False),
-                    _now(),
-                    sub_id,
-                    fire_time.astimezone(UTC).isoformat(),
-                ),
+                (json.dumps(state, ensure_ascii=False), _now(), sub_id, fired),
+            )
+            # Only the newest posted digest is ever compared against; a national
+            # fingerprint is tens of MB, so older ones are not kept week after week.
+            con.execute(
+                "UPDATE deliveries SET state = NULL WHERE subscription_id = ?"
+                " AND status = 'posted' AND fire_time < ? AND state IS NOT NULL",
+                (sub_id, fired),
             )
 
     def fail(self, sub_id: str, fire_time: datetime, error: str) -> Delivery:

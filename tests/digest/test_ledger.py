@@ -1,0 +1,24 @@
+"""The delivery ledger keeps the fingerprint a next digest compares against, and no more."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.digest.ledger import Ledger, Subscription
+from bot.digest.schedule import Schedule
+
+
+def test_only_the_newest_posted_digest_keeps_its_fingerprint(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "state" / "digests.sqlite3")
+    ledger.save(Subscription(id="weekly", channel="C1", schedule=Schedule()))
+    first = datetime(2026, 11, 2, 0, tzinfo=UTC)
+    for week in range(3):
+        fire = first + timedelta(weeks=week)
+        assert ledger.claim("weekly", fire) is not None
+        ledger.complete("weekly", fire, {"fiscal_years": [2019], "grades": {"week": week}})
+    kept = {d.fire_time: d.state for d in ledger.deliveries("weekly")}
+    assert [d.status for d in ledger.deliveries("weekly")] == ["posted"] * 3
+    assert list(kept.values()) == [None, None, {"fiscal_years": [2019], "grades": {"week": 2}}]
+    latest = ledger.last_posted("weekly")
+    assert latest is not None and latest.state == {"fiscal_years": [2019], "grades": {"week": 2}}
