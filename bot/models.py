@@ -175,6 +175,9 @@ class QuerySpec(Frozen):
     #: For trend questions comparing two years ("grades that fell between 2019 and 2020").
     compare_fiscal_year: int | None = None
     trend_direction: Literal["up", "down", "changed"] | None = None
+    #: One municipality's items, as a button names them in a warehouse of several
+    #: (questions do not name one; a deployment pinned to a municipality keeps its pin).
+    municipality: str | None = None
     keywords: tuple[Keyword, ...] = ()
     #: "did you mean …" suggestions gathered while reading the question.
     suggestions: tuple[str, ...] = ()

@@ -63,3 +63,13 @@ def line_of(text: str, pattern: str) -> int:
         if re.search(pattern, line):
             return i
     raise AssertionError(pattern)
+
+
+#: Item 16's name in the second city's report: a name no Musashino item has.
+OTHER_CITY_ITEM_16 = "三鷹市独自の相談事業"
+
+
+def other_city_text(text: str | None = None) -> str:
+    """A report of the same plan shape from another city (三鷹市), item 16 renamed."""
+    text = (seed_text() if text is None else text).replace("武蔵野市", "三鷹市")
+    return replace_cell(text, 16, 1, OTHER_CITY_ITEM_16)

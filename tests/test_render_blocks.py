@@ -149,6 +149,7 @@ def test_each_item_shows_number_department_grade_and_source(seed: Answerer) -> N
         "item_no": item.item_no,
         "fy": item.fiscal_year,
         "dept": item.department,
+        "m": "武蔵野市",
     }
 
 

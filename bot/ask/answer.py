@@ -470,7 +470,8 @@ def filter_params(
     """The bound parameters of the shared ``matching`` filter for a reading of a question;
     an empty filter is NULL, which the SQL reads as "no filter"."""
     params: dict[str, Any] = {
-        "municipality": municipality,
+        # A pinned deployment answers for its own municipality whatever a button says.
+        "municipality": municipality or spec.municipality,
         "grades": [g.value for g in spec.grades] or None,
         "departments": list(spec.departments) or None,
         "item_nos": list(spec.item_numbers) or None,
@@ -517,6 +518,8 @@ def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
         out["compare_fiscal_year"] = spec.compare_fiscal_year
     if spec.trend_direction is not None:
         out["trend_direction"] = spec.trend_direction
+    if spec.municipality is not None:
+        out["municipality"] = spec.municipality
     return out
 
 

@@ -257,9 +257,13 @@ def _item_section(item: AnswerItem, line: str, lang: Language) -> Block:
 
 
 def _item_value(item: AnswerItem) -> str:
-    # dept tells apart the departments sharing one item (事業39 has two).
+    # dept tells apart the departments sharing one item (事業39 has two); m the
+    # municipalities sharing item numbers in a warehouse of several.
     dept = lim.truncate(item.department, 200)
-    return _json({"item_no": item.item_no, "fy": item.fiscal_year, "dept": dept})
+    value: dict[str, Any] = {"item_no": item.item_no, "fy": item.fiscal_year, "dept": dept}
+    if item.municipality:
+        value["m"] = lim.truncate(item.municipality, 200)
+    return _json(value)
 
 
 def _item_title(item: AnswerItem, lang: Language) -> str:

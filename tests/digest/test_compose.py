@@ -21,12 +21,6 @@ JST = ZoneInfo("Asia/Tokyo")
 MONDAY = datetime(2026, 11, 30, 9, tzinfo=JST)
 
 
-def _mitaka(text: str) -> str:
-    # Another city's report of the same plan shape; item 16 has a name of its own there.
-    text = text.replace("武蔵野市", "三鷹市")
-    return reports.replace_cell(text, 16, 1, "三鷹市独自の相談事業")
-
-
 def _ingest(data_dir: Path, tmp: Path, name: str, text: str) -> None:
     write_reports(data_dir, [parse_report_text(reports.write(tmp, name, text))])
 
@@ -34,15 +28,15 @@ def _ingest(data_dir: Path, tmp: Path, name: str, text: str) -> None:
 def test_changes_across_municipalities_name_the_city_and_its_own_item(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     _ingest(data_dir, tmp_path, "musashino2019.txt", reports.seed_text())
-    _ingest(data_dir, tmp_path, "mitaka2019.txt", _mitaka(reports.seed_text()))
+    _ingest(data_dir, tmp_path, "mitaka2019.txt", reports.other_city_text())
     sub = Subscription(id="all", channel="C1", schedule=Schedule(), language="ja")
     pinned = Subscription(id="city", channel="C2", schedule=Schedule(), language="ja")
     store = Store(data_dir)
     try:
         first = compose_digest(store, sub, MONDAY, None)
         first_pinned = compose_digest(store, pinned, MONDAY, None, municipality="武蔵野市")
-        assert first.state["names"]["三鷹市|16"] == "三鷹市独自の相談事業"
-        assert first.state["names"]["武蔵野市|16"] != "三鷹市独自の相談事業"
+        assert first.state["names"]["三鷹市|16"] == reports.OTHER_CITY_ITEM_16
+        assert first.state["names"]["武蔵野市|16"] != reports.OTHER_CITY_ITEM_16
 
         # Musashino reports FY2020; Mitaka corrects item 42 of FY2019 (B → C).
         _ingest(data_dir, tmp_path, "musashino2020.txt", reports.second_year_text())
@@ -50,7 +44,7 @@ def test_changes_across_municipalities_name_the_city_and_its_own_item(tmp_path: 
             data_dir,
             tmp_path,
             "mitaka2019_corrected.txt",
-            reports.replace_cell(_mitaka(reports.seed_text()), 42, 8, "C"),
+            reports.replace_cell(reports.other_city_text(), 42, 8, "C"),
         )
         second = compose_digest(store, sub, MONDAY, first.state)
         second_pinned = compose_digest(
@@ -62,7 +56,7 @@ def test_changes_across_municipalities_name_the_city_and_its_own_item(tmp_path: 
     changes = "\n".join(second.changes)
     musashino_16 = first.state["names"]["武蔵野市|16"]
     assert f"事業16 {musashino_16}（武蔵野市 子ども政策課）: FY2019 D → FY2020 B" in changes
-    assert "三鷹市独自の相談事業" not in changes  # Mitaka's item 16 did not change
+    assert reports.OTHER_CITY_ITEM_16 not in changes  # Mitaka's item 16 did not change
     assert "（三鷹市 高齢者支援課）: 評価 B→C" in changes
     # Every year-over-year change is Musashino's; Mitaka reported no FY2020.
     year_lines = [line for line in second.changes if "FY2019" in line]

@@ -28,9 +28,15 @@ def show_item(
         item_no = int(data["item_no"])
         fiscal_year = int(data["fy"]) if data.get("fy") is not None else None
         question = f"事業{item_no}の詳細" if lang == "ja" else f"details of item {item_no}"
-        # The button names the year and the item exactly: no need to parse text again.
+        municipality = str(data["m"]) if data.get("m") else None
+        # The button names the year, the municipality and the item exactly: no need to
+        # parse text again.
         spec = QuerySpec(
-            intent="detail", language=lang, item_numbers=(item_no,), fiscal_year=fiscal_year
+            intent="detail",
+            language=lang,
+            item_numbers=(item_no,),
+            fiscal_year=fiscal_year,
+            municipality=municipality,
         )
         answer = services.answerer.answer_spec(question, spec)
         department = data.get("dept")
