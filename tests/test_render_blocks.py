@@ -144,6 +144,8 @@ def test_each_item_shows_number_department_grade_and_source(seed: Answerer) -> N
     for part in (item.department, f"評価{item.grade.value}", item.source.file, item.source.sheet):
         assert part in line
     assert f"{item.source.line}行目" in line
+    # One municipality in the warehouse: its name would only repeat on every line.
+    assert f"｜{item.department}｜" in line
     (detail,) = buttons(messages[0], ACTION_ITEM_DETAIL)
     assert parse_action_value(detail["value"]) == {
         "item_no": item.item_no,

@@ -142,6 +142,7 @@ class Answerer:
             else _count_rows(rows.rows)
         )
         count = int(counts["items"])
+        where = t.several_municipalities(items)
         reading = t.describe_filters(spec, lang, fiscal_year)
         summary = None
         if spec.intent == "count":
@@ -153,11 +154,11 @@ class Answerer:
             lines.append(_zero_text(lang, suggestions))
         elif spec.intent == "count":
             lines.append(t.summary_lines(summary, lang)[0] if summary else "")
-            lines.extend(t.item_line(i, lang) for i in items)
+            lines.extend(t.item_line(i, lang, where=where) for i in items)
         elif spec.intent == "detail":
             lines.extend(t.item_detail(i, lang) for i in items)
         else:
-            lines.extend(t.item_line(i, lang) for i in items)
+            lines.extend(t.item_line(i, lang, where=where) for i in items)
         if rows.truncated:
             lines.append(
                 f"（先頭{len(items)}行のみ表示）"
@@ -191,8 +192,9 @@ class Answerer:
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
         if attention:
             lines.append("要注意（C・D）:" if lang == "ja" else "Needs attention (C/D):")
+            where = t.several_municipalities(items)
             for i in attention:
-                lines.append(t.item_line(i, lang))
+                lines.append(t.item_line(i, lang, where=where))
                 if i.next_plan_text:
                     label = "次年度予定" if lang == "ja" else "next year's plan"
                     lines.append(f"    {label}: {i.next_plan_text}")
@@ -225,7 +227,8 @@ class Answerer:
             reading = t.describe_filters(spec, lang, None)
             head = "評価の推移" if lang == "ja" else "grades by fiscal year"
             lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
-            lines.extend(t.item_line(i, lang, with_year=True) for i in items)
+            where = t.several_municipalities(items)
+            lines.extend(t.item_line(i, lang, with_year=True, where=where) for i in items)
             if len(years) < 2:
                 lines.append(_one_year_note(lang, years))
             return self._make(question, spec, None, items, count, None, lines, reading, runs, ())
@@ -269,8 +272,10 @@ class Answerer:
         lines = [
             f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
         ]
+        where = t.several_municipalities(items)
         for r, i in zip(rows.rows, items, strict=True):
-            lines.append(f"{t.item_line(i, lang)}  ({r['from_grade']}→{r['to_grade']})")
+            line = t.item_line(i, lang, where=where)
+            lines.append(f"{line}  ({r['from_grade']}→{r['to_grade']})")
         return self._make(question, spec, fiscal_year, items, count, None, lines, reading, runs, ())
 
     # --- answers without a query ------------------------------------------------------

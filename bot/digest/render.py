@@ -32,8 +32,9 @@ def digest_text(digest: Digest) -> str:
     lines.append(_l(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
     lines.append(_l(lang, "要注意（C・D）:", "Needs attention (C/D):"))
     if digest.attention:
+        where = t.several_municipalities(digest.attention)
         for item in digest.attention:
-            lines.append(t.item_line(item, lang))
+            lines.append(t.item_line(item, lang, where=where))
             if item.next_plan_text:
                 lines.append(
                     "    " + _l(lang, "次年度予定: ", "next year's plan: ") + item.next_plan_text
@@ -103,8 +104,9 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
             )
         ],
     ]
+    where = t.several_municipalities(digest.attention)
     for item in digest.attention:
-        body = bk.escape(t.item_line(item, lang))
+        body = bk.escape(t.item_line(item, lang, where=where))
         if item.next_plan_text:
             body += (
                 "\n> "

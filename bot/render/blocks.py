@@ -195,7 +195,8 @@ def _paged_units(answer: Answer, page: int, page_size: int) -> list[Unit]:
     if answer.intent == "detail":
         body = [u for item in shown for u in _detail_units(item, lang, body_limit=None)]
     else:
-        body = [[_item_section(item, _item_text(answer, item), lang)] for item in shown]
+        where = t.several_municipalities(answer.items)
+        body = [[_item_section(item, _item_text(answer, item, where), lang)] for item in shown]
     tail = [_page_buttons(answer, page, pages, page_size), _tool_buttons(answer)]
     return [head, *body, [b for b in tail if b]]
 
@@ -239,10 +240,10 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
 
 
 # --- items --------------------------------------------------------------------------------
-def _item_text(answer: Answer, item: AnswerItem) -> str:
+def _item_text(answer: Answer, item: AnswerItem, where: bool) -> str:
     """The item's one-line summary; for trends the core's line with "(B→C)"."""
     with_year = answer.intent == "trend" and answer.fiscal_year is None
-    base = t.item_line(item, answer.language, with_year=with_year)
+    base = t.item_line(item, answer.language, with_year=with_year, where=where)
     if answer.intent == "trend":
         # AnswerItem has no earlier grade: the core writes it after the line in answer.text.
         for line in answer.text.splitlines():
@@ -277,14 +278,15 @@ def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> lis
         none = _l(lang, "C・D評価の事業はありません。", "No item is graded C or D.")
         return [[section(f"*{title}*"), context(none)]]
     units: list[Unit] = [[section(f"*{title}*")]]
-    units.extend([_attention_section(i, lang)] for i in attention[:limit])
+    where = t.several_municipalities(items)
+    units.extend([_attention_section(i, lang, where)] for i in attention[:limit])
     if len(attention) > limit:
         units.append([context(_more_label(len(attention) - limit, lang))])
     return units
 
 
-def _attention_section(item: AnswerItem, lang: Language) -> Block:
-    line = t.item_line(item, lang)
+def _attention_section(item: AnswerItem, lang: Language, where: bool) -> Block:
+    line = t.item_line(item, lang, where=where)
     if item.next_plan_text:
         plan = lim.truncate(item.next_plan_text, ATTENTION_PLAN_MAX)
         line += f"\n{_l(lang, '次年度予定', 'Next year')}: {plan}"

@@ -83,19 +83,30 @@ def source_label(item: AnswerItem, lang: Language) -> str:
     return f"source: {s.file}, sheet {s.sheet}, line {s.line}"
 
 
-def item_line(item: AnswerItem, lang: Language, *, with_year: bool = False) -> str:
+def several_municipalities(items: Iterable[AnswerItem]) -> bool:
+    """Whether items come from more than one municipality: their lines then say whose."""
+    return len({i.municipality for i in items}) > 1
+
+
+def item_line(
+    item: AnswerItem, lang: Language, *, with_year: bool = False, where: bool = False
+) -> str:
+    """One line per item; ``where`` puts the municipality before the department (item
+    numbers repeat across municipalities)."""
     year = (
         f"｜{fiscal_year_label(item.fiscal_year, lang)}"
         if with_year and lang == "ja"
         else (f" | {fiscal_year_label(item.fiscal_year, lang)}" if with_year else "")
     )
     if lang == "ja":
+        dept = f"{item.municipality} {item.department}" if where else item.department
         return (
-            f"・事業{item.item_no} {item.name}｜{item.department}｜評価{item.grade.value}"
+            f"・事業{item.item_no} {item.name}｜{dept}｜評価{item.grade.value}"
             f"{year}｜{source_label(item, lang)}"
         )
+    dept = f"{item.municipality}, {item.department}" if where else item.department
     return (
-        f"• Item {item.item_no} {item.name} | {item.department} | grade {item.grade.value}"
+        f"• Item {item.item_no} {item.name} | {dept} | grade {item.grade.value}"
         f"{year} | {source_label(item, lang)}"
     )
 

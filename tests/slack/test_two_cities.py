@@ -55,3 +55,13 @@ def test_details_of_a_listed_item_is_that_citys_item(
     detail = blocks_text(posted[1].params)
     assert reports.OTHER_CITY_ITEM_16 in detail
     assert "mitaka.txt" in detail and "musashino" not in detail
+
+
+def test_lines_of_an_answer_over_two_cities_say_whose_item(
+    two_city_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    two_city_bot.event(mention("D評価の事業は？"))
+    (answer,) = fake_slack.wait_for("chat.postMessage")
+    text = blocks_text(answer.params)
+    assert "｜三鷹市 子ども政策課｜評価D" in text
+    assert "｜武蔵野市 子ども政策課｜評価D" in text
