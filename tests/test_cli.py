@@ -15,12 +15,17 @@ from tests.test_warehouse import tree_digest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def clean_env() -> dict[str, str]:
+    """This environment without any planbot or Slack setting a developer may have."""
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_", "DIGEST_"))
+    }
+
+
 def planbot(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_", "DIGEST_"))
-    }
+    base = clean_env()
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
@@ -111,3 +116,20 @@ def test_run_without_tokens_is_a_console(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "事業16" in done.stdout and "Item 16" in done.stdout
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    # `planbot ask … | head -1`: the reader closes the pipe before planbot writes.
+    assert planbot("ingest", "--data-dir", str(tmp_path), str(reports.SEED)).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ask", "--data-dir", str(tmp_path), "全事業"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=clean_env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
