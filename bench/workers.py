@@ -119,9 +119,9 @@ class RecordingStore:
         self.calls.append({"name": name, "params": params, "cap": cap})
         return self._store.run(name, cap=cap, **params)
 
-    def mapping(self, name: str, **params: Any) -> Any:
-        self.calls.append({"name": name, "params": params, "method": "mapping"})
-        return self._store.mapping(name, **params)
+    def mapping(self, name: str, *, cap: int, **params: Any) -> Any:
+        self.calls.append({"name": name, "params": params, "cap": cap, "method": "mapping"})
+        return self._store.mapping(name, cap=cap, **params)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -204,7 +204,7 @@ def _floor(store: Any, queries: Sequence[dict[str, Any]]) -> float:
     start = time.perf_counter()
     for q in queries:
         if q.get("method") == "mapping":
-            store.mapping(q["name"], **q["params"])
+            store.mapping(q["name"], cap=q["cap"], **q["params"])
         else:
             store.run(q["name"], cap=q.get("cap"), **q["params"])
     return (time.perf_counter() - start) * 1000

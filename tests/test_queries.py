@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.models import Report
-from bot.store.database import QueryTimeout, Store, WarehouseMissing
+from bot.store.database import QueryTimeout, Store, TooManyRows, WarehouseMissing
 from bot.store.named_queries import default_queries_dir, load_queries, parse_query_file
 
 QUERIES = load_queries(default_queries_dir())
@@ -242,3 +242,14 @@ def test_a_small_warehouse_answers_from_memory_as_from_its_files(
     finally:
         files.close()
         memory.close()
+
+
+def test_a_mapping_is_read_whole_or_refused(store: Store) -> None:
+    scope = {"from_year": 2019, "municipality": None, "departments": None, "goal": None}
+    grades = store.mapping("evaluation_grades", cap=41, **scope)
+    assert len(grades) == 41 and grades["2019|16|子ども政策課|武蔵野市"] == "D"
+    # Cut short, a fingerprint would report false changes: more rows than the cap is an error.
+    with pytest.raises(TooManyRows):
+        store.mapping("evaluation_grades", cap=40, **scope)
+    with pytest.raises(TypeError):
+        store.mapping("fiscal_years", cap=10, municipality=None)

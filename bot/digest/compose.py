@@ -17,6 +17,8 @@ from bot.store.database import Store
 ATTENTION_MAX = 200
 #: Change lines listed in one digest; a national year brings tens of thousands.
 CHANGES_MAX = 200
+#: Rows a digest's fingerprint may hold: two national years are ~344,000.
+FINGERPRINT_MAX = 10_000_000
 
 
 class Digest(BaseModel):
@@ -139,8 +141,8 @@ def _state(store: Store, params: dict[str, Any], years: list[int]) -> dict[str, 
         "departments": params["departments"],
         "goal": params["goal"],
     }
-    grades = store.mapping("evaluation_grades", **scope)
-    names = store.mapping("item_names", **scope)
+    grades = store.mapping("evaluation_grades", cap=FINGERPRINT_MAX, **scope)
+    names = store.mapping("item_names", cap=FINGERPRINT_MAX, **scope)
     return {"fiscal_years": years, "grades": grades, "names": names}
 
 

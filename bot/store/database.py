@@ -30,6 +30,10 @@ class QueryTimeout(RuntimeError):
     pass
 
 
+class TooManyRows(RuntimeError):
+    """A query that must be read whole returned more rows than its cap."""
+
+
 @dataclass(frozen=True)
 class QueryResult:
     name: str
@@ -221,11 +225,12 @@ class Store:
             params=bound,
         )
 
-    def mapping(self, name: str, **params: Any) -> dict[Any, Any]:
-        """Run a named query of two columns, key and value, into a dict; every row.
+    def mapping(self, name: str, *, cap: int, **params: Any) -> dict[Any, Any]:
+        """Run a named query of two columns, key and value, into a dict of every row.
 
         For fingerprints of a whole scope (a national digest compares 340,000 grades):
-        no row dicts, no cap; the time limit still holds.
+        no row dicts. A fingerprint cut short would report false changes, so more rows
+        than ``cap`` is an error, not a truncation; the time limit holds as for ``run``.
         """
         query, bound = self._bind(name, params)
         with self._watched(name) as cursor:
@@ -233,7 +238,10 @@ class Store:
             width = len(cursor.description or ())
             if width != 2:
                 raise TypeError(f"query {name} returns {width} columns; a mapping needs 2")
-            return dict(cursor.fetchall())
+            rows = cursor.fetchmany(cap + 1)
+        if len(rows) > cap:
+            raise TooManyRows(f"query {name} returned more than {cap:,} rows")
+        return dict(rows)
 
     def _bind(self, name: str, params: dict[str, Any]) -> tuple[NamedQuery, dict[str, Any]]:
         self.refresh()
