@@ -172,13 +172,8 @@ def describe_changes(
     old, new = previous["grades"], current["grades"]
     # Most weeks bring no new report: comparing the whole dicts is one C-level pass,
     # where looking at each of a national digest's ~340,000 grades took a second.
-    same = old == new and previous["fiscal_years"] == current["fiscal_years"]
-    if same:
-        return [
-            "前回の配信から変更はありません。"
-            if ja
-            else "Nothing has changed since the previous digest."
-        ]
+    if old == new and previous["fiscal_years"] == current["fiscal_years"]:
+        return [_nothing_changed(ja)]
     names: dict[str, str] = {**previous.get("names", {}), **current.get("names", {})}
     for year in sorted(set(current["fiscal_years"]) - set(previous["fiscal_years"])):
         label = t.fiscal_year_label(year, "ja" if ja else "en")
@@ -202,29 +197,27 @@ def describe_changes(
     if latest in previous["fiscal_years"] and old.keys() != new.keys():
         old_items = _items_of_year(old, latest)
         new_items = _items_of_year(new, latest)
-        for municipality, item in sorted(new_items - old_items, key=_item_order):
-            name = names.get(f"{municipality}|{item}", "")
-            where = f"{municipality} " if several else ""
-            lines.append(
-                f"{where}事業{item} {name} が追加されました。"
-                if ja
-                else f"{where}Item {item} {name} was added."
-            )
-        for municipality, item in sorted(old_items - new_items, key=_item_order):
-            name = names.get(f"{municipality}|{item}", "")
-            where = f"{municipality} " if several else ""
-            lines.append(
-                f"{where}事業{item} {name} がなくなりました。"
-                if ja
-                else f"{where}Item {item} {name} was removed."
-            )
-    if not lines:
-        lines.append(
-            "前回の配信から変更はありません。"
-            if ja
-            else "Nothing has changed since the previous digest."
-        )
-    return lines
+        for items, ja_verb, en_verb in (
+            (new_items - old_items, "が追加されました", "was added"),
+            (old_items - new_items, "がなくなりました", "was removed"),
+        ):
+            for municipality, item in sorted(items, key=_item_order):
+                name = names.get(f"{municipality}|{item}", "")
+                where = f"{municipality} " if several else ""
+                lines.append(
+                    f"{where}事業{item} {name} {ja_verb}。"
+                    if ja
+                    else f"{where}Item {item} {name} {en_verb}."
+                )
+    return lines or [_nothing_changed(ja)]
+
+
+def _nothing_changed(ja: bool) -> str:
+    return (
+        "前回の配信から変更はありません。"
+        if ja
+        else "Nothing has changed since the previous digest."
+    )
 
 
 def _items_of_year(grades: dict[str, str], year: int) -> set[tuple[str, str]]:

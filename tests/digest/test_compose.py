@@ -84,3 +84,23 @@ def test_a_long_list_of_changes_is_cut_and_counted(
     assert len(digest.changes) == 6
     assert digest.changes[-1] == f"and {len(flipped) - 5} more changes"
     assert all(": grade " in line for line in digest.changes[:5])
+
+
+def test_items_added_and_removed_within_the_year_are_named(seed_warehouse: Path) -> None:
+    sub = Subscription(id="ja", channel="C1", schedule=Schedule(), language="ja")
+    store = Store(seed_warehouse)
+    try:
+        first = compose_digest(store, sub, MONDAY, None)
+        # As if item 16 was not in last week's report and a since-dropped item 999 was.
+        grades = {k: v for k, v in first.state["grades"].items() if k.split("|")[1] != "16"}
+        grades["2019|999|子ども政策課|武蔵野市"] = "B"
+        names = {**first.state["names"], "武蔵野市|999": "廃止された事業"}
+        previous = {**first.state, "grades": grades, "names": names}
+        digest = compose_digest(store, sub, MONDAY, previous)
+    finally:
+        store.close()
+    item16 = first.state["names"]["武蔵野市|16"]
+    assert digest.changes == (
+        f"事業16 {item16} が追加されました。",
+        "事業999 廃止された事業 がなくなりました。",
+    )
