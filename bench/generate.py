@@ -845,30 +845,31 @@ def write_direct(nation: Nation, data_dir: Path, *, progress: bool = False) -> G
     )
 
 
+#: Warehouse columns that repeat an item's own fields on each of its evaluation rows.
+_ITEM_COLUMNS = (
+    "municipality",
+    "plan",
+    "item_no",
+    "item_name",
+    "category",
+    "target_groups",
+    "relisted_from",
+    "goal_no",
+    "goal_numeral",
+    "goal_title",
+    "policy_no",
+    "policy_title",
+    "measure_no",
+    "measure_title",
+    "priority",
+    "name_key",
+)
+
+
 def _item_table(nation: Nation) -> pa.Table:
     """Per-item columns, built once; each year's partition takes rows from it."""
     cols: dict[str, list[object]] = {
-        name: []
-        for name in (
-            "municipality",
-            "plan",
-            "item_no",
-            "item_name",
-            "category",
-            "target_groups",
-            "relisted_from",
-            "goal_no",
-            "goal_numeral",
-            "goal_title",
-            "policy_no",
-            "policy_title",
-            "measure_no",
-            "measure_title",
-            "priority",
-            "name_key",
-            "summary_head",
-            "summary_tail",
-        )
+        name: [] for name in (*_ITEM_COLUMNS, "summary_head", "summary_tail")
     }
     for muni in nation.municipalities:
         for item in muni.items:
@@ -938,26 +939,7 @@ def _evaluation_year_table(
         [_checksum(m, values.fiscal_year, nation.seed) for m in nation.municipalities]
     )
     columns: dict[str, pa.Array | pa.ChunkedArray] = {
-        name: picked[name]
-        for name in (
-            "municipality",
-            "plan",
-            "item_no",
-            "item_name",
-            "category",
-            "target_groups",
-            "relisted_from",
-            "goal_no",
-            "goal_numeral",
-            "goal_title",
-            "policy_no",
-            "policy_title",
-            "measure_no",
-            "measure_title",
-            "priority",
-            "name_key",
-            "item_summary",
-        )
+        name: picked[name] for name in (*_ITEM_COLUMNS, "item_summary")
     }
     columns.update(
         department=constant["department"],
