@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.digest.delivery import DigestRunner
+from bot.digest.delivery import DigestRunner, ledger_for
 from bot.digest.ledger import Subscription
 from bot.digest.render import digest_messages, digest_text
 from bot.digest.schedule import ScheduleError, parse_schedule
@@ -94,18 +94,18 @@ def digest_command(settings: Settings, args: object) -> int:
                 language=a.lang,  # type: ignore[attr-defined]
                 created_by="cli",
             )
-            digest_runner(services, with_client=False).ledger.save(sub)
+            ledger_for(settings).save(sub)
             print(
                 f"subscribed {sub.id}: {sub.scope_label()} → {sub.channel}, "
                 f"{sub.schedule.describe()} ({sub.holiday_rule})"
             )
             return 0
         if getattr(a, "unsubscribe", None):
-            ok = digest_runner(services, with_client=False).ledger.deactivate(a.unsubscribe)  # type: ignore[attr-defined]
+            ok = ledger_for(settings).deactivate(a.unsubscribe)  # type: ignore[attr-defined]
             print("unsubscribed" if ok else f"no active subscription {a.unsubscribe}")  # type: ignore[attr-defined]
             return 0 if ok else 1
         if getattr(a, "list", False):
-            for s in digest_runner(services, with_client=False).ledger.subscriptions():
+            for s in ledger_for(settings).subscriptions():
                 print(
                     f"{s.id}\t{s.channel}\t{s.scope_label()}\t{s.schedule.describe()}\t"
                     f"{s.holiday_rule}\t{s.language}"

@@ -56,12 +56,15 @@ class DigestRunner:
         self.ensure_default_subscription()
 
     def ensure_default_subscription(self) -> None:
-        """DIGEST_CHANNEL gets the weekly whole-plan digest (Monday 09:00) without setup."""
+        """DIGEST_CHANNEL gets the weekly whole-plan digest (Monday 09:00) without setup.
+
+        An admin's unsubscribe stands: only a new or changed DIGEST_CHANNEL (re)creates it.
+        """
         channel = self.settings.digest_channel
         if not channel:
             return
         current = self.ledger.get(DEFAULT_SUBSCRIPTION_ID)
-        if current is None or current.channel != channel or not current.active:
+        if current is None or current.channel != channel:
             self.ledger.save(
                 Subscription(
                     id=DEFAULT_SUBSCRIPTION_ID,

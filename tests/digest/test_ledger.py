@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.config import Settings
+from bot.digest.delivery import DEFAULT_SUBSCRIPTION_ID, DigestRunner
 from bot.digest.ledger import Ledger, Subscription
 from bot.digest.schedule import Schedule
+from bot.store.database import Store
 
 
 def test_only_the_newest_posted_digest_keeps_its_fingerprint(tmp_path: Path) -> None:
@@ -22,3 +25,20 @@ def test_only_the_newest_posted_digest_keeps_its_fingerprint(tmp_path: Path) -> 
     assert list(kept.values()) == [None, None, {"fiscal_years": [2019], "grades": {"week": 2}}]
     latest = ledger.last_posted("weekly")
     assert latest is not None and latest.state == {"fiscal_years": [2019], "grades": {"week": 2}}
+
+
+def test_an_unsubscribed_default_digest_stays_unsubscribed(tmp_path: Path) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=tmp_path, state_dir_override=tmp_path, digest_channel="C0DIG"
+    )
+    store = Store(tmp_path)
+    runner = DigestRunner(settings, store, None)
+    assert runner.ledger.deactivate(DEFAULT_SUBSCRIPTION_ID)
+    # Every later process builds a runner: the admin's unsubscribe must survive them.
+    again = DigestRunner(settings, store, None)
+    default = again.ledger.get(DEFAULT_SUBSCRIPTION_ID)
+    assert default is not None and not default.active
+    # A different DIGEST_CHANNEL is a new request for the digest.
+    moved = DigestRunner(settings.model_copy(update={"digest_channel": "C0NEW"}), store, None)
+    default = moved.ledger.get(DEFAULT_SUBSCRIPTION_ID)
+    assert default is not None and default.active and default.channel == "C0NEW"
