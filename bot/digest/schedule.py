@@ -152,3 +152,16 @@ def latest_fire_time(
 ) -> datetime | None:
     times = fire_times(schedule, holiday_rule, tz, now - lookback, now)
     return times[-1] if times else None
+
+
+def next_fire_time(
+    schedule: Schedule, holiday_rule: str, tz: str, now: datetime
+) -> datetime | None:
+    """The first fire time at or after ``now``; None when none falls within a year."""
+    # Two months cover every schedule (monthly days stop at 28) unless holidays skip
+    # its fire times; a year covers those.
+    for ahead in (timedelta(days=62), timedelta(days=366)):
+        times = fire_times(schedule, holiday_rule, tz, now, now + ahead)
+        if times:
+            return times[0]
+    return None

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.digest.command import ScopeError, new_subscription
 from bot.digest.delivery import ledger_for
 from bot.digest.ledger import Subscription
-from bot.digest.schedule import ScheduleError, fire_times
+from bot.digest.schedule import ScheduleError, next_fire_time
 from bot.models import Language
 from bot.slack.context import SlackServices
 
@@ -74,11 +74,13 @@ def list_subscriptions(services: SlackServices, *, lang: Language) -> str:
     return "\n".join([head, *(f"• {describe(services, s, lang)}" for s in subs)])
 
 
-def describe(services: SlackServices, sub: Subscription, lang: Language) -> str:
+def describe(
+    services: SlackServices, sub: Subscription, lang: Language, *, now: datetime | None = None
+) -> str:
     tz = services.settings.timezone
-    now = datetime.now(ZoneInfo(tz))
-    upcoming = fire_times(sub.schedule, sub.holiday_rule, tz, now, now.replace(year=now.year + 1))
-    nxt = upcoming[0].strftime("%Y-%m-%d %H:%M") if upcoming else "-"
+    now = now or datetime.now(ZoneInfo(tz))
+    upcoming = next_fire_time(sub.schedule, sub.holiday_rule, tz, now)
+    nxt = upcoming.strftime("%Y-%m-%d %H:%M") if upcoming else "-"
     rule = _l(
         lang,
         "祝日は翌営業日" if sub.holiday_rule == "next_business_day" else "祝日は休み",

@@ -14,7 +14,7 @@ from bot.digest import clock
 from bot.digest.compose import compose_digest
 from bot.digest.ledger import Subscription
 from bot.digest.render import digest_messages, digest_text
-from bot.digest.schedule import Schedule, parse_schedule
+from bot.digest.schedule import Schedule, next_fire_time, parse_schedule
 from bot.render.limits import validate_message
 from bot.store.database import Store
 
@@ -145,3 +145,15 @@ def test_a_capped_attention_list_says_how_many_more(seed_warehouse: Path) -> Non
     capped = digest.model_copy(update={"attention_total": 250})
     assert "and 249 more" in digest_text(capped)
     assert "and 249 more" in str([m.blocks for m in digest_messages(capped)])
+
+
+def test_next_fire_time_on_a_leap_day() -> None:
+    leap_day = datetime(2028, 2, 29, 10, 0, tzinfo=JST)
+    weekly = parse_schedule("毎週月曜 9:00")
+    assert next_fire_time(weekly, "skip", "Asia/Tokyo", leap_day) == datetime(
+        2028, 3, 6, 9, 0, tzinfo=JST
+    )
+    monthly = parse_schedule("monthly 1 9:00")
+    assert next_fire_time(monthly, "skip", "Asia/Tokyo", leap_day) == datetime(
+        2028, 3, 1, 9, 0, tzinfo=JST
+    )

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.config import Settings
 from bot.digest.delivery import ledger_for
+from bot.digest.ledger import Subscription
+from bot.digest.schedule import parse_schedule
+from bot.slack.context import SlackServices
+from bot.slack.subscriptions import describe
 from tests.fakeslack import FakeSlack
 
 from .conftest import ADMIN, HttpBot, blocks_text
@@ -55,3 +62,9 @@ def test_digest_preview_is_the_digest_only_to_the_caller(
     assert "進捗ダイジェスト" in text and "あなたにだけ" in text
     assert "事業16" in str([r.params for r in fake_slack.responses])
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_subscription_is_described_on_a_leap_day(slack_services: SlackServices) -> None:
+    sub = Subscription(id="w", channel="C1", schedule=parse_schedule("毎週月曜 9:00"))
+    leap_day = datetime(2028, 2, 29, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert "次回 2028-03-06 09:00" in describe(slack_services, sub, "ja", now=leap_day)
