@@ -6,6 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
+from bot.slack.subcommands import SUBCOMMANDS
 from tests.fakeslack import FakeSlack
 
 from .conftest import ADMIN, HttpBot, blocks_text, drain
@@ -132,3 +133,22 @@ def test_stats_is_for_admins_only(http_bot: HttpBot, fake_slack: FakeSlack) -> N
     unanswered = stats.split("答えられなかった質問")[1]
     assert "存在しない課の事業" in unanswered
     assert "D評価" not in unanswered
+
+
+def test_every_admin_only_subcommand_refuses_others(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    admin_only = [s for s in SUBCOMMANDS if s.admin_only]
+    assert admin_only
+    for n, sub in enumerate(admin_only, start=1):
+        http_bot.command(f"{sub.name} 全体")
+        refused = fake_slack.wait_for_responses(count=n)[-1]
+        assert "管理者" in refused.params["text"], sub.name
+
+
+def test_stats_with_days_and_en_replies_in_english(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    http_bot.command("stats 7 en", user=ADMIN)
+    stats = blocks_text(fake_slack.wait_for_responses()[0].params)
+    assert "planbot usage (last 7 days" in stats

@@ -38,9 +38,12 @@ class PlanRequest:
     respond: Respond
 
 
+_ENGLISH = ("en", "english")
+
+
 def _language_arg(args: str) -> Language:
-    """help/digest/stats speak Japanese unless asked for English ("/plan help en")."""
-    return "en" if args.strip().casefold() in ("en", "english") else "ja"
+    """Subcommands speak Japanese unless asked for English ("/plan stats 7 en")."""
+    return "en" if any(word.casefold() in _ENGLISH for word in args.split()) else "ja"
 
 
 def run_help(services: SlackServices, req: PlanRequest) -> None:
@@ -60,35 +63,22 @@ def run_digest(services: SlackServices, req: PlanRequest) -> None:
 
 
 def run_stats(services: SlackServices, req: PlanRequest) -> None:
-    if not is_admin(services.settings, req.user):
-        respond_text(req.respond, admins_only(req.lang))
-        return
-    days_arg = " ".join(a for a in req.args.split() if a.casefold() not in ("en", "english"))
+    days_arg = " ".join(a for a in req.args.split() if a.casefold() not in _ENGLISH)
     message = stats_message(services, req.lang, days=parse_days(days_arg))
     respond_messages(req.respond, [message], response_type="ephemeral")
 
 
-def _admin_text(services: SlackServices, req: PlanRequest, make: Callable[[], str]) -> None:
-    if not is_admin(services.settings, req.user):
-        respond_text(req.respond, admins_only(req.lang))
-        return
-    respond_text(req.respond, make())
-
-
 def run_subscribe(services: SlackServices, req: PlanRequest) -> None:
-    _admin_text(
-        services,
-        req,
-        lambda: subscribe(services, req.args, channel=req.channel, user=req.user, lang=req.lang),
-    )
+    reply = subscribe(services, req.args, channel=req.channel, user=req.user, lang=req.lang)
+    respond_text(req.respond, reply)
 
 
 def run_unsubscribe(services: SlackServices, req: PlanRequest) -> None:
-    _admin_text(services, req, lambda: unsubscribe(services, req.args, lang=req.lang))
+    respond_text(req.respond, unsubscribe(services, req.args, lang=req.lang))
 
 
 def run_subscriptions(services: SlackServices, req: PlanRequest) -> None:
-    _admin_text(services, req, lambda: list_subscriptions(services, lang=req.lang))
+    respond_text(req.respond, list_subscriptions(services, lang=req.lang))
 
 
 def run_question(services: SlackServices, req: PlanRequest) -> None:
@@ -134,5 +124,10 @@ def run_plan(
     with apologise_on_failure(notify, what=f"/plan {sub.name if sub else 'question'}"):
         if not channel_allowed(services.settings, req.channel):
             respond_text(respond, channel_not_allowed(req.lang))
+            return
+        # Checked here, from the subcommand table, so that no admin-only handler can
+        # forget it.
+        if sub is not None and sub.admin_only and not is_admin(services.settings, req.user):
+            respond_text(respond, admins_only(req.lang))
             return
         HANDLERS[sub.name if sub else None](services, req)
