@@ -69,11 +69,16 @@ class ScheduleError(ValueError):
 
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
+_JA_KINDS = (("毎週", "weekly"), ("毎日", "daily"), ("毎月", "monthly"), ("平日", "weekdays"))
 
 
 def parse_schedule(text: str) -> Schedule:
-    """'weekly mon 9:00' | 'daily 8:30' | 'monthly 1 9:00' | 'weekdays 9:00' (and 毎週月曜 9:00)."""
-    words = text.strip().lower().replace("毎週", "weekly ").replace("毎日", "daily ").split()
+    """'weekly mon 9:00' | 'daily 8:30' | 'monthly 1 9:00' | 'weekdays 9:00', and in
+    Japanese 毎週月曜 9:00 | 毎日 8:30 | 毎月 1 9:00 | 平日 9:00."""
+    lowered = text.strip().lower()
+    for ja, en in _JA_KINDS:
+        lowered = lowered.replace(ja, f"{en} ")
+    words = lowered.split()
     if not words:
         return Schedule()
     kind = words[0]

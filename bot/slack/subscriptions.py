@@ -38,7 +38,6 @@ def subscribe(
     text = _ENGLISH.sub(" ", _HOLIDAY_SKIP.sub(" ", _HOLIDAY_NEXT.sub(" ", args)))
     m = _SCHEDULE_START.search(text)
     scope, schedule = (text[: m.start()], text[m.start() :]) if m else (text, "weekly mon 9:00")
-    schedule = schedule.replace("平日", "weekdays").replace("毎月", "monthly ")
     try:
         sub = new_subscription(
             services.core,

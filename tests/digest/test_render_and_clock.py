@@ -44,6 +44,10 @@ def test_a_120_item_digest_splits_within_limits(seed_warehouse: Path) -> None:
 def test_schedule_phrases() -> None:
     assert parse_schedule("weekly mon 9:00") == Schedule(kind="weekly", weekday=0, hour=9)
     assert parse_schedule("daily 8:30") == Schedule(kind="daily", hour=8, minute=30)
+    # Japanese for every kind, here and not only in the Slack command.
+    assert parse_schedule("平日 9:00") == Schedule(kind="weekdays", hour=9)
+    assert parse_schedule("毎月 1 9:00") == Schedule(kind="monthly", day=1, hour=9)
+    assert parse_schedule("毎日 8:30") == parse_schedule("daily 8:30")
     assert parse_schedule("monthly 1 9:00") == Schedule(kind="monthly", day=1, hour=9)
     assert parse_schedule("weekdays 9:00") == Schedule(kind="weekdays", hour=9)
 
