@@ -146,7 +146,7 @@ class Answerer:
         reading = t.describe_filters(spec, lang, fiscal_year)
         summary = None
         if spec.intent == "count":
-            summary = Summary(grades=_grade_dict(counts), total=int(counts["evaluations"]))
+            summary = Summary(grades=grade_dict(counts), total=int(counts["evaluations"]))
         lines = [f"{reading}: {t.count_label(count, lang)}"]
         suggestions: tuple[str, ...] = ()
         if count == 0:
@@ -179,9 +179,9 @@ class Answerer:
         by_goal = self._run(runs, "grade_counts_by_goal", **params).rows
         rows = self._run(runs, rows_query(params), **params)
         summary = Summary(
-            grades=_grade_dict(counts),
-            by_department={r["department"]: _grade_dict(r) for r in by_dept},
-            by_goal={t.goal_label(int(r["goal_no"]), lang): _grade_dict(r) for r in by_goal},
+            grades=grade_dict(counts),
+            by_department={r["department"]: grade_dict(r) for r in by_dept},
+            by_goal={t.goal_label(int(r["goal_no"]), lang): grade_dict(r) for r in by_goal},
             total=int(counts["evaluations"]),
         )
         items = answer_items(rows.rows)
@@ -576,7 +576,8 @@ def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _grade_dict(row: dict[str, Any]) -> dict[str, int]:
+def grade_dict(row: dict[str, Any]) -> dict[str, int]:
+    """A count row's a/b/c/d columns as {"A": n, …}."""
     return {g.value: int(row[g.value.lower()]) for g in Grade}
 
 

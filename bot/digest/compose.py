@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_items, filter_params, rows_query
+from bot.ask.answer import answer_items, filter_params, grade_dict, rows_query
 from bot.digest.ledger import Subscription
-from bot.models import AnswerItem, Grade, QuerySpec
+from bot.models import AnswerItem, QuerySpec
 from bot.render import text as t
 from bot.store.database import Store
 
@@ -57,10 +57,6 @@ def _scope_params(sub: Subscription, municipality: str | None) -> dict[str, Any]
     return filter_params(scope, municipality)
 
 
-def _grades(row: dict[str, Any]) -> dict[str, int]:
-    return {g.value: int(row[g.value.lower()]) for g in Grade}
-
-
 def compose_digest(
     store: Store,
     sub: Subscription,
@@ -79,9 +75,11 @@ def compose_digest(
     counts = store.run("count_matching", fiscal_year=latest, **params).rows[0]
     previous_grades = None
     if before is not None:
-        previous_grades = _grades(store.run("count_matching", fiscal_year=before, **params).rows[0])
+        previous_grades = grade_dict(
+            store.run("count_matching", fiscal_year=before, **params).rows[0]
+        )
     by_dept = {
-        r["department"]: _grades(r)
+        r["department"]: grade_dict(r)
         for r in store.run("grade_counts_by_department", fiscal_year=latest, **params).rows
     }
     attention_params = {**params, "grades": ["C", "D"]}
@@ -111,7 +109,7 @@ def compose_digest(
         as_of=str(manifest.get("created_at", "")),
         fiscal_year=latest,
         previous_fiscal_year=before,
-        grades=_grades(counts),
+        grades=grade_dict(counts),
         previous_grades=previous_grades,
         items=int(counts["items"]),
         attention=attention,

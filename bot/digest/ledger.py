@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.digest.schedule import Schedule
+from bot.render.text import goal_label, pick
 from bot.state.database import enable_wal
 
 CLAIM_LEASE = timedelta(minutes=10)
@@ -76,13 +77,10 @@ class Subscription(BaseModel):
 
     def scope_label(self) -> str:
         if self.scope_kind == "plan":
-            return "計画全体" if self.language == "ja" else "whole plan"
-        if self.scope_kind == "goal":
-            return (
-                f"基本目標{self.scope_value}"
-                if self.language == "ja"
-                else (f"goal {self.scope_value}")
-            )
+            return pick(self.language, "計画全体", "whole plan")
+        if self.scope_kind == "goal" and self.scope_value:
+            # As answers name goals: 基本目標Ⅲ, goal III.
+            return goal_label(int(self.scope_value), self.language)
         return str(self.scope_value)
 
 

@@ -7,10 +7,7 @@ from bot.models import Grade, Language
 from bot.render import blocks as bk
 from bot.render import limits as lim
 from bot.render import text as t
-
-
-def _l(lang: str, ja: str, en: str) -> str:
-    return ja if lang == "ja" else en
+from bot.render.text import pick
 
 
 def _grade_line(digest: Digest) -> str:
@@ -29,34 +26,34 @@ def digest_text(digest: Digest) -> str:
     """The digest as plain text (previews, logs, the Slack fallback)."""
     lang: Language = "ja" if digest.language == "ja" else "en"
     lines = [_title(digest), _period(digest)]
-    lines.append(_l(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
-    lines.append(_l(lang, "要注意（C・D）:", "Needs attention (C/D):"))
+    lines.append(pick(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
+    lines.append(pick(lang, "要注意（C・D）:", "Needs attention (C/D):"))
     if digest.attention:
         where = t.several_municipalities(digest.attention)
         for item in digest.attention:
             lines.append(t.item_line(item, lang, where=where))
             if item.next_plan_text:
                 lines.append(
-                    "    " + _l(lang, "次年度予定: ", "next year's plan: ") + item.next_plan_text
+                    "    " + pick(lang, "次年度予定: ", "next year's plan: ") + item.next_plan_text
                 )
     else:
-        lines.append(_l(lang, "  なし", "  none"))
+        lines.append(pick(lang, "  なし", "  none"))
     more = digest.attention_total - len(digest.attention)
     if more > 0:
-        lines.append(_l(lang, f"  ほか{more}件", f"  and {more} more"))
-    lines.append(_l(lang, "課別:", "By department:"))
+        lines.append(pick(lang, f"  ほか{more}件", f"  and {more} more"))
+    lines.append(pick(lang, "課別:", "By department:"))
     for dept, counts in digest.by_department.items():
         lines.append(f"  {dept}: {t.grade_counts_line(counts, lang)}")
-    lines.append(_l(lang, "前回からの変化:", "Since the previous digest:"))
+    lines.append(pick(lang, "前回からの変化:", "Since the previous digest:"))
     lines.extend(f"  {c}" for c in digest.changes)
-    lines.append(_l(lang, "出典: ", "Sources: ") + "; ".join(digest.sources))
+    lines.append(pick(lang, "出典: ", "Sources: ") + "; ".join(digest.sources))
     return "\n".join(lines)
 
 
 def _title(digest: Digest) -> str:
     lang = digest.language
     fy = t.fiscal_year_label(digest.fiscal_year, "ja" if lang == "ja" else "en")
-    return _l(
+    return pick(
         lang, f"進捗ダイジェスト（{digest.scope}・{fy}）", f"Progress digest ({digest.scope}, {fy})"
     )
 
@@ -66,7 +63,7 @@ def _period(digest: Digest) -> str:
     end = digest.fire_time.strftime("%Y-%m-%d %H:%M %Z")
     start = digest.period_start.strftime("%Y-%m-%d") + " – " if digest.period_start else ""
     as_of = digest.as_of[:19].replace("T", " ")
-    return _l(
+    return pick(
         lang,
         f"期間: {start}{end}　データ時点: {as_of} UTC",
         f"Period: {start}{end} · data as of {as_of} UTC",
@@ -81,11 +78,11 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
         [
             bk.section(
                 "*"
-                + _l(lang, "評価の内訳", "Grades")
+                + pick(lang, "評価の内訳", "Grades")
                 + f"* ({t.count_label(digest.items, lang)})\n"
                 + _grade_line(digest)
                 + (
-                    _l(
+                    pick(
                         lang,
                         f"\n（括弧内は FY{digest.previous_fiscal_year} との差）",
                         f"\n(change from FY{digest.previous_fiscal_year} in brackets)",
@@ -98,9 +95,9 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
         [
             bk.section(
                 "*"
-                + _l(lang, "要注意（C・D）", "Needs attention (C/D)")
+                + pick(lang, "要注意（C・D）", "Needs attention (C/D)")
                 + "*"
-                + ("" if digest.attention else _l(lang, "\nなし", "\nnone"))
+                + ("" if digest.attention else pick(lang, "\nなし", "\nnone"))
             )
         ],
     ]
@@ -110,7 +107,7 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
         if item.next_plan_text:
             body += (
                 "\n> "
-                + _l(lang, "次年度予定: ", "Next year's plan: ")
+                + pick(lang, "次年度予定: ", "Next year's plan: ")
                 + bk.escape(item.next_plan_text)
             )
         units.append([bk.section(lim.truncate(body, lim.SECTION_TEXT_MAX))])
@@ -119,7 +116,7 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
         units.append(
             [
                 bk.context(
-                    _l(
+                    pick(
                         lang,
                         f"ほか{more}件（/plan summary で一覧と CSV を取得できます）",
                         f"and {more} more (/plan summary lists them all, with CSV)",
@@ -128,15 +125,17 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
             ]
         )
     if digest.by_department:
-        rows = bk.grade_rows(digest.by_department, _l(lang, "課", "Department"), lang)
+        rows = bk.grade_rows(digest.by_department, pick(lang, "課", "Department"), lang)
         units.append(
-            [bk.section("*" + _l(lang, "課別", "By department") + "*"), bk.table_block(rows)]
+            [bk.section("*" + pick(lang, "課別", "By department") + "*"), bk.table_block(rows)]
         )
-    units.append([bk.section("*" + _l(lang, "前回からの変化", "Since the previous digest") + "*")])
+    units.append(
+        [bk.section("*" + pick(lang, "前回からの変化", "Since the previous digest") + "*")]
+    )
     for chunk in _chunks([bk.escape(c) for c in digest.changes], 2_500):
         units.append([bk.section(chunk)])
     units.append(
-        [bk.context(_l(lang, "出典: ", "Sources: ") + bk.escape("; ".join(digest.sources)))]
+        [bk.context(pick(lang, "出典: ", "Sources: ") + bk.escape("; ".join(digest.sources)))]
     )
     return bk.pack_messages(units, _title(digest), lang)
 

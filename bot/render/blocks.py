@@ -31,6 +31,7 @@ from slack_sdk.models.blocks import (
 from bot.models import Answer, AnswerItem, Grade, Language, QueryRun
 from bot.render import limits as lim
 from bot.render import text as t
+from bot.render.text import pick
 
 Block = dict[str, Any]
 #: Blocks that must stay in the same message (an item and its button, a table).
@@ -112,14 +113,14 @@ def item_detail_message(item: AnswerItem, language: Language) -> Message:
 def query_message(answer: Answer) -> Message:
     """The named queries behind an answer and their bound parameters, as code blocks."""
     lang = answer.language
-    title = _l(lang, "実行したクエリ", "Queries run")
+    title = pick(lang, "実行したクエリ", "Queries run")
     blocks: list[Block] = [section(f"*{title}*: {_fit_mrkdwn(answer.question, 2_000)}")]
     if not answer.queries:
-        blocks.append(context(_l(lang, "クエリは実行していません。", "No query was run.")))
+        blocks.append(context(pick(lang, "クエリは実行していません。", "No query was run.")))
     for run in answer.queries:
         candidate = [*blocks, section(_query_code(run, lang))]
         if lim.validate_message(candidate, title):
-            blocks.append(context(_l(lang, "（以下省略）", "(more queries omitted)")))
+            blocks.append(context(pick(lang, "（以下省略）", "(more queries omitted)")))
             break
         blocks = candidate
     lim.ensure_valid(blocks, title)
@@ -138,15 +139,15 @@ def home_view(
     title = f"planbot — {t.fiscal_year_label(fiscal_year, lang)}"
     blocks: list[Block] = [
         header(title),
-        section(f"*{_l(lang, '課別の評価分布', 'Grades by department')}*"),
+        section(f"*{pick(lang, '課別の評価分布', 'Grades by department')}*"),
     ]
-    rows = grade_rows(by_department, _l(lang, "課", "Department"), lang)
+    rows = grade_rows(by_department, pick(lang, "課", "Department"), lang)
     if rows:
         blocks.append(table_block(rows[: lim.TABLE_ROWS_MAX]))
     else:
-        blocks.append(context(_l(lang, "データがありません。", "No data yet.")))
+        blocks.append(context(pick(lang, "データがありません。", "No data yet.")))
     blocks += [DividerBlock().to_dict(), *_home_attention(attention, lang)]
-    title = _l(lang, "質問の例", "Try asking")
+    title = pick(lang, "質問の例", "Try asking")
     blocks += [DividerBlock().to_dict(), *_example_blocks(examples[:EXAMPLES_MAX], lang, title)]
     lim.ensure_valid(blocks, "", surface="home")
     return {"type": "home", "blocks": blocks}
@@ -232,9 +233,9 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
     lines = [ln for ln in answer.text.splitlines() if ln.strip() and ln.strip() not in offered]
     units: list[Unit] = [[section(_fit_mrkdwn(c, lim.SECTION_TEXT_MAX))] for c in _split(lines)]
     # Outside help, the core's suggestions are names it guessed ("did you mean"), not examples.
-    title = _l(lang, "質問の例", "Try asking")
+    title = pick(lang, "質問の例", "Try asking")
     if answer.intent != "help" and answer.suggestions:
-        title = _l(lang, "もしかして", "Did you mean")
+        title = pick(lang, "もしかして", "Did you mean")
     units.extend([b] for b in _example_blocks(offered, lang, title))
     return units
 
@@ -253,7 +254,7 @@ def _item_text(answer: Answer, item: AnswerItem, where: bool) -> str:
 
 
 def _item_section(item: AnswerItem, line: str, lang: Language) -> Block:
-    button = _button(_l(lang, "詳細", "Details"), ACTION_ITEM_DETAIL, _item_value(item))
+    button = _button(pick(lang, "詳細", "Details"), ACTION_ITEM_DETAIL, _item_value(item))
     return section(_fit_mrkdwn(line, lim.SECTION_TEXT_MAX), accessory=button)
 
 
@@ -268,14 +269,14 @@ def _item_value(item: AnswerItem) -> str:
 
 
 def _item_title(item: AnswerItem, lang: Language) -> str:
-    return _l(lang, f"事業{item.item_no} {item.name}", f"Item {item.item_no}: {item.name}")
+    return pick(lang, f"事業{item.item_no} {item.name}", f"Item {item.item_no}: {item.name}")
 
 
 def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> list[Unit]:
     attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
-    title = _l(lang, "要注意（C・D）", "Needs attention (C/D)")
+    title = pick(lang, "要注意（C・D）", "Needs attention (C/D)")
     if not attention:
-        none = _l(lang, "C・D評価の事業はありません。", "No item is graded C or D.")
+        none = pick(lang, "C・D評価の事業はありません。", "No item is graded C or D.")
         return [[section(f"*{title}*"), context(none)]]
     units: list[Unit] = [[section(f"*{title}*")]]
     where = t.several_municipalities(items)
@@ -289,7 +290,7 @@ def _attention_section(item: AnswerItem, lang: Language, where: bool) -> Block:
     line = t.item_line(item, lang, where=where)
     if item.next_plan_text:
         plan = lim.truncate(item.next_plan_text, ATTENTION_PLAN_MAX)
-        line += f"\n{_l(lang, '次年度予定', 'Next year')}: {plan}"
+        line += f"\n{pick(lang, '次年度予定', 'Next year')}: {plan}"
     return _item_section(item, line, lang)
 
 
@@ -309,7 +310,7 @@ def _detail_units(item: AnswerItem, lang: Language, *, body_limit: int | None) -
     ):
         if not body.strip():
             continue
-        label = _l(lang, label_ja, label_en)
+        label = pick(lang, label_ja, label_en)
         units.extend([s] for s in _body_sections(label, body, body_limit))
     units.append([context(t.source_label(item, lang)), DividerBlock().to_dict()])
     return units
@@ -326,23 +327,23 @@ def _body_sections(label: str, body: str, body_limit: int | None) -> list[Block]
 
 def _facts_section(item: AnswerItem, lang: Language) -> Block:
     grade = item.grade.label_ja if lang == "ja" else item.grade.label_en
-    place = f"{t.goal_label(item.goal, lang)} / " + _l(
+    place = f"{t.goal_label(item.goal, lang)} / " + pick(
         lang,
         f"基本施策{item.policy} / 施策({item.measure})",
         f"basic policy {item.policy} / measure ({item.measure})",
     )
     if item.priority:
-        place += _l(lang, "（重点）", " (priority)")
+        place += pick(lang, "（重点）", " (priority)")
     facts = [
-        (_l(lang, "主管課", "Department"), item.department),
-        (_l(lang, "年度", "Fiscal year"), t.fiscal_year_label(item.fiscal_year, lang)),
-        (_l(lang, "評価", "Grade"), f"{item.grade.value}（{grade}）"),
-        (_l(lang, "区分", "Category"), item.category),
-        (_l(lang, "対象者", "Target groups"), " / ".join(item.target_groups)),
-        (_l(lang, "位置づけ", "Place in plan"), place),
+        (pick(lang, "主管課", "Department"), item.department),
+        (pick(lang, "年度", "Fiscal year"), t.fiscal_year_label(item.fiscal_year, lang)),
+        (pick(lang, "評価", "Grade"), f"{item.grade.value}（{grade}）"),
+        (pick(lang, "区分", "Category"), item.category),
+        (pick(lang, "対象者", "Target groups"), " / ".join(item.target_groups)),
+        (pick(lang, "位置づけ", "Place in plan"), place),
     ]
     if item.relisted_from:
-        facts.append((_l(lang, "再掲", "Re-listing of"), f"事業{item.relisted_from}"))
+        facts.append((pick(lang, "再掲", "Re-listing of"), f"事業{item.relisted_from}"))
     fields = [_field(k, v) for k, v in facts[: lim.SECTION_FIELDS_MAX]]
     return SectionBlock(fields=fields).to_dict()
 
@@ -376,16 +377,16 @@ def _table_source(answer: Answer) -> tuple[dict[str, dict[str, int]], str]:
     """By department when known, else by goal, else derived from complete item rows."""
     lang = answer.language
     summary = answer.summary
-    dept = _l(lang, "課", "Department")
+    dept = pick(lang, "課", "Department")
     if summary is not None and summary.by_department:
         return summary.by_department, dept
     complete = not any(q.truncated for q in answer.queries)
     if answer.items and complete:
         return _count_by_department(answer.items), dept
     if summary is not None and summary.by_goal:
-        return summary.by_goal, _l(lang, "基本目標", "Goal")
+        return summary.by_goal, pick(lang, "基本目標", "Goal")
     grades = summary.grades if summary is not None else {}
-    return ({_l(lang, "全体", "All"): grades} if grades else {}), ""
+    return ({pick(lang, "全体", "All"): grades} if grades else {}), ""
 
 
 def _count_by_department(items: Sequence[AnswerItem]) -> dict[str, dict[str, int]]:
@@ -400,7 +401,7 @@ def grade_rows(counts: dict[str, dict[str, int]], label: str, lang: Language) ->
     """Header, one row per key (A/B/C/D/計), and a total row when there are several keys."""
     if not counts:
         return []
-    total_label = _l(lang, "計", "Total")
+    total_label = pick(lang, "計", "Total")
     rows = [[label or "-", *(g.value for g in Grade), total_label]]
     for key, grades in counts.items():
         values = [grades.get(g.value, 0) for g in Grade]
@@ -421,7 +422,7 @@ def table_block(rows: list[list[str]]) -> Block:
 
 
 def _goal_lines(by_goal: dict[str, dict[str, int]], lang: Language) -> str:
-    head = _l(lang, "基本目標別", "By goal")
+    head = pick(lang, "基本目標別", "By goal")
     lines = [f"{goal}: {t.grade_counts_line(counts, lang)}" for goal, counts in by_goal.items()]
     return f"{head}\n" + "\n".join(lines)
 
@@ -434,10 +435,10 @@ def _page_buttons(answer: Answer, page: int, pages: int, page_size: int) -> Bloc
     buttons = []
     if page > 0:
         value = action_value({"page": page - 1, "page_size": page_size}, answer.question)
-        buttons.append(_button(_l(lang, "◀ 前へ", "◀ Previous"), ACTION_PAGE_PREV, value))
+        buttons.append(_button(pick(lang, "◀ 前へ", "◀ Previous"), ACTION_PAGE_PREV, value))
     if page < pages - 1:
         value = action_value({"page": page + 1, "page_size": page_size}, answer.question)
-        buttons.append(_button(_l(lang, "次へ ▶", "Next ▶"), ACTION_PAGE_NEXT, value))
+        buttons.append(_button(pick(lang, "次へ ▶", "Next ▶"), ACTION_PAGE_NEXT, value))
     return ActionsBlock(elements=buttons).to_dict()
 
 
@@ -448,7 +449,7 @@ def _tool_buttons(answer: Answer) -> Block:
     if answer.items:
         buttons.append(_button("CSV", ACTION_EXPORT_CSV, value))
         buttons.append(_button("XLSX", ACTION_EXPORT_XLSX, value))
-    buttons.append(_button(_l(lang, "クエリを表示", "Show query"), ACTION_SHOW_QUERY, value))
+    buttons.append(_button(pick(lang, "クエリを表示", "Show query"), ACTION_SHOW_QUERY, value))
     return ActionsBlock(elements=buttons).to_dict()
 
 
@@ -459,7 +460,7 @@ def _example_blocks(examples: Sequence[str], lang: Language, title: str) -> list
     blocks = [section(f"*{escape(title)}*")]
     for question in examples:
         value = lim.truncate(question, lim.ACTION_VALUE_MAX)
-        button = _button(_l(lang, "聞く", "Ask"), ACTION_EXAMPLE, value)
+        button = _button(pick(lang, "聞く", "Ask"), ACTION_EXAMPLE, value)
         blocks.append(section(_fit_mrkdwn(question, lim.SECTION_TEXT_MAX), accessory=button))
     return blocks
 
@@ -503,12 +504,10 @@ def _continuation(lang: Language, i: int, n: int) -> Block:
 
 
 def _continued_label(lang: Language, i: int, n: int) -> str:
-    return _l(lang, f"（続き {i}/{n}）", f"(continued {i}/{n})")
+    return pick(lang, f"（続き {i}/{n}）", f"(continued {i}/{n})")
 
 
 # --- small builders -----------------------------------------------------------------
-def _l(lang: Language, ja: str, en: str) -> str:
-    return ja if lang == "ja" else en
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -608,7 +607,7 @@ def _fallback_text(answer: Answer) -> str:
 
 def _page_label(start: int, shown: int, total: int, page: int, pages: int, lang: Language) -> str:
     span = f"{start + 1}–{start + shown}"
-    return _l(
+    return pick(
         lang,
         f"{span}行目 / 全{total}行（ページ {page + 1}/{pages}）",
         f"rows {span} of {total} (page {page + 1}/{pages})",
@@ -616,13 +615,13 @@ def _page_label(start: int, shown: int, total: int, page: int, pages: int, lang:
 
 
 def _more_label(n: int, lang: Language) -> str:
-    return _l(lang, f"ほか{n}件はCSV/XLSXで確認できます。", f"{n} more in the CSV/XLSX export.")
+    return pick(lang, f"ほか{n}件はCSV/XLSXで確認できます。", f"{n} more in the CSV/XLSX export.")
 
 
 def _truncation_note(answer: Answer) -> list[Block]:
     if not any(q.truncated for q in answer.queries):
         return []
-    note = _l(
+    note = pick(
         answer.language,
         f"（先頭{len(answer.items)}行のみ）",
         f"(first {len(answer.items)} rows only)",
@@ -631,8 +630,8 @@ def _truncation_note(answer: Answer) -> list[Block]:
 
 
 def _query_code(run: QueryRun, lang: Language) -> str:
-    rows = _l(lang, f"{run.rows}行", f"{run.rows} rows")
-    cut = _l(lang, "（打ち切り）", " (truncated)") if run.truncated else ""
+    rows = pick(lang, f"{run.rows}行", f"{run.rows} rows")
+    cut = pick(lang, "（打ち切り）", " (truncated)") if run.truncated else ""
     params = [
         f"  {k} = {json.dumps(v, ensure_ascii=False, default=str)}"
         for k, v in sorted(run.params.items())

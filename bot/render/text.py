@@ -27,6 +27,11 @@ def count_label(n: int, lang: Language) -> str:
     return f"{n} item" + ("" if n == 1 else "s")
 
 
+def pick(lang: str, ja: str, en: str) -> str:
+    """The Japanese or the English wording, by language."""
+    return ja if lang == "ja" else en
+
+
 def goal_label(goal: int, lang: Language) -> str:
     if lang == "ja":
         # As the report writes it (基本目標Ⅱ): the single-character numerals Ⅰ–Ⅻ.

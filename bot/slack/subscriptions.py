@@ -15,6 +15,7 @@ from bot.digest.delivery import ledger_for
 from bot.digest.ledger import Subscription
 from bot.digest.schedule import ScheduleError, next_fire_time
 from bot.models import Language
+from bot.render.text import pick
 from bot.slack.context import SlackServices
 
 # Where the schedule starts in "/plan subscribe 高齢者支援課 weekly mon 9:00 next".
@@ -24,10 +25,6 @@ _SCHEDULE_START = re.compile(
 _HOLIDAY_NEXT = re.compile(r"\b(?:next|move)\b|振替|翌営業日", re.IGNORECASE)
 _HOLIDAY_SKIP = re.compile(r"\bskip\b|スキップ", re.IGNORECASE)
 _ENGLISH = re.compile(r"\b(?:en|english)\b", re.IGNORECASE)
-
-
-def _l(lang: Language, ja: str, en: str) -> str:
-    return ja if lang == "ja" else en
 
 
 def subscribe(
@@ -49,16 +46,18 @@ def subscribe(
             created_by=user,
         )
     except (ScheduleError, ScopeError) as exc:
-        return _l(lang, f"登録できませんでした: {exc}", f"Not subscribed: {exc}")
+        return pick(lang, f"登録できませんでした: {exc}", f"Not subscribed: {exc}")
     ledger_for(services.settings).save(sub)
-    return _l(lang, "ダイジェストを登録しました: ", "Subscribed: ") + describe(services, sub, lang)
+    return pick(lang, "ダイジェストを登録しました: ", "Subscribed: ") + describe(
+        services, sub, lang
+    )
 
 
 def unsubscribe(services: SlackServices, args: str, *, lang: Language) -> str:
     sub_id = args.split()[0] if args.split() else ""
     if sub_id and ledger_for(services.settings).deactivate(sub_id):
-        return _l(lang, f"ダイジェスト {sub_id} を解除しました。", f"Unsubscribed {sub_id}.")
-    return _l(
+        return pick(lang, f"ダイジェスト {sub_id} を解除しました。", f"Unsubscribed {sub_id}.")
+    return pick(
         lang,
         f"有効なダイジェスト「{sub_id}」はありません。`/plan subscriptions` で確認できます。",
         f"No active subscription '{sub_id}'. See `/plan subscriptions`.",
@@ -68,8 +67,8 @@ def unsubscribe(services: SlackServices, args: str, *, lang: Language) -> str:
 def list_subscriptions(services: SlackServices, *, lang: Language) -> str:
     subs = ledger_for(services.settings).subscriptions()
     if not subs:
-        return _l(lang, "登録されたダイジェストはありません。", "No digest subscriptions.")
-    head = _l(lang, "ダイジェストの登録:", "Digest subscriptions:")
+        return pick(lang, "登録されたダイジェストはありません。", "No digest subscriptions.")
+    head = pick(lang, "ダイジェストの登録:", "Digest subscriptions:")
     return "\n".join([head, *(f"• {describe(services, s, lang)}" for s in subs)])
 
 
@@ -80,7 +79,7 @@ def describe(
     now = now or datetime.now(ZoneInfo(tz))
     upcoming = next_fire_time(sub.schedule, sub.holiday_rule, tz, now)
     nxt = upcoming.strftime("%Y-%m-%d %H:%M") if upcoming else "-"
-    rule = _l(
+    rule = pick(
         lang,
         "祝日は翌営業日" if sub.holiday_rule == "next_business_day" else "祝日は休み",
         "holidays: next business day"
@@ -89,5 +88,5 @@ def describe(
     )
     return (
         f"`{sub.id}` {sub.scope_label()} → <#{sub.channel}>, "
-        f"{sub.schedule.describe(lang)} ({rule}), " + _l(lang, f"次回 {nxt}", f"next {nxt}")
+        f"{sub.schedule.describe(lang)} ({rule}), " + pick(lang, f"次回 {nxt}", f"next {nxt}")
     )

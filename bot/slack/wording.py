@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.models import Language
+from bot.render.text import pick
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
@@ -27,12 +28,8 @@ def guess_language(text: str, default: Language = "ja") -> Language:
     return "ja" if _JAPANESE.search(text) else default
 
 
-def _pick(lang: Language, ja: str, en: str) -> str:
-    return ja if lang == "ja" else en
-
-
 def invite_hint(lang: Language) -> str:
-    return _pick(
+    return pick(
         lang,
         "planbot はこのチャンネルのメンバーではないため、ここには投稿できません。"
         f"チャンネルで `{INVITE_COMMAND}` と入力して招待してから、もう一度お試しください。",
@@ -42,7 +39,7 @@ def invite_hint(lang: Language) -> str:
 
 
 def channel_not_allowed(lang: Language) -> str:
-    return _pick(
+    return pick(
         lang,
         "planbot はこのチャンネルでは回答しない設定になっています。"
         "DM か、planbot が使えるチャンネルで質問してください。",
@@ -52,7 +49,7 @@ def channel_not_allowed(lang: Language) -> str:
 
 
 def admins_only(lang: Language) -> str:
-    return _pick(
+    return pick(
         lang,
         "このコマンドは planbot の管理者だけが使えます。",
         "Only planbot administrators can use this command.",
@@ -60,7 +57,7 @@ def admins_only(lang: Language) -> str:
 
 
 def warehouse_missing(lang: Language) -> str:
-    return _pick(
+    return pick(
         lang,
         "まだ報告書のデータが取り込まれていないため、答えられません。"
         "管理者が `make ingest`（または `planbot ingest`）を実行すると使えるようになります。",
@@ -78,7 +75,7 @@ def apology(ref: str) -> str:
 
 
 def nothing_to_export(lang: Language) -> str:
-    return _pick(
+    return pick(
         lang,
         "この回答には書き出せる行がありません。",
         "This answer has no rows to export.",
@@ -86,8 +83,8 @@ def nothing_to_export(lang: Language) -> str:
 
 
 def files_comment(lang: Language) -> str:
-    return _pick(lang, "グラフと一覧（CSV・XLSX）", "Chart and rows (CSV, XLSX)")
+    return pick(lang, "グラフと一覧（CSV・XLSX）", "Chart and rows (CSV, XLSX)")
 
 
 def export_comment(lang: Language, question: str) -> str:
-    return _pick(lang, f"「{question}」の一覧", f'Rows for "{question}"')
+    return pick(lang, f"「{question}」の一覧", f'Rows for "{question}"')

@@ -42,3 +42,11 @@ def test_an_unsubscribed_default_digest_stays_unsubscribed(tmp_path: Path) -> No
     moved = DigestRunner(settings.model_copy(update={"digest_channel": "C0NEW"}), store, None)
     default = moved.ledger.get(DEFAULT_SUBSCRIPTION_ID)
     assert default is not None and default.active and default.channel == "C0NEW"
+
+
+def test_a_goal_scope_is_named_as_answers_name_goals() -> None:
+    goal = Subscription(
+        id="g", channel="C1", schedule=Schedule(), scope_kind="goal", scope_value="3"
+    )
+    assert goal.scope_label() == "基本目標Ⅲ"
+    assert goal.model_copy(update={"language": "en"}).scope_label() == "goal III"
