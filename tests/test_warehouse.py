@@ -166,3 +166,6 @@ def test_manifest_is_json_with_row_counts(two_year_warehouse: Path) -> None:
     manifest = json.loads((current_snapshot(two_year_warehouse) / "manifest.json").read_text())
     assert manifest["row_counts"]["evaluations"] == 82
     assert manifest["fiscal_years"] == [2019, 2020]
+    # The year written first keeps its counts when a later ingest only adds a year.
+    counts = {s["fiscal_year"]: (s["items"], s["evaluations"]) for s in manifest["sources"]}
+    assert counts == {2019: (40, 41), 2020: (40, 41)}

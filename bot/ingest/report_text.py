@@ -309,9 +309,8 @@ def _heading(state: _State, lineno: int, text: str) -> None:
     # Every page repeats the headings it continues under: build each model once.
     key = (text, h.goal.number if h.goal else 0, h.policy.number if h.policy else 0)
     if (known := state.headings.get(key)) is not None:
+        # (A goal was registered in state.goals when its heading was first read.)
         h.goal, h.policy, h.measure = known
-        if known[1] is None and known[0] is not None:
-            state.goals.setdefault(known[0].number, known[0])
         return
     if _new_heading(state, lineno, text):
         state.headings[key] = (h.goal, h.policy, h.measure)
@@ -469,10 +468,7 @@ def _evaluation(
 
 
 def _display(originals: list[str], columns: dict[str, int], name: str) -> str:
-    i = columns.get(name)
-    if i is None or i >= len(originals):
-        return ""
-    return html_to_text(originals[i])
+    return html_to_text(_cell(originals, columns, name))
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -227,7 +227,7 @@ def _build_snapshot(
         # Counts after replacement: a partly replaced source keeps only its surviving rows.
         for r in fresh:
             sources.append(_source_entry(r, ingested_at))
-        _recount(con, tmp, sources)
+        _recount(con, tmp, sources, {r.fiscal_year for r in fresh})
     _write_goals(tmp, previous, fresh)
     _write_reports_table(tmp, sources)
     return sources
@@ -269,8 +269,6 @@ def _source_entry(r: Report, ingested_at: str) -> dict[str, object]:
         "fiscal_year": r.fiscal_year,
         "next_fiscal_year": r.next_fiscal_year,
         "sheets": list(r.sheets),
-        "items": len(r.items),
-        "evaluations": len(r.evaluations),
         "ingested_at": ingested_at,
     }
 
@@ -374,18 +372,27 @@ def _evaluation_table(report: Report) -> pa.Table:
 
 
 def _recount(
-    con: duckdb.DuckDBPyConnection, snapshot: Path, sources: list[dict[str, object]]
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Path,
+    sources: list[dict[str, object]],
+    years: set[int],
 ) -> None:
-    pattern = str(snapshot / EVALUATIONS / "*" / "part.parquet")
+    """Each source's rows as written, for the years this ingest rewrote.
+
+    A report's rows live in its own year's partition only; the other years were linked
+    unchanged and keep the counts the previous manifest has.
+    """
+    paths = [str(snapshot / EVALUATIONS / f"fiscal_year={y}" / "part.parquet") for y in years]
     rows = con.execute(
         "SELECT report_checksum, count(*), count(DISTINCT item_no) FROM read_parquet(?)"
         " GROUP BY report_checksum",
-        [pattern],
+        [paths],
     ).fetchall()
     counts = {checksum: (n, items) for checksum, n, items in rows}
     for src in sources:
-        n, items = counts.get(str(src["checksum"]), (0, 0))
-        src["evaluations"], src["items"] = n, items
+        if int(str(src["fiscal_year"])) in years:
+            n, items = counts.get(str(src["checksum"]), (0, 0))
+            src["evaluations"], src["items"] = n, items
 
 
 def _write_goals(tmp: Path, previous: Path | None, fresh: list[Report]) -> None:
