@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 import sys
-import uuid
 from collections.abc import Iterable
 from typing import TextIO
 
 from bot.config import Settings
+from bot.failures import apology, new_reference
 from bot.models import Answer
-from bot.render.json_answer import answer_json
+from bot.render.json_answer import answer_json, error_json
 from bot.services import Services
 from bot.store.database import WarehouseMissing
 
@@ -27,28 +27,9 @@ def safe_answer(services: Services, question: str) -> Answer | str:
     except WarehouseMissing:
         raise
     except Exception:
-        ref = uuid.uuid4().hex[:8]
+        ref = new_reference()
         log.exception("question failed (ref %s): %r", ref, question[:200])
-        return f"申し訳ありません、回答中にエラーが発生しました（参照ID: {ref}）。 / Sorry, that failed (ref {ref})."
-
-
-def _error_json(question: str, message: str) -> str:
-    import json
-
-    return json.dumps(
-        {
-            "question": question,
-            "language": None,
-            "intent": "error",
-            "filters": {},
-            "items": [],
-            "count": 0,
-            "summary": None,
-            "text": message,
-            "ok": False,
-        },
-        ensure_ascii=False,
-    )
+        return apology(ref)
 
 
 def ask_command(settings: Settings, question: str | None, *, as_json: bool) -> int:
@@ -60,7 +41,7 @@ def ask_command(settings: Settings, question: str | None, *, as_json: bool) -> i
         result = safe_answer(services, q)
         if as_json:
             print(
-                answer_json(result) if isinstance(result, Answer) else _error_json(q, result),
+                answer_json(result) if isinstance(result, Answer) else error_json(q, result),
                 flush=True,
             )
         else:

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.ask.answer import Answerer
+from bot.failures import apology
+from bot.render.json_answer import answer_json, error_json
+from bot.store.database import Store
 from tests import reports
 from tests.contract import JSON_FIELDS
 from tests.test_warehouse import tree_digest
@@ -133,3 +137,11 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     errors = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_a_failed_question_in_json_has_every_field_an_answer_has(store: Store) -> None:
+    answer = json.loads(answer_json(Answerer(store).answer("D評価の事業は？")))
+    failed = json.loads(error_json("D評価の事業は？", apology("abc12345")))
+    assert failed.keys() == answer.keys() and failed.keys() >= JSON_FIELDS
+    assert (failed["intent"], failed["ok"], failed["items"]) == ("error", False, [])
+    assert "abc12345" in failed["text"]

@@ -22,3 +22,20 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
 
 def answer_json(answer: Answer) -> str:
     return json.dumps(answer_dict(answer), ensure_ascii=False)
+
+
+def error_json(question: str, message: str) -> str:
+    """A question that failed, with every field an answer has (empty), intent "error"."""
+    data: dict[str, Any] = {name: None for name in Answer.model_fields}
+    data.update(
+        question=question,
+        intent="error",
+        filters={},
+        items=[],
+        count=0,
+        text=message,
+        queries=[],
+        suggestions=[],
+        ok=False,
+    )
+    return json.dumps(data, ensure_ascii=False)

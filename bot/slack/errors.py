@@ -8,21 +8,15 @@ their work in ``apologise_on_failure``.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Respond
 
-from bot.slack.wording import apology
+from bot.failures import apology, new_reference
 
 log = logging.getLogger(__name__)
-
-
-def new_reference() -> str:
-    """Short enough to read out on the phone, unique enough to find in the log."""
-    return uuid.uuid4().hex[:8]
 
 
 @contextmanager

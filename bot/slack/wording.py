@@ -66,14 +66,6 @@ def warehouse_missing(lang: Language) -> str:
     )
 
 
-def apology(ref: str) -> str:
-    # Both languages: a failure can happen before we know which one the user writes.
-    return (
-        f"申し訳ありません、処理中にエラーが発生しました（参照ID: {ref}）。"
-        f" / Sorry, something went wrong (ref {ref})."
-    )
-
-
 def nothing_to_export(lang: Language) -> str:
     return pick(
         lang,
