@@ -39,6 +39,7 @@ class Services:
         try:
             services.store.refresh()
         except WarehouseMissing as exc:
+            services.close()
             print(f"planbot: {exc}", file=sys.stderr)
             return None
         return services

@@ -26,7 +26,6 @@ from bot.services import Services
 from bot.slack.app import create_app
 from bot.slack.housekeeping import Housekeeper
 from bot.slack.http import EVENTS_PATH, http_server
-from bot.store.database import WarehouseMissing
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -53,12 +52,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def _start(settings: Settings) -> tuple[Services, App] | int:
     """Services on a loaded warehouse and the app; an exit code when that fails."""
-    services = Services.from_settings(settings)
-    try:
-        services.store.refresh()
-    except WarehouseMissing as exc:
-        services.close()
-        return _fail(str(exc))
+    services = Services.for_command(settings)
+    if services is None:
+        return 2  # for_command said what is missing
     try:
         return services, create_app(settings, services)
     except BoltError as exc:
