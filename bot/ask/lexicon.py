@@ -48,6 +48,12 @@ class Lexicon:
     _alias_pattern: re.Pattern[str] | None = None
     #: (word count, squeezed alias, department) of the multi-word English aliases.
     _fuzzy_aliases: list[tuple[int, str, str]] = field(default_factory=list)
+    # Built once by _compile (a question is read against them twice).
+    _key_owner: dict[str, str] = field(default_factory=dict)
+    _full_keys: frozenset[str] = frozenset()
+    _alias_owner: dict[str, str] = field(default_factory=dict)
+    #: (phrase, pattern) of the English synonym phrases, longest first.
+    phrase_patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
     @classmethod
     def build(cls, departments: list[str], aliases_file: Path | None) -> Lexicon:
@@ -91,6 +97,19 @@ class Lexicon:
         if self.english_aliases:
             parts = [_english_alias_regex(a) for a, _ in self.english_aliases]
             self._alias_pattern = re.compile(r"(?<![a-z])(?:" + "|".join(parts) + r")(?![a-z])")
+        self._key_owner = dict(self.department_keys)
+        self._full_keys = frozenset(search_key(name) for name in self.departments)
+        for alias, name in self.english_aliases:
+            self._alias_owner.setdefault(_squeeze_english(alias), name)
+        self.phrase_patterns = [
+            (
+                phrase,
+                re.compile(
+                    r"(?<![a-z])" + re.escape(phrase).replace(r"\ ", r"[\s\-]+") + r"(?![a-z])"
+                ),
+            )
+            for phrase in self.english_phrases
+        ]
         self._fuzzy_aliases = [
             (len(alias.split()), _squeeze_english(alias), name)
             for alias, name in self.english_aliases
@@ -102,11 +121,9 @@ class Lexicon:
         """Known names and variants in a text already passed through question_key()."""
         found: list[DepartmentMatch] = []
         if self._key_pattern is not None:
-            by_key = dict(self.department_keys)
-            full = {search_key(name) for name in self.departments}
             for m in self._key_pattern.finditer(text):
                 end = m.end()
-                if m.group(0) not in full:
+                if m.group(0) not in self._full_keys:
                     # A name without its 課 is a department only where the word ends
                     # (高齢者支援の…, or one mistyped character: 高齢者支援化), not inside a
                     # longer word (子育て支援施設).
@@ -115,7 +132,7 @@ class Lexicon:
                     if tail_len >= 2:
                         continue
                     end += tail_len
-                found.append(DepartmentMatch(by_key[m.group(0)], m.start(), end, "exact"))
+                found.append(DepartmentMatch(self._key_owner[m.group(0)], m.start(), end, "exact"))
         if self._alias_pattern is not None:
             lowered = text.lower()
             for m in self._alias_pattern.finditer(lowered):
@@ -125,11 +142,7 @@ class Lexicon:
         return _non_overlapping(found)
 
     def _alias_for(self, matched: str) -> str | None:
-        squeezed = _squeeze_english(matched)
-        for alias, name in self.english_aliases:
-            if _squeeze_english(alias) == squeezed:
-                return name
-        return None
+        return self._alias_owner.get(_squeeze_english(matched))
 
     def match_partial(self, token: str) -> list[str]:
         """Departments a Japanese fragment could be the start or the core of (高齢者支援)."""

@@ -832,10 +832,7 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
     unmatched: list[str] = []
     lowered = work.text.lower()
     # English phrases first ("domestic violence", "single parent").
-    for phrase in lexicon.english_phrases:
-        pattern = re.compile(
-            r"(?<![a-z])" + re.escape(phrase).replace(r"\ ", r"[\s\-]+") + r"(?![a-z])"
-        )
+    for phrase, pattern in lexicon.phrase_patterns:
         if m := pattern.search(lowered):
             keywords.append(
                 Keyword(word=work.text[m.start() : m.end()], matches=lexicon.synonyms_for(phrase))
