@@ -253,3 +253,22 @@ def test_a_mapping_is_read_whole_or_refused(store: Store) -> None:
         store.mapping("evaluation_grades", cap=40, **scope)
     with pytest.raises(TypeError):
         store.mapping("fiscal_years", cap=10, municipality=None)
+
+
+def test_a_summary_counted_from_its_rows_equals_the_one_queried(seed_warehouse: Path) -> None:
+    from bot.ask.answer import Answerer
+
+    # 10 rows: fewer than the 41 evaluations, more than the departments and goals.
+    complete, capped = Store(seed_warehouse), Store(seed_warehouse, row_cap=10)
+    try:
+        for question in ("まとめ", "子ども家庭支援センターのまとめ", "summary for 基本目標2"):
+            counted = Answerer(complete).answer(question)
+            queried = Answerer(capped).answer(question)
+            # The capped store had to ask DuckDB for the aggregates; the other did not.
+            assert "grade_counts_by_goal" in [q.name for q in queried.queries]
+            assert "grade_counts_by_goal" not in [q.name for q in counted.queries]
+            assert counted.summary == queried.summary, question
+            assert counted.count == queried.count, question
+    finally:
+        complete.close()
+        capped.close()

@@ -174,10 +174,16 @@ class Answerer:
         lang = spec.language
         runs: list[QueryRun] = []
         params = self._params(spec, fiscal_year)
-        counts = self._run(runs, "count_matching", **params).rows[0]
-        by_dept = self._run(runs, "grade_counts_by_department", **params).rows
-        by_goal = self._run(runs, "grade_counts_by_goal", **params).rows
         rows = self._run(runs, rows_query(params), **params)
+        # As for lists: rows that the cap did not cut are counted here, not queried again.
+        if rows.truncated:
+            counts = self._run(runs, "count_matching", **params).rows[0]
+            by_dept = self._run(runs, "grade_counts_by_department", **params).rows
+            by_goal = self._run(runs, "grade_counts_by_goal", **params).rows
+        else:
+            counts = _count_rows(rows.rows)
+            by_dept = _count_groups(rows.rows, "department")
+            by_goal = _count_groups(rows.rows, "goal_no")
         summary = Summary(
             grades=grade_dict(counts),
             by_department={r["department"]: grade_dict(r) for r in by_dept},
@@ -526,6 +532,14 @@ def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
     if spec.municipality is not None:
         out["municipality"] = spec.municipality
     return out
+
+
+def _count_groups(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """grade_counts_by_department / _by_goal's rows, for rows already fetched in full."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[column], []).append(row)
+    return [{column: key, **_count_rows(group)} for key, group in sorted(groups.items())]
 
 
 def _count_rows(rows: list[dict[str, Any]]) -> dict[str, int]:
