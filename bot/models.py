@@ -42,16 +42,15 @@ GRADE_LABELS_EN: dict[Grade, str] = {
     Grade.D: "very insufficient / not done",
 }
 
-#: The four categories (区分) the plan uses; reports may still carry others, kept verbatim.
-CATEGORIES: tuple[str, ...] = ("新規", "継続", "充実", "見直し")
+#: The four categories (区分) the plan uses, in English; reports may still carry others,
+#: kept verbatim.
 CATEGORY_EN: dict[str, str] = {
     "新規": "new",
     "継続": "continuing",
     "充実": "expanded",
     "見直し": "revised",
 }
-#: Target groups (事業の対象者) as the plan names them.
-TARGET_GROUPS: tuple[str, ...] = ("市", "市民", "事業者等")
+#: Target groups (事業の対象者) as the plan names them, in English.
 TARGET_GROUP_EN: dict[str, str] = {"市": "city", "市民": "citizens", "事業者等": "businesses"}
 
 

@@ -29,8 +29,6 @@ class DepartmentMatch:
     name: str
     start: int
     end: int
-    how: str  # "exact" | "alias" | "partial" | "fuzzy"
-    score: float = 100.0
 
 
 @dataclass
@@ -132,13 +130,13 @@ class Lexicon:
                     if tail_len >= 2:
                         continue
                     end += tail_len
-                found.append(DepartmentMatch(self._key_owner[m.group(0)], m.start(), end, "exact"))
+                found.append(DepartmentMatch(self._key_owner[m.group(0)], m.start(), end))
         if self._alias_pattern is not None:
             lowered = text.lower()
             for m in self._alias_pattern.finditer(lowered):
                 name = self._alias_for(m.group(0))
                 if name:
-                    found.append(DepartmentMatch(name, m.start(), m.end(), "alias"))
+                    found.append(DepartmentMatch(name, m.start(), m.end()))
         return _non_overlapping(found)
 
     def _alias_for(self, matched: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.ask.lexicon import Lexicon
 from bot.models import Grade, Keyword, QuerySpec
@@ -509,7 +509,6 @@ class _Work:
     """The question being consumed: recognised spans are blanked out of ``text``."""
 
     text: str
-    notes: list[str] = field(default_factory=list)
 
     def take(self, start: int, end: int) -> None:
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
@@ -545,7 +544,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     departments, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
-    intent, direction = _take_intent(work, item_numbers, len(fiscal_years))
+    intent, direction = _take_intent(work, len(fiscal_years))
     wants_all = bool(_take_regex(work, _ALL))
     if intent in ("detail", "trend", "list") and not item_numbers:
         item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
@@ -806,9 +805,7 @@ def _take_all(work: _Work, patterns: list[tuple[re.Pattern[str], str]]) -> tuple
     return tuple(dict.fromkeys(found))
 
 
-def _take_intent(
-    work: _Work, item_numbers: tuple[int, ...], n_years: int
-) -> tuple[str, str | None]:
+def _take_intent(work: _Work, n_years: int) -> tuple[str, str | None]:
     direction: str | None = None
     original = work.text
     for intent, pattern in _INTENT_PATTERNS:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-Surface = Literal["message", "home", "modal"]
+from typing import Any
 
 # --- documented limits ------------------------------------------------------------------
 MESSAGE_BLOCKS_MAX = 50

@@ -24,11 +24,11 @@ CONNECTION_RETRIES = 2
 TIMEOUT_S = 30
 
 
-def make_web_client(settings: Settings, *, token: str | None = None) -> WebClient:
+def make_web_client(settings: Settings) -> WebClient:
     """A WebClient that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
     secret = settings.slack_bot_token
     client = WebClient(
-        token=token or (secret.get_secret_value() if secret else None),
+        token=secret.get_secret_value() if secret else None,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_S,
     )

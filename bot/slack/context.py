@@ -14,16 +14,13 @@ from bot.store.database import Store
 @dataclass
 class SlackServices:
     core: Services
-    state: StateDB
     seen_events: SeenEvents
     questions: QuestionLog
 
     @classmethod
     def build(cls, core: Services) -> SlackServices:
         state = StateDB(core.settings.state_db_file)
-        return cls(
-            core=core, state=state, seen_events=SeenEvents(state), questions=QuestionLog(state)
-        )
+        return cls(core=core, seen_events=SeenEvents(state), questions=QuestionLog(state))
 
     # The listeners use the core through these, as they would use Services.
     @property
