@@ -152,6 +152,7 @@ def test_each_item_shows_number_department_grade_and_source(seed: Answerer) -> N
         "fy": item.fiscal_year,
         "dept": item.department,
         "m": "武蔵野市",
+        "lang": "ja",
     }
 
 

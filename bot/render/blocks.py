@@ -254,15 +254,20 @@ def _item_text(answer: Answer, item: AnswerItem, where: bool) -> str:
 
 
 def _item_section(item: AnswerItem, line: str, lang: Language) -> Block:
-    button = _button(pick(lang, "詳細", "Details"), ACTION_ITEM_DETAIL, _item_value(item))
+    button = _button(pick(lang, "詳細", "Details"), ACTION_ITEM_DETAIL, _item_value(item, lang))
     return section(_fit_mrkdwn(line, lim.SECTION_TEXT_MAX), accessory=button)
 
 
-def _item_value(item: AnswerItem) -> str:
+def _item_value(item: AnswerItem, lang: Language) -> str:
     # dept tells apart the departments sharing one item (事業39 has two); m the
     # municipalities sharing item numbers in a warehouse of several.
     dept = lim.truncate(item.department, 200)
-    value: dict[str, Any] = {"item_no": item.item_no, "fy": item.fiscal_year, "dept": dept}
+    value: dict[str, Any] = {
+        "item_no": item.item_no,
+        "fy": item.fiscal_year,
+        "dept": dept,
+        "lang": lang,
+    }
     if item.municipality:
         value["m"] = lim.truncate(item.municipality, 200)
     return _json(value)

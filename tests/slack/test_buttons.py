@@ -145,3 +145,15 @@ def test_app_home_shows_the_plan_at_a_glance(http_bot: HttpBot, fake_slack: Fake
     assert "子ども家庭支援センター" in text  # grades per department
     assert "事業16" in text  # the D item needs attention
     assert "example_question" in text
+
+
+def test_details_from_an_english_answer_are_in_english(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
+    http_bot.event(mention("which measures are graded D?"))
+    (answer,) = fake_slack.wait_for("chat.postMessage")
+    (detail,) = buttons(answer.params["blocks"], "item_detail")
+    http_bot.click("item_detail", detail["value"], message_ts=answer.params["thread_ts"])
+    posted = fake_slack.wait_for("chat.postMessage", count=2)[1]
+    text = blocks_text(posted.params)
+    assert "Item 16" in text and "Place in plan" in text and "事業16" not in text

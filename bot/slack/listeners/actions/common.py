@@ -10,14 +10,11 @@ from bot.slack.replies import notifier
 
 __all__ = ["action_data", "action_language", "notifier"]
 
-#: Button labels in English (the renderer labels buttons in the answer's language).
-_ENGLISH_LABELS = frozenset({"Details", "Next ▶", "◀ Previous", "Show query", "Ask"})
-
 
 def action_data(action: dict[str, Any]) -> dict[str, Any]:
     return parse_action_value(str(action.get("value") or ""))
 
 
 def action_language(action: dict[str, Any]) -> Language:
-    label = (action.get("text") or {}).get("text")
-    return "en" if label in _ENGLISH_LABELS else "ja"
+    """The language of the answer the button came from, which its value carries."""
+    return "en" if action_data(action).get("lang") == "en" else "ja"
