@@ -1,6 +1,7 @@
 -- name: item_grade_history
--- One or more items' grades in every fiscal year the warehouse holds, per department:
--- the rows behind "how did item 16 do over the years?".
+-- One or more items' grades in every fiscal year the warehouse holds (or from $from_year
+-- to $to_year, either NULL for no bound), per department: the rows behind "how did
+-- item 16 do over the years?".
 SELECT municipality, item_no, item_name, department, sheet_department, fiscal_year, grade,
        category, target_groups, relisted_from, goal_no, policy_no, measure_no, priority,
        item_summary, plan_text, result_text, next_plan_text,
@@ -8,4 +9,6 @@ SELECT municipality, item_no, item_name, department, sheet_department, fiscal_ye
 FROM evaluations
 WHERE list_contains($item_nos::INTEGER[], item_no)
   AND ($municipality IS NULL OR municipality = $municipality)
+  AND ($from_year IS NULL OR fiscal_year >= $from_year)
+  AND ($to_year IS NULL OR fiscal_year <= $to_year)
 ORDER BY municipality, item_no, department, fiscal_year;

@@ -40,6 +40,13 @@ def second_year_text() -> str:
     return "\n".join(lines)
 
 
+def third_year_text() -> str:
+    """The FY2020 report moved on a year (FY2021), grades as in FY2020."""
+    text = second_year_text().replace("令和3年度事業予定", "令和4年度事業予定")
+    text = text.replace("令和2年度事業予定", "令和3年度事業予定")
+    return text.replace("令和2年度事業実績", "令和3年度事業実績")
+
+
 def write(tmp: Path, name: str, text: str, *, encoding: str = "utf-8") -> Path:
     path = tmp / name
     path.write_bytes(text.encode(encoding))

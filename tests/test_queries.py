@@ -272,3 +272,26 @@ def test_a_summary_counted_from_its_rows_equals_the_one_queried(seed_warehouse: 
     finally:
         complete.close()
         capped.close()
+
+
+def test_an_item_history_between_two_years_is_bounded_before_the_row_cap(
+    tmp_path: Path,
+) -> None:
+    from bot.ask.answer import Answerer
+    from bot.ingest.report_text import parse_report_text
+    from bot.ingest.warehouse import write_reports
+    from tests import reports
+
+    texts = [reports.seed_text(), reports.second_year_text(), reports.third_year_text()]
+    parsed = [
+        parse_report_text(reports.write(tmp_path, f"fy{n}.txt", text))
+        for n, text in enumerate(texts)
+    ]
+    write_reports(tmp_path / "data", parsed)
+    # Two rows at most: FY2019 must not take the place of FY2021.
+    store = Store(tmp_path / "data", row_cap=2)
+    try:
+        answer = Answerer(store).answer("事業16の2020年度から2021年度の評価の推移")
+    finally:
+        store.close()
+    assert [i.fiscal_year for i in answer.items] == [2020, 2021]
