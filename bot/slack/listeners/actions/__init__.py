@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
 from bot.render import blocks
@@ -10,26 +12,18 @@ from bot.slack.context import SlackServices
 from bot.slack.listeners.acks import ack_now
 from bot.slack.listeners.actions import example_question, export, item_detail, pages, show_query
 
-ACTION_IDS: tuple[str, ...] = (
-    blocks.ACTION_PAGE_PREV,
-    blocks.ACTION_PAGE_NEXT,
-    blocks.ACTION_ITEM_DETAIL,
-    blocks.ACTION_EXPORT_CSV,
-    blocks.ACTION_EXPORT_XLSX,
-    blocks.ACTION_SHOW_QUERY,
-    blocks.ACTION_EXAMPLE,
-)
+#: Every button the renderer draws, and what answers it.
+HANDLERS: dict[str, Callable[..., None]] = {
+    blocks.ACTION_PAGE_PREV: pages.turn_page,
+    blocks.ACTION_PAGE_NEXT: pages.turn_page,
+    blocks.ACTION_ITEM_DETAIL: item_detail.show_item,
+    blocks.ACTION_EXPORT_CSV: export.export_csv,
+    blocks.ACTION_EXPORT_XLSX: export.export_xlsx,
+    blocks.ACTION_SHOW_QUERY: show_query.show_queries,
+    blocks.ACTION_EXAMPLE: example_question.ask_example,
+}
 
 
 def register(app: App, services: SlackServices) -> None:
-    for action_id in (blocks.ACTION_PAGE_PREV, blocks.ACTION_PAGE_NEXT):
-        app.action(action_id)(ack=ack_now, lazy=[bind(pages.turn_page, services)])
-    app.action(blocks.ACTION_ITEM_DETAIL)(ack=ack_now, lazy=[bind(item_detail.show_item, services)])
-    app.action(blocks.ACTION_EXPORT_CSV)(ack=ack_now, lazy=[bind(export.export_csv, services)])
-    app.action(blocks.ACTION_EXPORT_XLSX)(ack=ack_now, lazy=[bind(export.export_xlsx, services)])
-    app.action(blocks.ACTION_SHOW_QUERY)(
-        ack=ack_now, lazy=[bind(show_query.show_queries, services)]
-    )
-    app.action(blocks.ACTION_EXAMPLE)(
-        ack=ack_now, lazy=[bind(example_question.ask_example, services)]
-    )
+    for action_id, handler in HANDLERS.items():
+        app.action(action_id)(ack=ack_now, lazy=[bind(handler, services)])
