@@ -13,8 +13,9 @@ Two ways to write the result, from the same in-memory model so they agree row fo
 * ``write_via_ingest`` renders every (municipality, fiscal year) as a report TEXT file in
   the seed's tab-separated layout (page headers, legend, 令和 column labels, hierarchy
   headings, continuation rows, ``<p>`` cells) and feeds the files through the real
-  ``parse_report_text`` + ``write_reports`` — slow, but it exercises the product's path
-  and is what ``ingest_rows_per_s`` measures;
+  ``parse_report_files`` + ``write_reports`` (what ``planbot ingest`` runs) — slow, but
+  it exercises the product's path. ``ingest_rows_per_s`` is measured not here but by
+  ``ingest()`` in bench/workers.py, on files rendered by the same ``write_report_files``;
 * ``write_direct`` builds each fiscal year's partition as one vectorised pyarrow table in
   ``EVALUATION_SCHEMA`` and writes the same snapshot / CURRENT / manifest layout, so
   ``Store`` opens it unchanged — fast enough for the full national size, one fiscal year
@@ -53,17 +54,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bot.ingest.files import parse_report_files
+from bot.ingest.problems import ReportRejected
 from bot.ingest.report_text import parse_report_text
 from bot.ingest.warehouse import (
     EVALUATION_SCHEMA,
     EVALUATIONS,
     GOAL_SCHEMA,
-    REPORT_SCHEMA,
     ROW_GROUP_SIZE,
+    _switch_current,
+    _write_json,
+    _write_reports_table,
     warehouse_dir,
     write_reports,
 )
-from bot.models import Report
 from bot.text import int_to_roman, search_key, wareki
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -751,21 +755,39 @@ class Generated:
     report_files: int = 0
 
 
+@dataclass(frozen=True)
+class ReportFile:
+    """A rendered report file: where it is, its size in bytes and its line count."""
+
+    path: Path
+    size: int
+    lines: int
+
+
+def write_report_files(nation: Nation, reports_dir: Path) -> list[ReportFile]:
+    """Render every (municipality, fiscal year) as a report text file in ``reports_dir``."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    files: list[ReportFile] = []
+    for values in year_values(nation):
+        for muni in nation.municipalities:
+            path = reports_dir / muni.file_name(values.fiscal_year)
+            text = render_report(nation, muni, values)
+            data = text.encode("utf-8")
+            path.write_bytes(data)
+            files.append(ReportFile(path=path, size=len(data), lines=text.count("\n")))
+    return files
+
+
 def write_via_ingest(
     nation: Nation, data_dir: Path, *, reports_dir: Path | None = None
 ) -> Generated:
     """Render report files, then parse and ingest them with the product's own code."""
     start = time.perf_counter()
-    reports_dir = reports_dir or data_dir / "reports"
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    for values in year_values(nation):
-        for muni in nation.municipalities:
-            path = reports_dir / muni.file_name(values.fiscal_year)
-            path.write_text(render_report(nation, muni, values), encoding="utf-8")
-            files.append(path)
+    files = [f.path for f in write_report_files(nation, reports_dir or data_dir / "reports")]
     parse_start = time.perf_counter()
-    parsed: list[Report] = [parse_report_text(p) for p in files]
+    parsed, problems = parse_report_files(files)
+    if problems:
+        raise ReportRejected(problems)
     write_start = time.perf_counter()
     result = write_reports(data_dir, parsed)
     end = time.perf_counter()
@@ -824,16 +846,12 @@ def write_direct(nation: Nation, data_dir: Path, *, progress: bool = False) -> G
                 "years": len(nation.years),
             },
         }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        _write_json(tmp / "manifest.json", manifest)
         tmp.rename(root / "snapshots" / snapshot_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    current = root / f".CURRENT.{uuid.uuid4().hex[:8]}"
-    current.write_text(snapshot_id + "\n", encoding="utf-8")
-    current.replace(root / "CURRENT")
+    _switch_current(root, snapshot_id)
     return Generated(
         data_dir=data_dir,
         municipalities=len(nation.municipalities),
@@ -1016,11 +1034,7 @@ def _write_side_tables(nation: Nation, snapshot: Path, sources: list[dict[str, o
                     }
                 )
     pq.write_table(pa.Table.from_pylist(goals, schema=GOAL_SCHEMA), snapshot / "goals.parquet")
-    rows = [
-        {name: src.get(name if name != "source_file" else "file") for name in REPORT_SCHEMA.names}
-        for src in sources
-    ]
-    pq.write_table(pa.Table.from_pylist(rows, schema=REPORT_SCHEMA), snapshot / "reports.parquet")
+    _write_reports_table(snapshot, sources)
 
 
 def generate(

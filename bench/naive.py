@@ -157,7 +157,12 @@ def item_grade_history(df: pd.DataFrame, params: dict[str, Any], cap: int) -> li
     mask = df["item_no"].isin(list(params.get("item_nos") or ()))
     if params.get("municipality") is not None:
         mask &= df["municipality"] == params["municipality"]
-    sub = df[mask].sort_values(["item_no", "department", "fiscal_year"])
+    years = df["fiscal_year"].astype("int64")
+    if params.get("from_year") is not None:
+        mask &= years >= int(params["from_year"])
+    if params.get("to_year") is not None:
+        mask &= years <= int(params["to_year"])
+    sub = df[mask].sort_values(["municipality", "item_no", "department", "fiscal_year"])
     return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
 
 

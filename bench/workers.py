@@ -14,9 +14,6 @@ writes one JSON document to ``--out``.
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
-import inspect
 import json
 import random
 import resource
@@ -72,8 +69,6 @@ SHAPES: dict[str, tuple[str, ...]] = {
         "which items got worse?",
     ),
 }
-#: When bot/digest has no compose function: the digest's three parts as questions.
-DIGEST_COMPOSITE = ("まとめ", "評価が変わった事業", "要注意の事業")
 DIGEST = "digest"
 
 
@@ -90,21 +85,16 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
-# --- rendering: Block Kit when bot/render/blocks.py exists --------------------------------
+# --- rendering: Block Kit, as the Slack app sends it ---------------------------------------
 def block_kit_renderer() -> tuple[Callable[[Any], str], str]:
     """(render, label): answer → the JSON Slack would be sent, and what produced it."""
-    if importlib.util.find_spec("bot.render.blocks") is not None:
-        blocks = importlib.import_module("bot.render.blocks")
-        if hasattr(blocks, "answer_messages"):
+    from bot.render.blocks import answer_messages
 
-            def render(answer: Any) -> str:
-                messages = blocks.answer_messages(answer)
-                return json.dumps([m.payload() for m in messages], ensure_ascii=False)
+    def render(answer: Any) -> str:
+        messages = answer_messages(answer)
+        return json.dumps([m.payload() for m in messages], ensure_ascii=False)
 
-            return render, "bot.render.blocks.answer_messages (Block Kit)"
-    from bot.render.json_answer import answer_json
-
-    return answer_json, "bot.render.json_answer.answer_json (fallback: no Block Kit renderer yet)"
+    return render, "bot.render.blocks.answer_messages (Block Kit)"
 
 
 # --- the store, recording what a composer runs ----------------------------------------------
@@ -138,64 +128,39 @@ class ShapeResult:
 
 
 class Digester:
-    """The weekly digest's compose step: bot.digest's own when it exists, else a stand-in."""
+    """The weekly digest's compose and render steps, as the scheduler runs them."""
+
+    label = "bot.digest.compose.compose_digest + bot.digest.render.digest_messages"
 
     def __init__(self, services: Any, municipality: str | None) -> None:
+        # Imported here, not at the top: only the pipeline worker needs bot.digest.
+        from bot.digest.compose import compose_digest
+        from bot.digest.ledger import Subscription
+        from bot.digest.render import digest_messages
+        from bot.digest.schedule import Schedule
+
         self.services = services
         self.municipality = municipality
         self.previous_state: dict[str, Any] | None = None
-        self.compose: Callable[[Any], Any] | None = None
-        self.render: Callable[[Any], str] | None = None
-        self.label = "composite: summary + grade changes + attention answers, run together"
-        try:
-            compose_mod = importlib.import_module("bot.digest.compose")
-            ledger = importlib.import_module("bot.digest.ledger")
-            schedule = importlib.import_module("bot.digest.schedule")
-        except ImportError:
-            return
-        compose_digest = getattr(compose_mod, "compose_digest", None)
-        if compose_digest is None:
-            return
-        subscription = ledger.Subscription(
-            id="bench", channel="C0BENCH", schedule=schedule.Schedule(), language="ja"
+        self.subscription = Subscription(
+            id="bench", channel="C0BENCH", schedule=Schedule(), language="ja"
         )
-        accepted = inspect.signature(compose_digest).parameters
+        self.compose_digest = compose_digest
+        self.digest_messages = digest_messages
 
-        def compose(store: Any) -> Any:
-            kwargs: dict[str, Any] = {}
-            if "municipality" in accepted:
-                kwargs["municipality"] = self.municipality
-            return compose_digest(
-                store, subscription, datetime.now(UTC), self.previous_state, **kwargs
-            )
-
-        self.compose = compose
-        self.label = "bot.digest.compose.compose_digest"
-        try:
-            render_mod = importlib.import_module("bot.digest.render")
-            digest_messages = render_mod.digest_messages
-            self.render = lambda digest: json.dumps(
-                [m.payload() for m in digest_messages(digest)], ensure_ascii=False
-            )
-            self.label += " + bot.digest.render.digest_messages"
-        except (ImportError, AttributeError):
-            self.render = None
-
-    def run_once(self, render_answer: Callable[[Any], str]) -> list[dict[str, Any]]:
-        """Compose (and render) one digest; returns the named queries it ran."""
-        if self.compose is None:
-            queries: list[dict[str, Any]] = []
-            for question in DIGEST_COMPOSITE:
-                answer = self.services.answerer.answer(question)
-                render_answer(answer)
-                queries.extend({"name": q.name, "params": q.params} for q in answer.queries)
-            return queries
+    def run_once(self) -> list[dict[str, Any]]:
+        """Compose and render one digest; returns the named queries it ran."""
         recorder = RecordingStore(self.services.store)
-        digest = self.compose(recorder)
-        if self.render is not None:
-            self.render(digest)
+        digest = self.compose_digest(
+            recorder,
+            self.subscription,
+            datetime.now(UTC),
+            self.previous_state,
+            municipality=self.municipality,
+        )
+        json.dumps([m.payload() for m in self.digest_messages(digest)], ensure_ascii=False)
         # The next digest diffs against this one, as the scheduler's would.
-        self.previous_state = getattr(digest, "state", None)
+        self.previous_state = digest.state
         return recorder.calls
 
 
@@ -243,7 +208,7 @@ def pipeline(args: argparse.Namespace) -> dict[str, Any]:
             result.implementation = digester.label
             try:
                 start = time.perf_counter()
-                queries = digester.run_once(render)
+                queries = digester.run_once()
                 first_ms = (time.perf_counter() - start) * 1000
                 result.questions.append(
                     {
@@ -290,7 +255,7 @@ def pipeline(args: argparse.Namespace) -> dict[str, Any]:
             if shape == DIGEST:
                 assert digester is not None
                 start = time.perf_counter()
-                queries = digester.run_once(render)
+                queries = digester.run_once()
                 result.pipeline_ms.append((time.perf_counter() - start) * 1000)
                 result.duckdb_ms.append(_floor(services.store, queries))
                 continue
@@ -357,25 +322,17 @@ def naive(args: argparse.Namespace) -> dict[str, Any]:
 
 def ingest(args: argparse.Namespace) -> dict[str, Any]:
     """Rows per second through parse_report_files + write_reports, on generated files."""
-    from bench.generate import build_nation, render_report, year_values
+    from bench.generate import build_nation, write_report_files
     from bot.ingest.files import parse_report_files
     from bot.ingest.warehouse import write_reports
 
     nation = build_nation(args.municipalities, args.years)
     runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="planbot-bench-ingest-") as tmp:
-        reports = Path(tmp) / "reports"
-        reports.mkdir()
-        files: list[Path] = []
-        size = 0
-        lines = 0
-        for values in year_values(nation):
-            for muni in nation.municipalities:
-                path = reports / muni.file_name(values.fiscal_year)
-                path.write_text(render_report(nation, muni, values), encoding="utf-8")
-                files.append(path)
-                size += path.stat().st_size
-                lines += path.read_bytes().count(b"\n")
+        rendered = write_report_files(nation, Path(tmp) / "reports")
+        files = [f.path for f in rendered]
+        size = sum(f.size for f in rendered)
+        lines = sum(f.lines for f in rendered)
         for rep in range(args.reps):
             data_dir = Path(tmp) / f"data{rep}"
             start = time.perf_counter()
@@ -417,11 +374,11 @@ def serve_app(args: argparse.Namespace) -> dict[str, Any]:
 
     from bot.config import Settings
     from bot.services import Services
+    from bot.slack.app import create_app
+    from bot.slack.http import http_server
 
     # waitress warns "Task queue depth is N" on every queued request: measured, not news.
     logging.getLogger("waitress").setLevel(logging.ERROR)
-    app_module = importlib.import_module("bot.slack.app")
-    http = importlib.import_module("bot.slack.http")
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=Path(args.data_dir),
@@ -433,8 +390,8 @@ def serve_app(args: argparse.Namespace) -> dict[str, Any]:
         answer_cache_size=0,
     )
     services = Services.from_settings(settings)
-    app = app_module.create_app(settings, services)
-    server = http.http_server(app, host="127.0.0.1", port=0)
+    app = create_app(settings, services)
+    server = http_server(app, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.run, name="bench-http", daemon=True)
     thread.start()
     args.ready.write_text(str(server.effective_port), encoding="utf-8")
