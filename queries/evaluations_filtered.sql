@@ -6,8 +6,7 @@
 -- One ordered pass instead of two tiers halves the planning, which is most of the cost
 -- of a question on a city's warehouse (4.5 → 2 ms on the seed).
 SELECT municipality, item_no, item_name, item_summary, category, target_groups, relisted_from,
-       goal_no, goal_numeral, goal_title, policy_no, policy_title, measure_no, measure_title,
-       priority, department, sheet_department, fiscal_year, grade,
+       goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
        plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
 FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
               $item_nos::INTEGER[], $goal, $policy, $measure, $priority,

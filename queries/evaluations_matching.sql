@@ -6,8 +6,7 @@
 -- Two tiers, each read in the files' own order, let DuckDB stop early; ranking every
 -- matching row by a computed score cost 2-3x as much at national scale.
 SELECT municipality, item_no, item_name, item_summary, category, target_groups, relisted_from,
-       goal_no, goal_numeral, goal_title, policy_no, policy_title, measure_no, measure_title,
-       priority, department, sheet_department, fiscal_year, grade,
+       goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
        plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
 FROM (
     (SELECT *, 0 AS name_rank

@@ -6,16 +6,14 @@ WITH later AS (
                            $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
                            $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][])
 ), earlier AS (
-    SELECT municipality, plan, item_no, department, grade, source_file, source_line
+    SELECT municipality, plan, item_no, department, grade
     FROM evaluations WHERE fiscal_year = $from_year
 )
 SELECT l.municipality, l.item_no, l.item_name, l.department, l.sheet_department,
-       e.grade AS from_grade, l.grade AS to_grade, $from_year AS from_year,
-       l.fiscal_year AS to_year, l.category, l.target_groups, l.relisted_from,
+       e.grade AS from_grade, l.grade AS to_grade, l.fiscal_year AS to_year, l.category, l.target_groups, l.relisted_from,
        l.goal_no, l.policy_no, l.measure_no, l.priority, l.item_summary,
        l.plan_text, l.result_text, l.next_plan_text,
-       l.source_file, l.source_sheet, l.source_line,
-       e.source_file AS from_source_file, e.source_line AS from_source_line
+       l.source_file, l.source_sheet, l.source_line
 FROM later l
 JOIN earlier e USING (municipality, plan, item_no, department)
 WHERE e.grade <> l.grade
