@@ -206,6 +206,8 @@ class AnswerItem(Frozen):
     next_plan_text: str
     relisted_from: int | None
     source: SourceRef
+    #: In an answer about grade changes: the earlier year's grade (this one is the later).
+    from_grade: Grade | None = None
 
 
 class Summary(Frozen):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.ask.answer import Answerer
-from bot.models import AnswerItem
+from bot.models import AnswerItem, Grade
 from bot.render import limits
 from bot.render.blocks import (
     ACTION_EXAMPLE,
@@ -414,3 +414,18 @@ def test_truncate_never_splits_a_surrogate_pair() -> None:
         kept = out.removesuffix("…")
         assert kept.count("\ud83d") == kept.count("\ude00")  # pairs stay whole
     assert limits.truncate("short", 10) == "short"
+
+
+def test_grade_changes_show_both_grades_in_text_and_blocks(two_year: Answerer) -> None:
+    answer = two_year.answer("評価が下がった事業")
+    # FY2019 → FY2020 in the fixture: 42 B→C, 72 B→D, 33 A→B fell.
+    assert {(i.item_no, i.from_grade, i.grade) for i in answer.items} >= {
+        (42, Grade.B, Grade.C),
+        (72, Grade.B, Grade.D),
+        (33, Grade.A, Grade.B),
+    }
+    shown = " ".join(texts(answer_messages(answer)))
+    for no, change in ((42, "(B→C)"), (72, "(B→D)"), (33, "(A→B)")):
+        line = next(s for s in answer.text.splitlines() if f"事業{no} " in s)
+        assert line.endswith(change)
+        assert change in shown

@@ -278,9 +278,7 @@ class Answerer:
             f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
         ]
         where = t.several_municipalities(items)
-        for r, i in zip(rows.rows, items, strict=True):
-            line = t.item_line(i, lang, where=where)
-            lines.append(f"{line}  ({r['from_grade']}→{r['to_grade']})")
+        lines.extend(t.item_line(i, lang, where=where) for i in items)
         return self._make(question, spec, fiscal_year, items, count, None, lines, reading, runs, ())
 
     # --- answers without a query ------------------------------------------------------
@@ -581,6 +579,7 @@ def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
         "result_text": row["result_text"],
         "next_plan_text": row["next_plan_text"],
         "relisted_from": row["relisted_from"],
+        "from_grade": row.get("from_grade"),
         "source": {
             "file": row["source_file"],
             "sheet": row["source_sheet"],

@@ -242,15 +242,9 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
 
 # --- items --------------------------------------------------------------------------------
 def _item_text(answer: Answer, item: AnswerItem, where: bool) -> str:
-    """The item's one-line summary; for trends the core's line with "(B→C)"."""
+    """The item's one-line summary, with its year in an item's history across years."""
     with_year = answer.intent == "trend" and answer.fiscal_year is None
-    base = t.item_line(item, answer.language, with_year=with_year, where=where)
-    if answer.intent == "trend":
-        # AnswerItem has no earlier grade: the core writes it after the line in answer.text.
-        for line in answer.text.splitlines():
-            if line.startswith(base):
-                return line
-    return base
+    return t.item_line(item, answer.language, with_year=with_year, where=where)
 
 
 def _item_section(item: AnswerItem, line: str, lang: Language) -> Block:

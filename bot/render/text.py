@@ -103,16 +103,17 @@ def item_line(
         if with_year and lang == "ja"
         else (f" | {fiscal_year_label(item.fiscal_year, lang)}" if with_year else "")
     )
+    change = f"  ({item.from_grade.value}→{item.grade.value})" if item.from_grade else ""
     if lang == "ja":
         dept = f"{item.municipality} {item.department}" if where else item.department
         return (
             f"・事業{item.item_no} {item.name}｜{dept}｜評価{item.grade.value}"
-            f"{year}｜{source_label(item, lang)}"
+            f"{year}｜{source_label(item, lang)}{change}"
         )
     dept = f"{item.municipality}, {item.department}" if where else item.department
     return (
         f"• Item {item.item_no} {item.name} | {dept} | grade {item.grade.value}"
-        f"{year} | {source_label(item, lang)}"
+        f"{year} | {source_label(item, lang)}{change}"
     )
 
 
