@@ -46,8 +46,13 @@ def search_key(text: str) -> str:
 
     The long-vowel mark is kept (it distinguishes words); only separators are dropped.
     """
-    text = _KODOMO.sub("子ども", nfkc(text)).casefold()
+    text = unify_kodomo(nfkc(text)).casefold()
     return _SEARCH_NOISE.sub("", text)
+
+
+def unify_kodomo(text: str) -> str:
+    """子供 and こども written as 子ども."""
+    return _KODOMO.sub("子ども", text)
 
 
 # A private-use character: NFKC, case folding and the noise pattern all leave it alone,
@@ -64,7 +69,7 @@ def search_keys(texts: Sequence[str]) -> list[str]:
     joined = _BATCH_SEPARATOR.join([unicodedata.normalize("NFKC", t) for t in texts])
     if joined.count(_BATCH_SEPARATOR) != len(texts) - 1:
         return [search_key(t) for t in texts]  # a text holds the separator itself
-    joined = _KODOMO.sub("子ども", joined).casefold()
+    joined = unify_kodomo(joined).casefold()
     return _SEARCH_NOISE.sub("", joined).split(_BATCH_SEPARATOR)
 
 

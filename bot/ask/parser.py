@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from bot.ask.lexicon import Lexicon
 from bot.models import Grade, Keyword, QuerySpec
-from bot.text import nfkc, roman_to_int, search_key
+from bot.text import era_to_fiscal_year, nfkc, roman_to_int, search_key, unify_kodomo
 
 MAX_QUESTION_CHARS = 500
 GRADE_ORDER = "ABCD"
 
-_KODOMO = re.compile(r"子供|こども")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
 _JA_CHAR = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶ"
 _JA_RUN = re.compile(f"[{_JA_CHAR}]+")
@@ -521,7 +520,7 @@ def clean_question(raw: str) -> tuple[str, str | None]:
         ch for ch in text if unicodedata.category(ch) not in ("Cs", "Co", "So") or ch == "★"
     )
     text = nfkc(text)
-    text = _KODOMO.sub("子ども", text)
+    text = unify_kodomo(text)
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], "too_long"
@@ -610,28 +609,25 @@ def _take_regex(work: _Work, pattern: re.Pattern[str]) -> list[re.Match[str]]:
 
 
 def _take_years(work: _Work, latest: int | None) -> list[int]:
-    years: list[tuple[int, int]] = []
+    years: set[int] = set()
     for pattern, kind in _YEAR_PATTERNS:
         for m in pattern.finditer(work.text):
             value = m.group(1)
             if kind == "reiwa":
-                year = 2018 + (1 if value == "元" else int(value))
+                years.add(era_to_fiscal_year("令和", value))
             elif kind == "heisei":
-                year = 1988 + int(value)
+                years.add(era_to_fiscal_year("平成", value))
             elif kind == "fy" and len(value) == 2:
-                year = 2000 + int(value)
+                years.add(2000 + int(value))
             else:
-                year = int(value)
-            years.append((m.start(1) if kind == "western_word" else m.start(), year))
-            start = m.start(1) if kind == "western_word" else m.start()
-            work.take(start, m.end())
+                years.add(int(value))
+            work.take(m.start(1) if kind == "western_word" else m.start(), m.end())
     if latest is not None:
         for pattern, offset in _RELATIVE_YEAR:
             for m in pattern.finditer(work.text):
-                years.append((m.start(), latest + offset))
+                years.add(latest + offset)
                 work.take(m.start(), m.end())
-    ordered = sorted({y for _, y in years})
-    return ordered
+    return sorted(years)
 
 
 def _take_hierarchy(work: _Work) -> tuple[int | None, int | None, int | None, bool | None]:
