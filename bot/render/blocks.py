@@ -104,7 +104,7 @@ def item_detail_message(item: AnswerItem, language: Language) -> Message:
     """One item in full in one message; long texts are shortened until it fits."""
     for budget in DETAIL_BODY_BUDGETS:
         blocks = [b for unit in _detail_units(item, language, body_limit=budget) for b in unit]
-        text = escape(_fit_plain(_item_title(item, language), FALLBACK_TEXT_MAX))
+        text = escape(_fit_plain(t.item_title(item, language), FALLBACK_TEXT_MAX))
         if not lim.validate_message(blocks, text):
             return Message(text=text, blocks=blocks)
     raise lim.PayloadTooLarge([f"item {item.item_no} does not fit one message"])
@@ -267,10 +267,6 @@ def _item_value(item: AnswerItem, lang: Language) -> str:
     return _json(value)
 
 
-def _item_title(item: AnswerItem, lang: Language) -> str:
-    return pick(lang, f"事業{item.item_no} {item.name}", f"Item {item.item_no}: {item.name}")
-
-
 def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> list[Unit]:
     attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
     title = pick(lang, "要注意（C・D）", "Needs attention (C/D)")
@@ -300,16 +296,10 @@ def _home_attention(attention: list[AnswerItem], lang: Language) -> list[Block]:
 
 def _detail_units(item: AnswerItem, lang: Language, *, body_limit: int | None) -> list[Unit]:
     """Full detail: title and facts, each text in sections (split, or cut at body_limit)."""
-    units: list[Unit] = [[header(_item_title(item, lang)), _facts_section(item, lang)]]
-    for label_ja, label_en, body in (
-        ("事業概要", "Summary", item.summary),
-        ("事業予定", "Plan", item.plan_text),
-        ("事業実績", "Result", item.result_text),
-        ("次年度予定", "Next year's plan", item.next_plan_text),
-    ):
+    units: list[Unit] = [[header(t.item_title(item, lang)), _facts_section(item, lang)]]
+    for label, body in t.item_texts(item, lang):
         if not body.strip():
             continue
-        label = pick(lang, label_ja, label_en)
         units.extend([s] for s in _body_sections(label, body, body_limit))
     units.append([context(t.source_label(item, lang)), DividerBlock().to_dict()])
     return units
@@ -326,20 +316,13 @@ def _body_sections(label: str, body: str, body_limit: int | None) -> list[Block]
 
 def _facts_section(item: AnswerItem, lang: Language) -> Block:
     grade = item.grade.label_ja if lang == "ja" else item.grade.label_en
-    place = f"{t.goal_label(item.goal, lang)} / " + pick(
-        lang,
-        f"基本施策{item.policy} / 施策({item.measure})",
-        f"basic policy {item.policy} / measure ({item.measure})",
-    )
-    if item.priority:
-        place += pick(lang, "（重点）", " (priority)")
     facts = [
         (pick(lang, "主管課", "Department"), item.department),
         (pick(lang, "年度", "Fiscal year"), t.fiscal_year_label(item.fiscal_year, lang)),
         (pick(lang, "評価", "Grade"), f"{item.grade.value}（{grade}）"),
         (pick(lang, "区分", "Category"), item.category),
         (pick(lang, "対象者", "Target groups"), " / ".join(item.target_groups)),
-        (pick(lang, "位置づけ", "Place in plan"), place),
+        (pick(lang, "位置づけ", "Place in plan"), t.plan_place(item, lang)),
     ]
     if item.relisted_from:
         facts.append((pick(lang, "再掲", "Re-listing of"), f"事業{item.relisted_from}"))

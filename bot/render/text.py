@@ -117,19 +117,36 @@ def item_line(
     )
 
 
+def item_title(item: AnswerItem, lang: Language) -> str:
+    return pick(lang, f"事業{item.item_no} {item.name}", f"Item {item.item_no}: {item.name}")
+
+
+def plan_place(item: AnswerItem, lang: Language) -> str:
+    """Where the item sits in the plan: goal / basic policy / measure, ★ as (priority)."""
+    place = f"{goal_label(item.goal, lang)} / " + pick(
+        lang,
+        f"基本施策{item.policy} / 施策({item.measure})",
+        f"basic policy {item.policy} / measure ({item.measure})",
+    )
+    return place + (pick(lang, "（重点）", " (priority)") if item.priority else "")
+
+
+def item_texts(item: AnswerItem, lang: Language) -> list[tuple[str, str]]:
+    """(label, text) of the item's four texts, in the report's order; empty ones too."""
+    return [
+        (pick(lang, "事業概要", "Summary"), item.summary),
+        (pick(lang, "事業予定", "Plan"), item.plan_text),
+        (pick(lang, "事業実績", "Result"), item.result_text),
+        (pick(lang, "次年度予定", "Next year's plan"), item.next_plan_text),
+    ]
+
+
 def item_detail(item: AnswerItem, lang: Language) -> str:
     ja = lang == "ja"
     grade_label = item.grade.label_ja if ja else item.grade.label_en
     lines = [
-        f"事業{item.item_no} {item.name}" if ja else f"Item {item.item_no}: {item.name}",
-        ("  位置づけ: " if ja else "  Place in plan: ")
-        + f"{goal_label(item.goal, lang)} / "
-        + (
-            f"基本施策{item.policy} / 施策({item.measure})"
-            if ja
-            else f"basic policy {item.policy} / measure ({item.measure})"
-        )
-        + (("（重点）" if ja else " (priority)") if item.priority else ""),
+        item_title(item, lang),
+        ("  位置づけ: " if ja else "  Place in plan: ") + plan_place(item, lang),
         ("  区分: " if ja else "  Category: ")
         + (
             item.category
@@ -147,15 +164,10 @@ def item_detail(item: AnswerItem, lang: Language) -> str:
             if ja
             else f"  (re-listing of item {item.relisted_from})"
         )
-    for label_ja, label_en, text in (
-        ("事業概要", "Summary", item.summary),
-        ("事業予定", "Plan", item.plan_text),
-        ("事業実績", "Result", item.result_text),
-        ("次年度予定", "Next year's plan", item.next_plan_text),
-    ):
+    for label, text in item_texts(item, lang):
         if text:
             body = text.replace("\n", "\n    ")
-            lines.append(f"  {label_ja if ja else label_en}: {body}")
+            lines.append(f"  {label}: {body}")
     lines.append("  " + source_label(item, lang))
     return "\n".join(lines)
 
