@@ -93,11 +93,24 @@ def test_both_paths_write_the_same_rows(warehouses: dict[str, Path], nation) -> 
     # Identical except the checksum (the direct path renders no bytes to hash).
     assert direct.equals(ingested)
     snapshot = current_snapshot(warehouses["direct"])
-    assert snapshot is not None
+    ingested_snapshot = current_snapshot(warehouses["ingest"])
+    assert snapshot is not None and ingested_snapshot is not None
     manifest = read_manifest(snapshot)
     assert manifest["fiscal_years"] == [2019 + k for k in range(YEARS)]
     assert manifest["row_counts"]["evaluations"] == direct.num_rows
     assert len(manifest["sources"]) == MUNICIPALITIES * YEARS
+    # The direct writer's manifest says what the real ingest's says about the same data.
+    real = read_manifest(ingested_snapshot)
+    assert (real["fiscal_years"], real["row_counts"]) == (
+        manifest["fiscal_years"],
+        manifest["row_counts"],
+    )
+
+    def per_source(m: dict) -> list[tuple]:
+        keys = ("municipality", "fiscal_year", "sheets", "items", "evaluations")
+        return sorted(tuple(str(s[k]) for k in keys) for s in m["sources"])
+
+    assert per_source(real) == per_source(manifest)
     part = snapshot / "evaluations" / "fiscal_year=2019" / "part.parquet"
     assert pq.read_schema(part).equals(EVALUATION_SCHEMA, check_metadata=False)
 

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Settings
-from bot.digest import clock
+from bot.digest import clock, compose
 from bot.digest.compose import compose_digest
 from bot.digest.ledger import Subscription
 from bot.digest.render import digest_messages, digest_text
@@ -140,12 +141,18 @@ def test_register_jobs_keeps_ids_and_timezone(tmp_path: Path) -> None:
     scheduler.shutdown(wait=False)
 
 
-def test_a_capped_attention_list_says_how_many_more(seed_warehouse: Path) -> None:
+def test_a_capped_attention_list_says_how_many_more(
+    seed_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(seed_warehouse)
     sub = Subscription(id="cap", channel="C1", schedule=Schedule(), language="en")
     digest = compose_digest(store, sub, datetime(2026, 11, 30, 9, tzinfo=JST), None)
+    # Past the cap, the total comes from the grade counts, not from the rows listed.
+    monkeypatch.setattr(compose, "ATTENTION_MAX", 0)
+    cut = compose_digest(store, sub, datetime(2026, 11, 30, 9, tzinfo=JST), None)
     store.close()
     assert digest.attention_total == len(digest.attention) == 1  # item 16, graded D
+    assert (cut.attention, cut.attention_total) == ((), 1)
     capped = digest.model_copy(update={"attention_total": 250})
     assert "and 249 more" in digest_text(capped)
     assert "and 249 more" in str([m.blocks for m in digest_messages(capped)])

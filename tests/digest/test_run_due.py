@@ -77,7 +77,7 @@ def test_clock_down_past_grace_posts_nothing_and_logs(runner_factory, fake_slack
 def test_holiday_monday_skipped_or_moved(runner_factory, fake_slack) -> None:
     holiday = datetime(2027, 1, 11, 9, 5, tzinfo=JST)  # 成人の日
     runner = runner_factory()
-    moved = runner.ledger.save(
+    runner.ledger.save(
         Subscription(
             id="moved",
             channel="C0MOVED",
@@ -85,7 +85,9 @@ def test_holiday_monday_skipped_or_moved(runner_factory, fake_slack) -> None:
             holiday_rule="next_business_day",
         )
     )
-    assert moved.holiday_rule == "next_business_day"
+    # As stored, not as passed: the rule survives the ledger's round trip.
+    moved = runner.ledger.get("moved")
+    assert moved is not None and moved.holiday_rule == "next_business_day"
     outcomes = {o.subscription_id: o.status for o in runner.run_due(holiday)}
     assert "default" not in outcomes or outcomes["default"] != "posted"
     assert digest_posts(fake_slack) == [] and digest_posts(fake_slack, "C0MOVED") == []
