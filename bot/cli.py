@@ -110,6 +110,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.digest.command import clock_command
 
         return clock_command(settings)
+    if args.command == "run" and settings.slack_enabled:
+        from bot.slack.runner import run_slack
+
+        return run_slack(settings)
     if args.command in ("console", "run"):
         from bot.console import run_console
 

@@ -57,20 +57,19 @@ def _lines(stream: TextIO) -> Iterable[str]:
 
 
 def run_console(settings: Settings) -> int:
-    if settings.slack_enabled:
-        from bot.slack.runner import run_slack
-
-        return run_slack(settings)
+    """Questions from stdin answered on stdout, whether or not Slack is configured."""
     services = Services.for_command(settings)
     if services is None:
         return 2
     interactive = sys.stdin.isatty()
     if interactive:
         years = ", ".join(f"FY{y}" for y in services.answerer.years())
-        print(
-            f"planbot console ({years}). Slack tokens are not set, so questions are answered "
-            "here. Type a question, 'help', or Ctrl-D to quit."
+        why = (
+            ""
+            if settings.slack_enabled
+            else " Slack tokens are not set, so questions are answered here."
         )
+        print(f"planbot console ({years}).{why} Type a question, 'help', or Ctrl-D to quit.")
     while True:
         if interactive:
             print("planbot> ", end="", flush=True)

@@ -145,3 +145,11 @@ def test_a_failed_question_in_json_has_every_field_an_answer_has(store: Store) -
     assert failed.keys() == answer.keys() and failed.keys() >= JSON_FIELDS
     assert (failed["intent"], failed["ok"], failed["items"]) == ("error", False, [])
     assert "abc12345" in failed["text"]
+
+
+def test_console_is_a_console_even_with_slack_tokens(tmp_path: Path) -> None:
+    assert planbot("ingest", "--data-dir", str(tmp_path), str(reports.SEED)).returncode == 0
+    tokens = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test"}
+    done = planbot("console", "--data-dir", str(tmp_path), stdin="D評価の事業は？\n", env=tokens)
+    assert done.returncode == 0, done.stderr
+    assert "事業16" in done.stdout
