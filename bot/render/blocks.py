@@ -468,16 +468,17 @@ def _pack(units: list[Unit], lang: Language) -> list[list[Block]]:
     for unit in units:
         if not unit:
             continue
-        if pages[-1] and not budget.fits(unit):
+        cost = lim.unit_cost(unit)  # measured once, asked up to twice
+        if pages[-1] and not budget.fits(cost):
             # Widest label as placeholder, so the real "2/3" can only make it shorter.
             placeholder = _continuation(lang, 999, 999)
             pages.append([placeholder])
             budget = lim.PageBudget()
-            budget.add([placeholder])
-        if not budget.fits(unit):
+            budget.add(lim.unit_cost([placeholder]))
+        if not budget.fits(cost):
             raise lim.PayloadTooLarge(lim.validate_message([*pages[-1], *unit], "-"))
         pages[-1].extend(unit)
-        budget.add(unit)
+        budget.add(cost)
     return pages
 
 

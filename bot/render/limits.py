@@ -111,6 +111,31 @@ def validate_message(
     return problems
 
 
+@dataclass(frozen=True)
+class UnitCost:
+    """What a unit of blocks takes of a message's limits, measured once."""
+
+    blocks: int
+    tables: int
+    json_len: int
+    text_len: int
+    block_ids: tuple[str, ...]
+    #: Every block valid on its own and no block id repeated within the unit.
+    valid: bool
+
+
+def unit_cost(unit: list[dict[str, Any]]) -> UnitCost:
+    ids = tuple(str(b["block_id"]) for b in unit if isinstance(b, Mapping) and "block_id" in b)
+    return UnitCost(
+        blocks=len(unit),
+        tables=sum(1 for b in unit if b.get("type") == "table"),
+        json_len=sum(blocks_json_len([b]) - 2 for b in unit) + len(unit),
+        text_len=sum(slack_len(t) for t in _all_texts(unit)),
+        block_ids=ids,
+        valid=not any(_check_block(block, "") for block in unit) and len(set(ids)) == len(ids),
+    )
+
+
 @dataclass
 class PageBudget:
     """What a message being filled block by block has used of Slack's limits.
@@ -126,33 +151,28 @@ class PageBudget:
     tables: int = 0
     block_ids: set[str] = field(default_factory=set)
 
-    def fits(self, unit: list[dict[str, Any]]) -> bool:
-        if any(_check_block(block, "") for block in unit):
+    def fits(self, cost: UnitCost) -> bool:
+        if not cost.valid or self.block_ids.intersection(cost.block_ids):
             return False
-        ids = [str(b["block_id"]) for b in unit if isinstance(b, Mapping) and "block_id" in b]
-        if len(set(ids)) < len(ids) or self.block_ids.intersection(ids):
-            return False
-        blocks = self.blocks + len(unit)
-        tables = self.tables + sum(1 for b in unit if b.get("type") == "table")
-        json_len = self.json_len + sum(blocks_json_len([b]) - 2 for b in unit) + len(unit)
-        text_len = self.text_len + sum(slack_len(t) for t in _all_texts(unit))
+        json_len = self.json_len + cost.json_len
         return (
-            blocks <= SURFACE_BLOCKS_MAX[self.surface]
-            and text_len <= MESSAGE_TEXT_MAX
+            self.blocks + cost.blocks <= SURFACE_BLOCKS_MAX[self.surface]
+            and self.text_len + cost.text_len <= MESSAGE_TEXT_MAX
             and (
                 self.surface != "message"
-                or (tables <= TABLES_PER_MESSAGE_MAX and json_len - 1 <= MESSAGE_BLOCKS_JSON_MAX)
+                or (
+                    self.tables + cost.tables <= TABLES_PER_MESSAGE_MAX
+                    and json_len - 1 <= MESSAGE_BLOCKS_JSON_MAX
+                )
             )
         )
 
-    def add(self, unit: list[dict[str, Any]]) -> None:
-        self.blocks += len(unit)
-        self.tables += sum(1 for b in unit if b.get("type") == "table")
-        self.json_len += sum(blocks_json_len([b]) - 2 for b in unit) + len(unit)
-        self.text_len += sum(slack_len(t) for t in _all_texts(unit))
-        self.block_ids.update(
-            str(b["block_id"]) for b in unit if isinstance(b, Mapping) and "block_id" in b
-        )
+    def add(self, cost: UnitCost) -> None:
+        self.blocks += cost.blocks
+        self.tables += cost.tables
+        self.json_len += cost.json_len
+        self.text_len += cost.text_len
+        self.block_ids.update(cost.block_ids)
 
 
 def ensure_valid(blocks: list[dict[str, Any]], text: str, *, surface: str = "message") -> None:
