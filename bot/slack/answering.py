@@ -73,29 +73,20 @@ def _log_question(
 ) -> None:
     if isinstance(result, Answer):
         problem = result.problem or (None if result.ok else "not_understood")
-        entry = LoggedQuestion(
-            user_id=asker.user,
-            channel_id=asker.channel,
-            surface=asker.surface,
-            question=question,
-            intent=result.intent,
-            result_count=result.count,
-            latency_ms=elapsed_s * 1000,
-            ok=result.ok,
-            problem=problem,
-        )
+        intent, count, ok = result.intent, result.count, result.ok
     else:
-        entry = LoggedQuestion(
-            user_id=asker.user,
-            channel_id=asker.channel,
-            surface=asker.surface,
-            question=question,
-            intent=None,
-            result_count=None,
-            latency_ms=elapsed_s * 1000,
-            ok=False,
-            problem=result.problem,
-        )
+        problem, intent, count, ok = result.problem, None, None, False
+    entry = LoggedQuestion(
+        user_id=asker.user,
+        channel_id=asker.channel,
+        surface=asker.surface,
+        question=question,
+        intent=intent,
+        result_count=count,
+        latency_ms=elapsed_s * 1000,
+        ok=ok,
+        problem=problem,
+    )
     try:
         services.questions.record(entry)
     except Exception:
