@@ -197,13 +197,8 @@ class Answerer:
         lines = [f"{reading} {head}: {t.count_label(count, lang)}", *t.summary_lines(summary, lang)]
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
         if attention:
-            lines.append("要注意（C・D）:" if lang == "ja" else "Needs attention (C/D):")
-            where = t.several_municipalities(items)
-            for i in attention:
-                lines.append(t.item_line(i, lang, where=where))
-                if i.next_plan_text:
-                    label = "次年度予定" if lang == "ja" else "next year's plan"
-                    lines.append(f"    {label}: {i.next_plan_text}")
+            lines.append(f"{t.attention_title(lang)}:")
+            lines.extend(t.attention_lines(attention, lang, where=t.several_municipalities(items)))
         suggestions = self._broader(spec, fiscal_year) if count == 0 else ()
         if count == 0:
             lines.append(_zero_text(lang, suggestions))

@@ -27,15 +27,10 @@ def digest_text(digest: Digest) -> str:
     lang: Language = "ja" if digest.language == "ja" else "en"
     lines = [_title(digest), _period(digest)]
     lines.append(pick(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
-    lines.append(pick(lang, "要注意（C・D）:", "Needs attention (C/D):"))
+    lines.append(f"{t.attention_title(lang)}:")
     if digest.attention:
         where = t.several_municipalities(digest.attention)
-        for item in digest.attention:
-            lines.append(t.item_line(item, lang, where=where))
-            if item.next_plan_text:
-                lines.append(
-                    "    " + pick(lang, "次年度予定: ", "next year's plan: ") + item.next_plan_text
-                )
+        lines.extend(t.attention_lines(digest.attention, lang, where=where))
     else:
         lines.append(pick(lang, "  なし", "  none"))
     more = digest.attention_total - len(digest.attention)
@@ -95,7 +90,7 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
         [
             bk.section(
                 "*"
-                + pick(lang, "要注意（C・D）", "Needs attention (C/D)")
+                + t.attention_title(lang)
                 + "*"
                 + ("" if digest.attention else pick(lang, "\nなし", "\nnone"))
             )
@@ -105,11 +100,7 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
     for item in digest.attention:
         body = bk.escape(t.item_line(item, lang, where=where))
         if item.next_plan_text:
-            body += (
-                "\n> "
-                + pick(lang, "次年度予定: ", "Next year's plan: ")
-                + bk.escape(item.next_plan_text)
-            )
+            body += "\n> " + f"{t.next_plan_label(lang)}: " + bk.escape(item.next_plan_text)
         units.append([bk.section(lim.truncate(body, lim.SECTION_TEXT_MAX))])
     more = digest.attention_total - len(digest.attention)
     if more > 0:

@@ -269,7 +269,7 @@ def _item_value(item: AnswerItem, lang: Language) -> str:
 
 def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> list[Unit]:
     attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
-    title = pick(lang, "要注意（C・D）", "Needs attention (C/D)")
+    title = t.attention_title(lang)
     if not attention:
         none = pick(lang, "C・D評価の事業はありません。", "No item is graded C or D.")
         return [[section(f"*{title}*"), context(none)]]
@@ -285,7 +285,7 @@ def _attention_section(item: AnswerItem, lang: Language, where: bool) -> Block:
     line = t.item_line(item, lang, where=where)
     if item.next_plan_text:
         plan = lim.truncate(item.next_plan_text, ATTENTION_PLAN_MAX)
-        line += f"\n{pick(lang, '次年度予定', 'Next year')}: {plan}"
+        line += f"\n{t.next_plan_label(lang)}: {plan}"
     return _item_section(item, line, lang)
 
 

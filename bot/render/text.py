@@ -137,8 +137,26 @@ def item_texts(item: AnswerItem, lang: Language) -> list[tuple[str, str]]:
         (pick(lang, "事業概要", "Summary"), item.summary),
         (pick(lang, "事業予定", "Plan"), item.plan_text),
         (pick(lang, "事業実績", "Result"), item.result_text),
-        (pick(lang, "次年度予定", "Next year's plan"), item.next_plan_text),
+        (next_plan_label(lang), item.next_plan_text),
     ]
+
+
+def attention_title(lang: Language) -> str:
+    return pick(lang, "要注意（C・D）", "Needs attention (C/D)")
+
+
+def next_plan_label(lang: Language) -> str:
+    return pick(lang, "次年度予定", "Next year's plan")
+
+
+def attention_lines(items: Iterable[AnswerItem], lang: Language, *, where: bool) -> list[str]:
+    """Each item needing attention on its line, its next year's plan indented below."""
+    lines: list[str] = []
+    for item in items:
+        lines.append(item_line(item, lang, where=where))
+        if item.next_plan_text:
+            lines.append(f"    {next_plan_label(lang)}: {item.next_plan_text}")
+    return lines
 
 
 def item_detail(item: AnswerItem, lang: Language) -> str:
