@@ -160,11 +160,7 @@ class Answerer:
         else:
             lines.extend(t.item_line(i, lang, where=where) for i in items)
         if rows.truncated:
-            lines.append(
-                f"（先頭{len(items)}行のみ表示）"
-                if lang == "ja"
-                else f"(first {len(items)} rows shown)"
-            )
+            lines.append(t.first_rows_note(len(items), lang))
         lines.extend(_unmatched_note(spec, lang))
         return self._make(
             question, spec, fiscal_year, items, count, summary, lines, reading, runs, suggestions

@@ -604,12 +604,7 @@ def _more_label(n: int, lang: Language) -> str:
 def _truncation_note(answer: Answer) -> list[Block]:
     if not any(q.truncated for q in answer.queries):
         return []
-    note = pick(
-        answer.language,
-        f"（先頭{len(answer.items)}行のみ）",
-        f"(first {len(answer.items)} rows only)",
-    )
-    return [context(note)]
+    return [context(t.first_rows_note(len(answer.items), answer.language))]
 
 
 def _query_code(run: QueryRun, lang: Language) -> str:

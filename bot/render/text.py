@@ -141,6 +141,11 @@ def item_texts(item: AnswerItem, lang: Language) -> list[tuple[str, str]]:
     ]
 
 
+def first_rows_note(shown: int, lang: Language) -> str:
+    """Said when the row cap cut an answer."""
+    return pick(lang, f"（先頭{shown}行のみ表示）", f"(first {shown} rows shown)")
+
+
 def attention_title(lang: Language) -> str:
     return pick(lang, "要注意（C・D）", "Needs attention (C/D)")
 
