@@ -107,16 +107,6 @@ def test_help_lists_subcommands_with_examples_from_the_data(
     assert "example_question" in text  # example questions as buttons
 
 
-def test_digest_preview_is_only_for_the_caller(http_bot: HttpBot, fake_slack: FakeSlack) -> None:
-    http_bot.command("digest")
-
-    response = fake_slack.wait_for_responses()[0]
-    assert response.params["response_type"] == "ephemeral"
-    assert "プレビュー" in blocks_text(response.params)
-    drain(http_bot.app)
-    assert fake_slack.calls_to("chat.postMessage") == []
-
-
 def test_stats_is_for_admins_only(http_bot: HttpBot, fake_slack: FakeSlack) -> None:
     http_bot.command("D評価の事業は？")
     http_bot.command("存在しない課の事業")

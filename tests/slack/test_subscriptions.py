@@ -13,7 +13,7 @@ from bot.slack.context import SlackServices
 from bot.slack.subscriptions import describe
 from tests.fakeslack import FakeSlack
 
-from .conftest import ADMIN, HttpBot, blocks_text
+from .conftest import ADMIN, HttpBot, blocks_text, drain
 
 
 def test_admin_subscribes_lists_and_unsubscribes(
@@ -59,8 +59,9 @@ def test_digest_preview_is_the_digest_only_to_the_caller(
     first = fake_slack.wait_for_responses()[0]
     assert first.params["response_type"] == "ephemeral"
     text = blocks_text(first.params)
-    assert "進捗ダイジェスト" in text and "あなたにだけ" in text
+    assert "進捗ダイジェスト" in text and "あなたにだけ" in text and "プレビュー" in text
     assert "事業16" in str([r.params for r in fake_slack.responses])
+    drain(http_bot.app)  # every listener has finished: nothing was posted to the channel
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
