@@ -305,3 +305,40 @@ def test_repeated_notes_between_headings_leave_the_hierarchy_alone(
     report = _parse(tmp_path, "\n".join(noted))
     assert report.items == seed_report.items
     assert len(noted) > len(lines) + 5
+
+
+def test_an_item_text_quoting_a_sheet_header_stays_an_item(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    # 【対象課 …】 marks a page header only outside item rows: a plan text may quote it.
+    text = reports.replace_cell(
+        reports.seed_text(), 16, 6, "【対象課：秘書広報課】と連携して実施する。"
+    )
+    report = _parse(tmp_path, text)
+    assert _signature(report) == _signature(seed_report)
+    (ev,) = _evals(report, 16)
+    assert ev.plan_text == "【対象課：秘書広報課】と連携して実施する。"
+    assert ev.sheet_department == _evals(seed_report, 16)[0].sheet_department
+    assert "秘書広報課" not in report.sheets
+
+
+def test_page_numbers_are_furniture_and_repeated_rows_keep_their_lines(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    # A lone number (a printed page number) is not an item; rows repeated word for word
+    # are each read in place, so a repeated bad row is reported at every line it is on.
+    lines = reports.seed_text().split("\n")
+    numbered: list[str] = []
+    for n, line in enumerate(lines):
+        numbered.append(line)
+        if "【対象課" in line:
+            numbered.append(str(n % 7 + 1) + "\t" * 9)
+    report = _parse(tmp_path, "\n".join(numbered))
+    assert report.items == seed_report.items
+    assert _signature(report) == _signature(seed_report)
+
+    bad = "4x2\t" + "\t".join(["x"] * 9)
+    broken = "\n".join([*lines[:40], bad, *lines[40:80], bad, *lines[80:]])
+    problems = _problems(tmp_path, broken)
+    assert [int(p.split(":")[1]) for p in problems] == [41, 82]
+    assert all("garbled item number '4x2'" in p for p in problems)

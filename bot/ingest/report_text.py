@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -65,6 +66,19 @@ _DEFAULT_COLUMNS: dict[str, int] = {
 _REQUIRED = ("number", "name", "department", "grade")
 
 
+class _Row(NamedTuple):
+    """An evaluation row as read, before the whole report is known (its fiscal year)."""
+
+    line: int
+    item: Item
+    department: str
+    grade: str
+    plan_text: str
+    result_text: str
+    next_plan_text: str
+    sheet: str
+
+
 @dataclass
 class _Hierarchy:
     goal: Goal | None = None
@@ -89,7 +103,7 @@ class _State:
     goals: dict[int, Goal] = field(default_factory=dict)
     items: dict[int, Item] = field(default_factory=dict)
     evaluations: list[Evaluation] = field(default_factory=list)
-    pending: list[tuple[int, dict[str, str], Item]] = field(default_factory=list)
+    pending: list[_Row] = field(default_factory=list)
     last_item: Item | None = None
     headings: dict[tuple[str, int, int], tuple[Goal | None, BasicPolicy | None, Measure | None]] = (
         field(default_factory=dict)
@@ -114,8 +128,23 @@ def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None
     """Parse the export's bytes. ``file`` names it in problems; ``source_name`` in provenance."""
     text = _decode(data, file)
     state = _State(file=file)
-    for lineno, originals, cells in _rows(text):
-        _parse_line(state, lineno, cells, originals)
+    # Every printed page repeats its header, legend, column labels and headings: what a
+    # row that is not an item row is depends on its text alone, so it is worked out once.
+    known: dict[str, tuple[_Line, list[str]]] = {}
+    for lineno, line, originals in _rows(text):
+        if (seen := known.get(line)) is None:
+            head = nfkc(originals[0])
+            if _ITEM_NO.match(head) and "".join(originals[1:]).strip():
+                # Item rows: only the cells that are matched on are normalised; the long
+                # texts are kept as written (and normalised once, for their search keys).
+                _item_row(state, lineno, originals, int(head))
+                continue
+            normal = unicodedata.normalize("NFKC", "\t".join(originals))
+            cells = [c.strip() for c in normal.split("\t")]
+            seen = known[line] = (_classify(cells), cells)
+        kind, cells = seen
+        if kind.kind != "furniture":
+            _apply(state, lineno, kind, cells, originals)
     return _finish(state, data, source_name or Path(file).name)
 
 
@@ -124,23 +153,25 @@ _QUOTED_CELL = re.compile(r'(?:^|\t)"')
 _MAX_CELL_LINES = 50
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str], list[str]]]:
-    """(first line number, original cells, NFKC cells) per table row that is not blank.
+def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(first line number, the row's text, original cells) per table row that is not blank.
 
     One row per line, except where Excel's tab-delimited export quoted a cell holding line
     breaks or tabs ("…"): then a row spans lines, and "" inside it is one quote.
     """
-    lines = re.split(r"\r\n|\r|\n", text)
+    # CRLF, CR and LF all end a line (str.splitlines would also split on form feeds and
+    # other separators that can sit inside a cell).
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     i = 0
     while i < len(lines):
         line = lines[i]
         if '"' not in line or not _QUOTED_CELL.search(line):
             i += 1
-            # Normalising the whole line at once is the same as cell by cell (a tab is
-            # NFKC-stable and blocks composition) and a fraction of the calls.
-            normal = unicodedata.normalize("NFKC", line)
-            if normal.strip():
-                yield i, line.split("\t"), [c.strip() for c in normal.split("\t")]
+            # Whitespace stays whitespace under NFKC: a blank line is blank either way.
+            if line.strip():
+                yield i, line, line.split("\t")
             continue
         start, end = i, i
         record = line
@@ -154,9 +185,8 @@ def _rows(text: str) -> Iterator[tuple[int, list[str], list[str]]]:
         else:
             originals = next(csv.reader([record], delimiter="\t", quotechar='"', strict=False))
             i = end + 1
-        cells = [nfkc(c) for c in originals]
-        if any(cells):
-            yield start + 1, originals, cells
+        if any(c.strip() for c in originals):
+            yield start + 1, "\n".join(lines[start:i]), originals
 
 
 def _open_quote(record: str) -> bool:
@@ -199,37 +229,58 @@ def _decode(data: bytes, file: str) -> str:
     raise ReportRejected([Problem(file, 1, "not a text file (neither UTF-8 nor Shift_JIS)")])
 
 
-def _parse_line(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
+class _Line(NamedTuple):
+    """What a row that is not an item row is: furniture, header, labels, heading, …"""
+
+    kind: str
+    text: str = ""
+    sheet: str = ""
+
+
+_FURNITURE = _Line("furniture")
+
+
+def _classify(cells: list[str]) -> _Line:
+    """A row's kind from its (NFKC) cells alone; rows starting with a number are items."""
     filled = [i for i, c in enumerate(cells) if c]
     if not filled:
-        return
+        return _FURNITURE
     first = cells[0]
     joined = " ".join([cells[i] for i in filled])
-
     if "対象課" in joined and (sheet := _SHEET.search(joined)):
-        _page_header(state, lineno, joined, sheet.group("sheet"))
-        return
+        return _Line("header", joined, sheet.group("sheet"))
     if len(filled) == 1 and _LEGEND.match(cells[filled[0]]):
-        return
+        return _FURNITURE
     if "事業名" in cells and "評価" in cells:
-        _column_labels(state, lineno, cells)
-        return
+        return _Line("labels")
     if filled == [0]:
-        if first not in _HIERARCHY_LABELS:
-            _heading(state, lineno, first)
-        return
-    if _ITEM_NO.match(first):
-        _item_row(state, lineno, cells, originals)
-        return
+        if first not in _HIERARCHY_LABELS and (
+            first.startswith(("基本目標", "基本施策")) or _MEASURE.match(first)
+        ):
+            return _Line("heading", first)
+        # Any other lone cell (a page number, a title, the bare labels 基本目標, 施策 …)
+        # is page furniture and carries no data.
+        return _FURNITURE
     if all(cells[i] in _HIERARCHY_LABELS for i in filled):
-        return
+        return _FURNITURE
     if not first:
-        _continuation_row(state, lineno, cells, originals)
-        return
+        return _Line("continuation")
     if first.startswith(("基本目標", "基本施策")) or _MEASURE.match(first):
-        state.problem(lineno, f"heading '{first[:40]}' has text in other cells")
-        return
-    state.problem(lineno, f"garbled item number '{first[:20]}': expected digits")
+        return _Line("problem", f"heading '{first[:40]}' has text in other cells")
+    return _Line("problem", f"garbled item number '{first[:20]}': expected digits")
+
+
+def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals: list[str]) -> None:
+    if line.kind == "heading":
+        _heading(state, lineno, line.text)
+    elif line.kind == "header":
+        _page_header(state, lineno, line.text, line.sheet)
+    elif line.kind == "labels":
+        _column_labels(state, lineno, cells)
+    elif line.kind == "continuation":
+        _continuation_row(state, lineno, cells, originals)
+    elif line.kind == "problem":
+        state.problem(lineno, line.text)
 
 
 def _page_header(state: _State, lineno: int, joined: str, sheet: str) -> None:
@@ -359,9 +410,7 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
             priority=priority,
         )
         return True
-    if text.startswith(("基本目標", "基本施策")):
-        state.problem(lineno, f"heading '{text[:30]}' has no readable number")
-    # Any other lone cell is page furniture (titles, notes) and carries no data.
+    state.problem(lineno, f"heading '{text[:30]}' has no readable number")
     return False
 
 
@@ -370,15 +419,21 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
     return cells[i] if i is not None and i < len(cells) else ""
 
 
-def _item_row(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
+def _value(originals: list[str], columns: dict[str, int], name: str) -> str:
+    """A cell as matched on: NFKC and trimmed."""
+    i = columns.get(name)
+    return nfkc(originals[i]) if i is not None and i < len(originals) else ""
+
+
+def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> None:
     cols = state.columns
     needed = max(cols[name] for name in _REQUIRED) + 1
-    if len(cells) < needed:
+    if len(originals) < needed:
         state.problem(
-            lineno, f"row has {len(cells)} cells, needs at least {needed} (number through grade)"
+            lineno,
+            f"row has {len(originals)} cells, needs at least {needed} (number through grade)",
         )
         return
-    number = int(cells[cols["number"]])
     if number < 1:
         state.problem(lineno, f"item number {number} is not a plan item number")
         return
@@ -390,18 +445,31 @@ def _item_row(state: _State, lineno: int, cells: list[str], originals: list[str]
     if not name:
         state.problem(lineno, f"item {number} has no name")
         return
-    # Categories outside 新規/継続/充実/見直し are kept verbatim: other plans use others.
-    category = _cell(cells, cols, "category")
-    relisted = _RELISTING.search(nfkc(name))
-    targets = tuple(t for t in _TARGET_SPLIT.split(_cell(cells, cols, "targets")) if t)
     if not state.first_item_line:
         state.first_item_line = lineno
+    # An item on several department sheets keeps the first row's fields.
+    known = state.items.get(number)
+    if known is None:
+        known = state.items[number] = _new_item(state, lineno, originals, number, name)
+        if known is None:
+            return
+    state.last_item = known
+    _evaluation(state, lineno, originals, known)
+
+
+def _new_item(
+    state: _State, lineno: int, originals: list[str], number: int, name: str
+) -> Item | None:
+    cols, h = state.columns, state.hierarchy
+    # Categories outside 新規/継続/充実/見直し are kept verbatim: other plans use others.
+    relisted = _RELISTING.search(nfkc(name))
+    targets = tuple(t for t in _TARGET_SPLIT.split(_value(originals, cols, "targets")) if t)
     try:
-        item = Item(
+        return Item(
             number=number,
             name=name,
             summary=_display(originals, cols, "summary"),
-            category=category,
+            category=_value(originals, cols, "category"),
             target_groups=targets,
             relisted_from=int(relisted.group(1)) if relisted else None,
             goal=h.goal,
@@ -410,10 +478,7 @@ def _item_row(state: _State, lineno: int, cells: list[str], originals: list[str]
         )
     except ValidationError as exc:
         state.problem(lineno, f"item {number}: {_first_error(exc)}")
-        return
-    known = state.items.setdefault(number, item)
-    state.last_item = known
-    _evaluation(state, lineno, cells, originals, known)
+        return None
 
 
 def _continuation_row(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
@@ -433,15 +498,13 @@ def _continuation_row(state: _State, lineno: int, cells: list[str], originals: l
             lineno, f"row has {len(cells)} cells, needs at least {needed} (through grade)"
         )
         return
-    _evaluation(state, lineno, cells, originals, state.last_item)
+    _evaluation(state, lineno, originals, state.last_item)
 
 
-def _evaluation(
-    state: _State, lineno: int, cells: list[str], originals: list[str], item: Item
-) -> None:
+def _evaluation(state: _State, lineno: int, originals: list[str], item: Item) -> None:
     cols = state.columns
-    grade_text = _cell(cells, cols, "grade").upper()
-    department = _cell(cells, cols, "department")
+    grade_text = _value(originals, cols, "grade").upper()
+    department = _value(originals, cols, "department")
     if not grade_text:
         state.problem(lineno, f"item {item.number}: missing grade (expected A–D)")
         return
@@ -452,17 +515,15 @@ def _evaluation(
         state.problem(lineno, f"item {item.number}: missing responsible department (主管課)")
         return
     state.pending.append(
-        (
+        _Row(
             lineno,
-            {
-                "department": department,
-                "grade": grade_text,
-                "plan_text": _display(originals, cols, "plan"),
-                "result_text": _display(originals, cols, "result"),
-                "next_plan_text": _display(originals, cols, "next_plan"),
-                "sheet": state.sheet or department,
-            },
             item,
+            department,
+            grade_text,
+            _display(originals, cols, "plan"),
+            _display(originals, cols, "result"),
+            _display(originals, cols, "next_plan"),
+            state.sheet or department,
         )
     )
 
@@ -491,31 +552,32 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
     if not state.pending and not state.problems:
         state.problem(1, "no plan items found: is this a progress report export?")
     seen: dict[tuple[int, str], tuple[int, str]] = {}
-    for lineno, row, item in state.pending:
-        key = (item.number, row["department"])
-        if key in seen:
-            first_line, first_grade = seen[key]
-            if first_grade != row["grade"]:
+    year = state.fiscal_year
+    for row in state.pending:
+        key = (row.item.number, row.department)
+        if (first := seen.get(key)) is not None:
+            first_line, first_grade = first
+            if first_grade != row.grade:
                 state.problem(
-                    lineno,
-                    f"item {item.number} for {row['department']} graded "
-                    f"{row['grade']} here but {first_grade} at line {first_line}",
+                    row.line,
+                    f"item {row.item.number} for {row.department} graded "
+                    f"{row.grade} here but {first_grade} at line {first_line}",
                 )
             continue
-        seen[key] = (lineno, row["grade"])
-        if state.fiscal_year is None:
+        seen[key] = (row.line, row.grade)
+        if year is None:
             continue
         state.evaluations.append(
             Evaluation(
-                item_number=item.number,
-                department=row["department"],
-                sheet_department=row["sheet"],
-                fiscal_year=state.fiscal_year,
-                plan_text=row["plan_text"],
-                result_text=row["result_text"],
-                grade=Grade(row["grade"]),
-                next_plan_text=row["next_plan_text"],
-                source=SourceRef(file=source_name, sheet=row["sheet"], line=lineno),
+                item_number=row.item.number,
+                department=row.department,
+                sheet_department=row.sheet,
+                fiscal_year=year,
+                plan_text=row.plan_text,
+                result_text=row.result_text,
+                grade=Grade(row.grade),
+                next_plan_text=row.next_plan_text,
+                source=SourceRef(file=source_name, sheet=row.sheet, line=row.line),
             )
         )
     if state.problems:
