@@ -251,10 +251,7 @@ def _write_partitions(
         if year not in touched_years and old_file is not None:
             _link_or_copy(old_file, target / "part.parquet")
             continue
-        fresh_rows = pa.concat_tables(
-            [_evaluation_table(r) for r in fresh if r.fiscal_year == year]
-            or [EVALUATION_SCHEMA.empty_table()]
-        )
+        fresh_rows = _evaluation_table([r for r in fresh if r.fiscal_year == year])
         kept = old_file if old_file is not None and old_file.exists() else None
         _write_year(con, target / "part.parquet", kept, fresh_rows, year, replaced)
 
@@ -318,8 +315,19 @@ def _write_year(
         con.unregister("fresh_rows")
 
 
-def _evaluation_table(report: Report) -> pa.Table:
-    """The report's evaluations as columns, item fields repeated on each evaluation row."""
+def _evaluation_table(reports: Sequence[Report]) -> pa.Table:
+    """The reports' evaluations as one table, item fields repeated on each evaluation row.
+
+    Columns are gathered over all the reports first: one conversion per column instead of
+    one per report and column.
+    """
+    columns: dict[str, list[object]] = {name: [] for name in EVALUATION_SCHEMA.names}
+    for report in reports:
+        _add_rows(columns, report)
+    return pa.table(columns, schema=EVALUATION_SCHEMA)
+
+
+def _add_rows(columns: dict[str, list[object]], report: Report) -> None:
     items = {i.number: i for i in report.items}
     evs = report.evaluations
     its = [items[ev.item_number] for ev in evs]
@@ -333,7 +341,7 @@ def _evaluation_table(report: Report) -> pa.Table:
     texts = search_keys(
         [t for ev in evs for t in (ev.plan_text, ev.result_text, ev.next_plan_text)]
     )
-    columns: dict[str, list[object]] = {
+    rows: dict[str, list[object]] = {
         "municipality": [report.municipality] * n,
         "plan": [report.plan] * n,
         "item_no": [i.number for i in its],
@@ -368,7 +376,8 @@ def _evaluation_table(report: Report) -> pa.Table:
         "source_line": [ev.source.line for ev in evs],
         "report_checksum": [report.checksum] * n,
     }
-    return pa.table(columns, schema=EVALUATION_SCHEMA)
+    for name, values in rows.items():
+        columns[name].extend(values)
 
 
 def _recount(
