@@ -37,8 +37,6 @@ def html_to_text(text: str) -> str:
 # Punctuation that writers use or omit freely inside the same word
 # (ワーク・ライフ・バランス = ワークライフバランス, 「見守り」 = 見守り).
 _SEARCH_NOISE = re.compile(r"[\s・･\-‐‑–—―~〜、。,.「」『』()\[\]【】<>\"'/]+")
-# 子ども, 子供 and こども are one word to every reader; 児童 is left alone on purpose.
-_KODOMO = re.compile(r"子供|こども|子ども")
 
 
 def search_key(text: str) -> str:
@@ -51,8 +49,13 @@ def search_key(text: str) -> str:
 
 
 def unify_kodomo(text: str) -> str:
-    """子供 and こども written as 子ども."""
-    return _KODOMO.sub("子ども", text)
+    """子供 and こども written as 子ども.
+
+    They are one word to every reader; 児童 is left alone on purpose. (Two plain
+    replacements: neither spelling can appear inside the other's replacement, and a
+    search over whole warehouses of text is several times faster than a regex.)
+    """
+    return text.replace("子供", "子ども").replace("こども", "子ども")
 
 
 # A private-use character: NFKC, case folding and the noise pattern all leave it alone,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import search_key, search_keys
+from bot.text import search_key, search_keys, unify_kodomo
 
 # Characters that exercise every step: full-width forms, the 子ども spellings, separators,
 # combining marks (which must not compose across texts) and the batch's own separator.
@@ -38,3 +40,11 @@ def test_search_keys_equals_search_key_of_each_text(texts: list[str]) -> None:
 def test_search_keys_on_report_text() -> None:
     texts = ["  子供の 見守り ", "ＤＶ防止・啓発", "", "ワーク・ライフ・バランス"]
     assert search_keys(texts) == ["子どもの見守り", "dv防止啓発", "", "ワークライフバランス"]
+
+
+@given(_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_kodomo_spellings_are_unified_left_to_right(text: str) -> None:
+    # The definition: every 子供, こども or 子ども, scanning left to right, becomes 子ども.
+    assert unify_kodomo(text) == re.sub("子供|こども|子ども", "子ども", text)
+    assert unify_kodomo("こどもと子供と子ども") == "子どもと子どもと子ども"
