@@ -56,11 +56,13 @@ def _start(settings: Settings) -> tuple[Services, App] | int:
     if services is None:
         return 2  # for_command said what is missing
     try:
-        return services, create_app(settings, services)
+        app = create_app(settings, services)
     except BoltError as exc:
         services.close()
         # Usually auth.test rejecting the token, or SLACK_API_URL unreachable.
         return _fail(f"cannot connect to Slack at {settings.slack_api_url}: {exc}", 1)
+    services.warm_up()
+    return services, app
 
 
 def run_slack(settings: Settings) -> int:
