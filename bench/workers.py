@@ -190,10 +190,8 @@ def pipeline(args: argparse.Namespace) -> dict[str, Any]:
         answer_cache_size=0,
     )
     services = Services.from_settings(settings)
-    services.store.refresh()
+    services.warm_up()  # as the runner does before it takes traffic
     answerer = services.answerer
-    answerer.lexicon()
-    answerer.years()
     open_s = time.perf_counter() - opened
     render, renderer = block_kit_renderer()
     shapes = [s for s in args.shapes.split(",") if s]
