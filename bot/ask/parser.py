@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.ask.lexicon import Lexicon
-from bot.models import Grade, Keyword, QuerySpec
+from bot.models import Grade, Keyword, Language, QuerySpec
 from bot.text import era_to_fiscal_year, nfkc, roman_to_int, search_key, unify_kodomo
 
 MAX_QUESTION_CHARS = 500
@@ -919,10 +919,20 @@ def _singular(word: str) -> str:
     return word
 
 
-def _language(text: str, lexicon: Lexicon) -> str:
+def question_language(raw: str, lexicon: Lexicon | None = None) -> Language:
+    """The language a question is asked in, which is the language of the reply.
+
+    Without a vocabulary (no warehouse yet) only quoted terms are set aside; Japanese
+    names inside an English question ("show 子ども家庭支援センター items") count as
+    one run each and do not outvote the English words around them.
+    """
+    return _language(clean_question(raw)[0], lexicon)
+
+
+def _language(text: str, lexicon: Lexicon | None) -> Language:
     """The question's own language: entity names (departments, quoted terms) excluded."""
     residual = text
-    for match in reversed(lexicon.match_exact(text.lower())):
+    for match in reversed(lexicon.match_exact(text.lower()) if lexicon else []):
         residual = residual[: match.start] + " " + residual[match.end :]
     residual = re.sub(r"「[^」]*」|\"[^\"]*\"", " ", residual)
     ja_runs = [r for r in _JA_RUN.findall(residual) if not re.fullmatch(r"事業|評価|施策|課|件", r)]

@@ -6,12 +6,13 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bot.ask.parser import question_language
 from bot.console import safe_answer
 from bot.models import Answer, Language
 from bot.render.blocks import Message, answer_messages
 from bot.slack.context import SlackServices
 from bot.slack.delivery import plain
-from bot.slack.wording import guess_language, warehouse_missing
+from bot.slack.wording import warehouse_missing
 from bot.state import LoggedQuestion
 from bot.store.database import WarehouseMissing
 
@@ -52,7 +53,7 @@ def ask(
         outcome = safe_answer(services.core, question)
         result = outcome if isinstance(outcome, Answer) else Failed(outcome, "error")
     except WarehouseMissing:
-        result = Failed(warehouse_missing(guess_language(question)), "warehouse_missing")
+        result = Failed(warehouse_missing(question_language(question)), "warehouse_missing")
     if log_it and asker is not None:
         _log_question(services, question, asker, result, time.perf_counter() - started)
     return result
@@ -65,7 +66,7 @@ def reply_messages(result: Result, *, page: int = 0, page_size: int = 10) -> lis
 
 
 def result_language(result: Result, question: str) -> Language:
-    return result.language if isinstance(result, Answer) else guess_language(question)
+    return result.language if isinstance(result, Answer) else question_language(question)
 
 
 def _log_question(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.ask.parser import question_language
 from bot.models import Answer, Language
 from bot.render.blocks import answer_messages
 from bot.render.chart import grade_chart_png
@@ -24,7 +25,7 @@ from bot.slack.delivery import (
     respond_text,
     upload_files,
 )
-from bot.slack.wording import files_comment, guess_language, invite_hint
+from bot.slack.wording import files_comment, invite_hint
 
 #: Past this many items the thread gets the files only: a long list helps nobody in
 #: Slack and costs a message per second of rate limit.
@@ -36,7 +37,7 @@ def summary_question(target: str) -> str:
     target = target.strip()
     if not target:
         return "まとめ"
-    return f"{target}のまとめ" if guess_language(target) == "ja" else f"summary for {target}"
+    return f"{target}のまとめ" if question_language(target) == "ja" else f"summary for {target}"
 
 
 def chart_groups(answer: Answer) -> dict[str, dict[str, int]]:

@@ -6,26 +6,10 @@ questions get English replies.
 
 from __future__ import annotations
 
-import re
-
 from bot.models import Language
 from bot.render.text import pick
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
-_ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
-
 INVITE_COMMAND = "/invite @planbot"
-
-
-def guess_language(text: str, default: Language = "ja") -> Language:
-    """English when the text has English words around any names; Japanese otherwise.
-
-    "show 子ども家庭支援センター items" is English: questions in English often carry
-    Japanese department names.
-    """
-    if len(_ENGLISH_WORD.findall(text)) >= 2 or (text.strip() and not _JAPANESE.search(text)):
-        return "en"
-    return "ja" if _JAPANESE.search(text) else default
 
 
 def invite_hint(lang: Language) -> str:

@@ -21,7 +21,6 @@ from bot.slack.listeners.commands.plan import run_plan
 from bot.slack.listeners.events.app_mention import answer_mention, strip_mention
 from bot.slack.listeners.events.direct_message import answer_direct_message, is_question_in_dm
 from bot.slack.replies import reply_to_action
-from bot.slack.wording import guess_language
 
 from .conftest import ADMIN, blocks_text, item_numbers
 
@@ -227,17 +226,3 @@ def test_reply_to_a_button_where_the_bot_is_not_in_the_channel_says_how_to_invit
     assert texts[0] == "detail"  # the reply itself, privately
     assert "/invite @planbot" in texts[1]
     assert all(c.kwargs["response_type"] == "ephemeral" for c in respond.call_args_list)
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("D評価の事業は？", "ja"),
-        ("which measures are graded D?", "en"),
-        ("show 子ども家庭支援センター items", "en"),
-        ("子ども家庭支援センターの事業", "ja"),
-        ("", "ja"),
-    ],
-)
-def test_guess_language(text: str, lang: str) -> None:
-    assert guess_language(text) == lang

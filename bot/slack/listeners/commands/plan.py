@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.ask.parser import question_language
 from bot.models import Answer, Language
 from bot.slack.access import channel_allowed, is_admin
 from bot.slack.answering import Asker, ask, reply_messages
@@ -25,7 +26,7 @@ from bot.slack.stats import parse_days, stats_message
 from bot.slack.subcommands import split
 from bot.slack.subscriptions import list_subscriptions, subscribe, unsubscribe
 from bot.slack.summary import post_summary
-from bot.slack.wording import admins_only, channel_not_allowed, guess_language
+from bot.slack.wording import admins_only, channel_not_allowed
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def run_plan(
         user=command.get("user_id"),
         channel=str(command.get("channel_id") or ""),
         # Subcommands speak Japanese unless asked in English; questions as written.
-        lang=_language_arg(args) if sub else guess_language(text),
+        lang=_language_arg(args) if sub else question_language(text),
         client=client,
         respond=respond,
     )

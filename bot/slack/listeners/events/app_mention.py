@@ -8,12 +8,13 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.ask.parser import question_language
 from bot.slack.access import channel_allowed
 from bot.slack.context import SlackServices
 from bot.slack.delivery import post_text
 from bot.slack.errors import apologise_on_failure
 from bot.slack.replies import answer_in_thread
-from bot.slack.wording import channel_not_allowed, guess_language
+from bot.slack.wording import channel_not_allowed
 
 _ANY_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -41,7 +42,7 @@ def answer_mention(
     with apologise_on_failure(notify, what="answering a mention"):
         if not channel_allowed(services.settings, channel):
             if user:
-                refusal = channel_not_allowed(guess_language(question))
+                refusal = channel_not_allowed(question_language(question))
                 client.chat_postEphemeral(channel=channel, user=user, text=refusal)
             return
         answer_in_thread(
