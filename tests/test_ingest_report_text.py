@@ -342,3 +342,30 @@ def test_page_numbers_are_furniture_and_repeated_rows_keep_their_lines(
     problems = _problems(tmp_path, broken)
     assert [int(p.split(":")[1]) for p in problems] == [41, 82]
     assert all("garbled item number '4x2'" in p for p in problems)
+
+
+def test_a_labelled_number_column_that_is_not_the_first(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    # An export with a running row count first and the item number labelled 番号 after it.
+    lines: list[str] = []
+    count = 0
+    for line in reports.seed_text().split("\n"):
+        cells = line.split("\t")
+        if cells[0] == "事業名":
+            line = "連番\t番号\t" + line
+        elif re.fullmatch(r"\d+", cells[0]):
+            count += 1
+            line = f"{count}\t{line}"
+        elif not cells[0] and len(cells) > 5:
+            line = "\t" + line  # a continuation row: no count, no number
+        lines.append(line)
+    report = _parse(tmp_path, "\n".join(lines))
+    assert _signature(report) == _signature(seed_report)
+
+    # A counted row without an item number is refused, not a crash.
+    third = next(i for i, line in enumerate(lines) if line.startswith("3\t"))
+    cells = lines[third].split("\t")
+    broken = "\n".join([*lines[:third], "\t".join([cells[0], "", *cells[2:]]), *lines[third + 1 :]])
+    problems = _problems(tmp_path, broken)
+    assert problems[0].endswith(f":{third + 1}: garbled item number '': expected digits")

@@ -434,6 +434,13 @@ def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> 
             f"row has {len(originals)} cells, needs at least {needed} (number through grade)",
         )
         return
+    if cols["number"]:
+        # Labels that name the number column put it elsewhere than the first cell.
+        text = _value(originals, cols, "number")
+        if not _ITEM_NO.match(text):
+            state.problem(lineno, f"garbled item number '{text[:20]}': expected digits")
+            return
+        number = int(text)
     if number < 1:
         state.problem(lineno, f"item number {number} is not a plan item number")
         return
