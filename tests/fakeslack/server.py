@@ -297,11 +297,6 @@ class FakeSlack:
         )
 
     @property
-    def users(self) -> dict[str, dict[str, Any]]:
-        """Per-user overrides merged into users.info answers (``profile`` merges too)."""
-        return self._api.users
-
-    @property
     def channels(self) -> dict[str, dict[str, Any]]:
         """Per-channel overrides merged into conversations.info answers."""
         return self._api.channels

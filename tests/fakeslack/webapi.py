@@ -18,23 +18,23 @@ recorded, then answered by these rules, in this order:
      ``channel_not_found``;
    - a channel id starting ``CNOTIN`` (or one whose ``channels[...]`` override
      says ``is_member: False``) -> ``not_in_channel`` for chat.postMessage,
-     chat.postEphemeral, chat.update, chat.delete, reactions.add and
-     files.completeUploadExternal, until ``conversations.join`` is called for it;
+     chat.postEphemeral, chat.update and files.completeUploadExternal, until ``conversations.join`` is called for it;
      ``conversations.info`` reports ``is_member`` accordingly;
    - a user id starting ``UNOTFOUND`` -> ``user_not_found``;
    - chat.postMessage / postEphemeral / update: no text, blocks or attachments
      -> ``no_text``; blocks that are not a list of objects, or more than 50 ->
      ``invalid_blocks``; text longer than 40,000 characters -> ``msg_too_long``;
    - a required argument missing otherwise -> ``invalid_arguments``;
-   - reactions.add of the same (channel, timestamp, name) twice ->
-     ``already_reacted``;
    - files.completeUploadExternal naming an id that files.getUploadURLExternal
      never issued -> ``file_not_found``.
 
 Successful answers mimic Slack's shapes: message ``ts`` values are unique and
 increasing (``1700000000.000100``, ``1700000000.000200``, ...); posting to a
-user id (``U...``/``W...``) lands in the DM channel ``D<rest of id>``; users
-default to the Asia/Tokyo time zone like the city-hall workspace.
+user id (``U...``/``W...``) lands in the DM channel ``D<rest of id>``.
+
+Only the methods planbot and slack_sdk call are implemented (auth, chat, App Home,
+Socket Mode, the files_upload_v2 flow, and conversations.info/join for membership);
+any other answers ``unknown_method``, so a new call shows up as a failing test.
 """
 
 from __future__ import annotations
@@ -192,39 +192,28 @@ class WebApi:
         self.workspace = workspace
         # Set by FakeSlack.start() once the port is known.
         self.base_url = ""
-        # Per-id overrides merged into users.info / conversations.info answers.
-        self.users: dict[str, dict[str, Any]] = {}
+        # Per-channel overrides merged into conversations.info answers.
         self.channels: dict[str, dict[str, Any]] = {}
         self._issue_socket_url = issue_socket_url
         self._lock = threading.RLock()
         self._failures: dict[str, deque[_Failure]] = {}
         self._joined: set[str] = set()
-        self._reactions: set[tuple[str, str, str]] = set()
         self._files: dict[str, UploadedFile] = {}
         self._response_ids: set[str] = set()
         self._ts_counter = itertools.count(1)
         self._id_counter = itertools.count(1)
         self._handlers: dict[str, Handler] = {
-            "api.test": self._api_test,
             "apps.connections.open": self._apps_connections_open,
             "auth.test": self._auth_test,
-            "chat.delete": self._chat_delete,
-            "chat.getPermalink": self._chat_get_permalink,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
-            "conversations.open": self._conversations_open,
             "files.completeUploadExternal": self._files_complete_upload_external,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.info": self._files_info,
-            "reactions.add": self._reactions_add,
-            "users.info": self._users_info,
-            "views.open": self._views_open,
             "views.publish": self._views_publish,
-            "views.push": self._views_push,
-            "views.update": self._views_update,
         }
 
     # --- entry points ------------------------------------------------------
@@ -389,15 +378,6 @@ class WebApi:
 
     # --- methods -----------------------------------------------------------
 
-    def _api_test(self, params: dict[str, Any]) -> dict[str, Any]:
-        # File parts arrive as bytes, which JSON cannot carry back.
-        args = {
-            k: f"<{len(v)} bytes>" if isinstance(v, bytes) else v
-            for k, v in params.items()
-            if k != "token"
-        }
-        return {"args": args}
-
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         ws = self.workspace
         return {
@@ -437,21 +417,6 @@ class WebApi:
         message = self._message(params, ts)
         return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
 
-    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(params)
-        ts = _text(params, "ts")
-        if ts is None:
-            raise SlackError("message_not_found")
-        self._require_member(channel)
-        return {"channel": channel, "ts": ts}
-
-    def _chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(params)
-        ts = _require(params, "message_ts")
-        domain = self.workspace.team_domain
-        permalink = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
-        return {"channel": channel, "permalink": permalink}
-
     def _channel_info(self, channel: str) -> dict[str, Any]:
         is_im = channel.startswith("D")
         info: dict[str, Any] = {
@@ -483,68 +448,6 @@ class WebApi:
         channel = self._channel(params)
         self._joined.add(channel)
         return {"channel": self._channel_info(channel)}
-
-    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = _text(params, "channel")
-        if channel is not None:
-            return {"channel": {"id": channel}}
-        users = [u.strip() for u in (_text(params, "users") or "").split(",") if u.strip()]
-        if not users:
-            raise SlackError("users_list_not_supplied")
-        if any(u.startswith("UNOTFOUND") for u in users):
-            raise SlackError("user_not_found")
-        if len(users) == 1:
-            return {"channel": {"id": f"D{users[0][1:]}"}}
-        group = uuid.uuid5(uuid.NAMESPACE_OID, ",".join(sorted(users))).hex[:10].upper()
-        return {"channel": {"id": f"G{group}"}}
-
-    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user_id = self._user(params, "user")
-        ws = self.workspace
-        is_bot = user_id == ws.bot_user_id
-        name = ws.bot_name if is_bot else f"user-{user_id.lower()}"
-        real_name = ws.bot_name if is_bot else f"User {user_id}"
-        user: dict[str, Any] = {
-            "id": user_id,
-            "team_id": ws.team_id,
-            "name": name,
-            "real_name": real_name,
-            "deleted": False,
-            "is_bot": is_bot,
-            "is_admin": False,
-            "is_restricted": False,
-            "tz": "Asia/Tokyo",
-            "tz_label": "Japan Standard Time",
-            "tz_offset": 32400,
-            "profile": {
-                "real_name": real_name,
-                "display_name": name,
-                "email": f"{name}@example.com",
-            },
-        }
-        override = dict(self.users.get(user_id, {}))
-        profile = override.pop("profile", None)
-        user.update(override)
-        # Slack repeats real_name inside the profile; keep both views consistent.
-        user["profile"]["real_name"] = user["real_name"]
-        if isinstance(profile, dict):
-            user["profile"] = {**user["profile"], **profile}
-        return {"user": user}
-
-    def _reactions_add(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(params)
-        ts = _text(params, "timestamp")
-        if ts is None:
-            raise SlackError("no_item_specified")
-        name = _text(params, "name")
-        if name is None:
-            raise SlackError("invalid_name")
-        self._require_member(channel)
-        key = (channel, ts, name)
-        if key in self._reactions:
-            raise SlackError("already_reacted")
-        self._reactions.add(key)
-        return {}
 
     # views.* ---------------------------------------------------------------
 
@@ -578,20 +481,6 @@ class WebApi:
         result.update(view)
         result["id"] = vid
         return {"view": result}
-
-    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        _require(params, "trigger_id")
-        return self._view(params, view_id=None, kind="modal")
-
-    def _views_push(self, params: dict[str, Any]) -> dict[str, Any]:
-        _require(params, "trigger_id")
-        return self._view(params, view_id=None, kind="modal")
-
-    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        view_id = _text(params, "view_id")
-        if view_id is None and _text(params, "external_id") is None:
-            raise SlackError("invalid_arguments")
-        return self._view(params, view_id=view_id, kind="modal")
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         self._user(params, "user_id")
