@@ -203,7 +203,9 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "count",
         re.compile(
-            r"何件|件数|いくつ|幾つ|何個|数は|の数|how\s+many|number\s+of|count", re.IGNORECASE
+            r"何件|件数|いくつ|幾つ|何個|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
+            r"number\s+of|count|\btotal\b",
+            re.IGNORECASE,
         ),
     ),
     (
