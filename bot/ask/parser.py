@@ -51,10 +51,15 @@ _YEAR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "western",
     ),
 ]
+# Words that make the year next to them the start of a comparison.
+_SINCE_BEFORE = re.compile(
+    r"(?:since|from|compared\s+(?:with|to)|than|vs\.?|versus)\s*(?:the\s+)?$", re.IGNORECASE
+)
+_SINCE_AFTER = re.compile(r"\s*(?:から|より|以降|と比べ|と比較|に比べ|比)")
 _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
-            r"前年度|昨年度|前年|昨年|last\s+(?:fiscal\s+)?year|previous\s+(?:fiscal\s+)?year"
+            r"前年度|昨年度|前年|昨年|去年|last\s+(?:fiscal\s+)?year|previous\s+(?:fiscal\s+)?year"
             r"|prior\s+year",
             re.IGNORECASE,
         ),
@@ -105,10 +110,21 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>" + _GSET + r")"
         r"(?:\s*(?P<mod>以上|以下|以外|未満|より上|より下|を除く))?"
     ),
-    # D評価, C以下の評価, A以外
+    # D評価, C以下の評価, A以外, D評価以外
     re.compile(
         r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)?\s*"
         r"(?:評価|判定|の事業|事業|grade|graded|rated|ランク)"
+        r"(?:\s*(?P<mod2>以上|以下|以外|未満|を除く))?"
+    ),
+    # A lower-case letter is a grade only beside 評価 (ｄ評価, 評価はd): in English "a" is
+    # an article.
+    re.compile(
+        r"(?<![A-Za-z])(?P<set>[a-d])\s*(?P<mod>以上|以下|以外|未満|を除く)?\s*(?:評価|判定)"
+        r"(?:\s*(?P<mod2>以上|以下|以外|未満|を除く))?"
+    ),
+    re.compile(
+        r"(?:評価|判定)\s*(?:が|は|=|:|の)?\s*(?P<set>[a-d])(?![A-Za-z])"
+        r"(?:\s*(?P<mod>以上|以下|以外|未満|より上|より下|を除く))?"
     ),
     re.compile(r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)"),
     # Negations and comparisons come before "graded X", which they contain. Grade letters
@@ -193,7 +209,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "trend",
         re.compile(
             r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|"
-            r"向上|低下|前年度比|比較|trends?|histor(?:y|ies)|over\s+the\s+years|"
+            r"向上|低下|前年度比|比較|(?:と|に)比べ(?:て|ると|た)?|trends?|histor(?:y|ies)|"
+            r"over\s+the\s+years|"
             r"over\s+time|year\s+(?:on|over)\s+year|changed?|changes|improved?|"
             r"improvements?|worsened|declined|dropped|fell|rose|went\s+(?:up|down)|"
             r"compared?|comparison|got\s+(?:better|worse)",
@@ -538,7 +555,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         return QuerySpec(intent="help", language=language, problem=problem)
 
     latest = max(years) if years else None
-    fiscal_years = _take_years(work, latest)
+    fiscal_years, starts = _take_years(work, latest)
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
     grades = _take_grades(work)
@@ -559,6 +576,16 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         intent = "detail"
     fiscal_year = fiscal_years[-1] if fiscal_years else None
     compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
+    if (
+        intent == "trend"
+        and fiscal_year is not None
+        and latest is not None
+        and compare is None
+        and fiscal_year in starts
+        and fiscal_year < latest
+    ):
+        # "what changed since last year?": from that year to the latest.
+        compare, fiscal_year = fiscal_year, latest
     if intent == "trend" and not item_numbers and compare is None and fiscal_year is not None:
         # "what changed in 2020?" compares with the year before.
         compare = max((y for y in years if y < fiscal_year), default=None)
@@ -610,26 +637,35 @@ def _take_regex(work: _Work, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     return found
 
 
-def _take_years(work: _Work, latest: int | None) -> list[int]:
+def _take_years(work: _Work, latest: int | None) -> tuple[list[int], set[int]]:
+    """The fiscal years named, and those named as a starting point ("since 2019",
+    "昨年度から", "前年度と比べて")."""
     years: set[int] = set()
+    starts: set[int] = set()
+
+    def found(year: int, m: re.Match[str], start: int) -> None:
+        years.add(year)
+        if _SINCE_BEFORE.search(work.text[:start]) or _SINCE_AFTER.match(work.text[m.end() :]):
+            starts.add(year)
+        work.take(start, m.end())
+
     for pattern, kind in _YEAR_PATTERNS:
         for m in pattern.finditer(work.text):
             value = m.group(1)
             if kind == "reiwa":
-                years.add(era_to_fiscal_year("令和", value))
+                year = era_to_fiscal_year("令和", value)
             elif kind == "heisei":
-                years.add(era_to_fiscal_year("平成", value))
+                year = era_to_fiscal_year("平成", value)
             elif kind == "fy" and len(value) == 2:
-                years.add(2000 + int(value))
+                year = 2000 + int(value)
             else:
-                years.add(int(value))
-            work.take(m.start(1) if kind == "western_word" else m.start(), m.end())
+                year = int(value)
+            found(year, m, m.start(1) if kind == "western_word" else m.start())
     if latest is not None:
         for pattern, offset in _RELATIVE_YEAR:
             for m in pattern.finditer(work.text):
-                years.add(latest + offset)
-                work.take(m.start(), m.end())
-    return sorted(years)
+                found(latest + offset, m, m.start())
+    return sorted(years), starts
 
 
 def _take_hierarchy(work: _Work) -> tuple[int | None, int | None, int | None, bool | None]:
@@ -677,7 +713,7 @@ def _take_bare_numbers(work: _Work) -> tuple[int, ...]:
 
 def _grade_set(letters: str, mod: str | None) -> set[str]:
     """The grades a phrase names: 'C' + '以下' → C, D; 'B' + 'or better' → A, B."""
-    chosen = set(re.findall(r"[A-D]", letters))
+    chosen = set(re.findall(r"[A-D]", letters.upper()))
     if not chosen:
         return set()
     best = GRADE_ORDER.index(min(chosen, key=GRADE_ORDER.index))
@@ -704,7 +740,7 @@ def _grade_modifier(groups: dict[str, str | None]) -> str | None:
         return "strictly_below"
     if cmp2 := (groups.get("cmp2") or "").lower():
         return "at_least" if cmp2.startswith("at") else "strictly_above"
-    mod = groups.get("mod")
+    mod = groups.get("mod") or groups.get("mod2")
     return mod.lower() if mod else None
 
 
