@@ -152,6 +152,13 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
     ),
 ]
+# Asking which department (owns an item, has D grades) rather than naming one.
+_WHICH_DEPARTMENT = re.compile(
+    r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
+    r"which\s+(?:departments?|divisions?|sections?)|what\s+(?:departments?|divisions?)|"
+    r"(?:responsible|owning)\s+(?:departments?|divisions?)",
+    re.IGNORECASE,
+)
 _ATTENTION = re.compile(
     r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
     r"need\s+review|needing\s+attention|problem(?:atic)?|behind\s+schedule|"
@@ -238,8 +245,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "detail",
         re.compile(
-            r"詳細|詳しく|くわしく|内容|details?|tell\s+me\s+about|more\s+about|"
-            r"describe",
+            r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|details?|tell\s+me\s+about|"
+            r"more\s+about|describe|\bwhy\b|reasons?",
             re.IGNORECASE,
         ),
     ),
@@ -559,20 +566,26 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
     grades = _take_grades(work)
+    asks_department = bool(_take_regex(work, _WHICH_DEPARTMENT))
     departments, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
     intent, direction = _take_intent(work, len(fiscal_years))
+    if asks_department and intent == "list":
+        # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
+        # a summary per department.
+        intent = "detail" if item_numbers else "summary"
     wants_all = bool(_take_regex(work, _ALL))
     if intent in ("detail", "trend", "list") and not item_numbers:
         item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
     keywords, unmatched = _take_keywords(work, lexicon)
 
     if (
-        intent == "list"
+        intent in ("list", "summary")
         and item_numbers
         and not (grades or departments or keywords or categories or targets)
     ):
+        # Named items alone: "事業42", "what is the status of item 16?" show the items.
         intent = "detail"
     fiscal_year = fiscal_years[-1] if fiscal_years else None
     compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
@@ -981,4 +994,7 @@ def _language(text: str, lexicon: Lexicon | None) -> Language:
     ]
     if en_words and len(en_words) >= len(ja_runs):
         return "en"
+    if not ja_runs and residual != text:
+        # Nothing but names ("child and family support center"): the names' language.
+        return _language(text, None)
     return "ja"
