@@ -152,6 +152,12 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
     ),
 ]
+# Counts asked per department or goal.
+_PER_GROUP = re.compile(
+    r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?)|各課|各部署|各目標|"
+    r"(?:課|部署|目標)(?:ごと|毎|別)(?:に|の)?",
+    re.IGNORECASE,
+)
 # Asking which department (owns an item, has D grades) rather than naming one.
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
@@ -566,11 +572,16 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
     grades = _take_grades(work)
+    per_group = bool(_take_regex(work, _PER_GROUP))
     asks_department = bool(_take_regex(work, _WHICH_DEPARTMENT))
     departments, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
     intent, direction = _take_intent(work, len(fiscal_years))
+    if per_group and intent in ("count", "list"):
+        # "how many items does each department have?", "課ごとの件数": counts per group
+        # are what a summary shows.
+        intent = "summary"
     if asks_department and intent == "list":
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.
