@@ -369,3 +369,21 @@ def test_a_labelled_number_column_that_is_not_the_first(
     broken = "\n".join([*lines[:third], "\t".join([cells[0], "", *cells[2:]]), *lines[third + 1 :]])
     problems = _problems(tmp_path, broken)
     assert problems[0].endswith(f":{third + 1}: garbled item number '': expected digits")
+
+
+@pytest.mark.parametrize(
+    ("title", "municipality", "plan"),
+    [
+        ("国立市男女平等推進計画", "国立市", "男女平等推進計画"),
+        ("四日市市男女共同参画プラン", "四日市市", "男女共同参画プラン"),
+        ("小金井市男女共同参画行動計画（第6次）", "小金井市", "男女共同参画行動計画(第6次)"),
+        ("東京都港区第3次男女平等参画行動計画", "東京都港区", "第3次男女平等参画行動計画"),
+    ],
+)
+def test_plans_named_without_a_leading_number(
+    tmp_path: Path, seed_report: Report, title: str, municipality: str, plan: str
+) -> None:
+    text = reports.seed_text().replace("武蔵野市第四次男女平等推進計画", title)
+    report = _parse(tmp_path, text)
+    assert (report.municipality, report.plan) == (municipality, plan)
+    assert _signature(report) == _signature(seed_report)

@@ -37,6 +37,12 @@ from bot.text import find_fiscal_years, html_to_text, nfkc, roman_to_int
 # --- line shapes (all matched on NFKC text) -------------------------------------------
 _SHEET = re.compile(r"【\s*対象課\s*:?\s*(?P<sheet>[^】]+?)\s*】")
 _TITLE_PARTS = re.compile(r"^(?P<municipality>.+?[都道府県市区町村])(?P<plan>第.+?計画)")
+# Plans not numbered in front ("国立市男女平等推進計画", "…行動計画(第6次)", "…プラン"):
+# the plan may not start with a municipality suffix, so 四日市市 stays whole.
+_TITLE_PARTS_UNNUMBERED = re.compile(
+    r"^(?P<municipality>.+?[都道府県市区町村])"
+    r"(?P<plan>(?![都道府県市区町村]).+?(?:計画|プラン)(?:\s*\(第[^)]*\))?)"
+)
 _LEGEND = re.compile(r"^(?:【評価基準.*】|<主管課の自己評価>|[A-DＡ-Ｄ]\s*:.*)$")
 _GOAL = re.compile(r"^基本目標\s*(?P<num>[IVXLC]+|\d+)(?![A-Za-z])\s*(?P<rest>.*)$")
 _POLICY = re.compile(r"^基本施策\s*(?P<num>\d+)\s*(?P<title>.*)$")
@@ -292,7 +298,7 @@ def _page_header(state: _State, lineno: int, joined: str, sheet: str) -> None:
         return
     state.title = title
     head = title.split(" ")[0] if title else ""
-    if m := _TITLE_PARTS.match(head):
+    if m := _TITLE_PARTS.match(head) or _TITLE_PARTS_UNNUMBERED.match(head):
         state.municipality, state.plan = m.group("municipality"), m.group("plan")
     else:
         state.problem(lineno, f"report header '{title[:40]}' names no municipality and plan")
