@@ -387,3 +387,23 @@ def test_plans_named_without_a_leading_number(
     report = _parse(tmp_path, text)
     assert (report.municipality, report.plan) == (municipality, plan)
     assert _signature(report) == _signature(seed_report)
+
+
+def test_other_wordings_of_the_column_labels(tmp_path: Path, seed_report: Report) -> None:
+    # Other sheets of the same survey word some labels differently.
+    text = reports.seed_text()
+    for old, new in (
+        ("\t事業概要\t", "\t事業内容\t"),
+        ("\t主管課\t", "\t担当課\t"),
+        ("\t評価\t", "\t自己評価\t"),
+        ("\t令和2年度事業予定", "\t令和2年度計画"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    report = _parse(tmp_path, text)
+    assert _signature(report) == _signature(seed_report)
+    assert report.next_fiscal_year == 2020
+    assert report.items == seed_report.items
+    assert [e.next_plan_text for e in report.evaluations] == [
+        e.next_plan_text for e in seed_report.evaluations
+    ]

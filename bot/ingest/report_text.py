@@ -257,7 +257,7 @@ def _classify(cells: list[str]) -> _Line:
         return _Line("header", joined, sheet.group("sheet"))
     if len(filled) == 1 and _LEGEND.match(cells[filled[0]]):
         return _FURNITURE
-    if "事業名" in cells and "評価" in cells:
+    if any(c in _NAME_LABELS for c in cells) and any(_is_grade_label(c) for c in cells):
         return _Line("labels")
     if filled == [0]:
         if first not in _HIERARCHY_LABELS and (
@@ -315,22 +315,22 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
         col = i + shift
         if label in ("事業番号", "番号", "No", "No."):
             columns["number"] = i
-        elif label == "事業名":
+        elif label in _NAME_LABELS:
             columns["name"] = col
-        elif label == "事業概要":
+        elif label in _SUMMARY_LABELS:
             columns["summary"] = col
         elif label == "区分":
             columns["category"] = col
         elif "対象者" in label:
             columns["targets"] = col
-        elif label == "主管課":
+        elif label in _DEPARTMENT_LABELS:
             columns["department"] = col
-        elif label == "評価":
+        elif _is_grade_label(label):
             columns["grade"] = col
-        elif label.endswith("事業実績") or label.endswith("実績"):
+        elif label.endswith("実績"):
             columns["result"] = col
             _results_year(state, lineno, label)
-        elif label.endswith("事業予定") or label.endswith("予定"):
+        elif label.endswith(("予定", "計画")):
             if plans_seen == 0 and "result" not in columns:
                 columns["plan"] = col
             else:
@@ -344,6 +344,19 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
         state.problem(lineno, f"column labels lack {', '.join(missing)}")
         return
     state.columns = columns
+
+
+# The labels the city's exports use, and the wordings other sheets of the same survey use.
+_NAME_LABELS = frozenset({"事業名", "事業名称"})
+_SUMMARY_LABELS = frozenset({"事業概要", "事業内容", "概要"})
+_DEPARTMENT_LABELS = frozenset({"主管課", "主管課名", "担当課", "所管課", "担当部署", "所管部署"})
+
+
+def _is_grade_label(label: str) -> bool:
+    """評価, or a longer wording of it: 自己評価, 評価(A〜D), 進捗評価."""
+    if label == "評価":
+        return True
+    return len(label) <= 10 and (label.endswith("評価") or label.startswith("評価("))
 
 
 def _results_year(state: _State, lineno: int, label: str) -> None:
