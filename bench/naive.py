@@ -112,6 +112,9 @@ def grade_changes_between_years(
     earlier = df.loc[earlier_mask, [*keys, "grade"]].rename(columns={"grade": "from_grade"})
     joined = later.merge(earlier, on=keys)
     joined = joined[joined["grade"] != joined["from_grade"]]
+    if params.get("grades"):
+        grades = list(params["grades"])
+        joined = joined[joined["grade"].isin(grades) | joined["from_grade"].isin(grades)]
     direction = params.get("direction") or "changed"
     if direction == "up":
         joined = joined[joined["grade"] < joined["from_grade"]]

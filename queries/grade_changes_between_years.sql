@@ -1,6 +1,7 @@
 -- name: grade_changes_between_years
 -- Evaluations whose grade differs between two fiscal years (same item and department),
 -- within the filters applied to the later year. direction: 'up', 'down' or 'changed'.
+-- grades (optional): only changes from or to one of them ("D評価の推移": into and out of D).
 WITH later AS (
     SELECT * FROM matching($to_year, $municipality, NULL::VARCHAR[], $departments::VARCHAR[],
                            $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
@@ -17,6 +18,8 @@ SELECT l.municipality, l.item_no, l.item_name, l.department, l.sheet_department,
 FROM later l
 JOIN earlier e USING (municipality, plan, item_no, department)
 WHERE e.grade <> l.grade
+  AND ($grades IS NULL OR list_contains($grades::VARCHAR[], e.grade)
+       OR list_contains($grades::VARCHAR[], l.grade))
   AND ($direction = 'changed'
        OR ($direction = 'up' AND l.grade < e.grade)
        OR ($direction = 'down' AND l.grade > e.grade))

@@ -249,7 +249,6 @@ class Answerer:
             )
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
         params = self._params(spec)
-        params.pop("grades")
         rows = self._run(
             runs,
             "grade_changes_between_years",

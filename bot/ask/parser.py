@@ -217,6 +217,11 @@ _HELP = re.compile(
     r"何ができる.*|できること.*|使い方を?教えて.*|commands?)$",
     re.IGNORECASE,
 )
+_COUNT_WORDS = re.compile(
+    r"何件|件数|いくつ|幾つ|何個|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
+    r"number\s+of|count|\btotal\b",
+    re.IGNORECASE,
+)
 _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "trend",
@@ -230,14 +235,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    (
-        "count",
-        re.compile(
-            r"何件|件数|いくつ|幾つ|何個|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
-            r"number\s+of|count|\btotal\b",
-            re.IGNORECASE,
-        ),
-    ),
+    ("count", _COUNT_WORDS),
     (
         "summary",
         re.compile(
@@ -876,6 +874,9 @@ def _take_intent(work: _Work, n_years: int) -> tuple[str, str | None]:
                 else:
                     direction = "changed"
             _take_regex(work, pattern)
+            if intent == "trend":
+                # "D評価の件数の推移": how a count moves is a trend; 件数 is no keyword.
+                _take_regex(work, _COUNT_WORDS)
             return intent, direction
     if n_years >= 2:
         return "trend", "changed"
