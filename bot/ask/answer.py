@@ -147,7 +147,14 @@ class Answerer:
         summary = None
         if spec.intent == "count":
             summary = Summary(grades=grade_dict(counts), total=int(counts["evaluations"]))
-        lines = [f"{reading}: {t.count_label(count, lang)}"]
+        headline = f"{reading}: {t.count_label(count, lang)}"
+        earlier = spec.compare_fiscal_year
+        if spec.intent == "count" and earlier is not None and earlier != fiscal_year:
+            # "how many D items in 2019 and 2020?": the other year's count beside it.
+            before = self._run(runs, "count_matching", **self._params(spec, earlier)).rows[0]
+            other = f"{t.fiscal_year_label(earlier, lang)}: {t.count_label(before['items'], lang)}"
+            headline += t.pick(lang, f"（{other}）", f" ({other})")
+        lines = [headline]
         suggestions: tuple[str, ...] = ()
         if count == 0:
             suggestions = self._broader(spec, fiscal_year)
