@@ -119,6 +119,18 @@ def test_real_answers_render_valid_messages(two_year: Answerer, question: str) -
     assert json.loads(json.dumps([m.payload() for m in messages]))  # plain JSON data
 
 
+def test_every_question_of_the_evaluation_set_renders_valid_messages(
+    seed: Answerer, two_year: Answerer
+) -> None:
+    from tests.ask.test_evaluation_set import CASES
+
+    answerers = {"seed": seed, "two": two_year}
+    for case in CASES:
+        answer = answerers[case["wh"]].answer(case["q"])
+        for page in (0, 1):
+            assert_valid(answer_messages(answer, page=page))
+
+
 def test_first_block_states_reading_and_count(seed: Answerer) -> None:
     answer = seed.answer("子ども政策課のD評価の事業")
     assert answer.count == 1
