@@ -162,6 +162,9 @@ class QuerySpec(Frozen):
     language: Language = "ja"
     grades: tuple[Grade, ...] = ()
     departments: tuple[str, ...] = ()
+    #: Departments named to be left out ("高齢者支援課以外"): ``departments`` then holds
+    #: every other one, and answers say "…以外" instead of listing them.
+    excluded_departments: tuple[str, ...] = ()
     item_numbers: tuple[int, ...] = ()
     goal: int | None = None
     policy: int | None = None

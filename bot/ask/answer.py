@@ -416,7 +416,7 @@ class Answerer:
                 any(v is not None for v in hierarchy),
                 {"goal": None, "policy": None, "measure": None, "priority": None},
             ),
-            (spec.departments, {"departments": ()}),
+            (spec.departments, {"departments": (), "excluded_departments": ()}),
         ):
             if present:
                 updates.append(update)
@@ -503,7 +503,9 @@ def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
     out: dict[str, object] = {}
     if spec.grades:
         out["grades"] = [g.value for g in spec.grades]
-    if spec.departments:
+    if spec.excluded_departments:
+        out["excluded_departments"] = list(spec.excluded_departments)
+    elif spec.departments:
         out["departments"] = list(spec.departments)
     if spec.item_numbers:
         out["item_numbers"] = list(spec.item_numbers)

@@ -152,6 +152,12 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
     ),
 ]
+# A department named to be left out.
+_EXCEPT_AFTER = re.compile(r"\s*(?:以外|を除く|を除いた|除く)")
+_EXCEPT_BEFORE = re.compile(
+    r"(?:except(?:\s+for)?|excluding|other\s+than|besides|not\s+in|outside)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # Counts asked per department or goal.
 _PER_GROUP = re.compile(
     r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?)|各課|各部署|各目標|"
@@ -184,9 +190,9 @@ _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:revised|revision|reviewed|under\s+review)\b", re.IGNORECASE), "見直し"),
 ]
 _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"市民|住民"), "市民"),
+    (re.compile(r"(?:市民|住民)(?:向け|対象)?(?:の|で|に)?"), "市民"),
     (re.compile(r"(?<![\u3400-\u9fff])市(?:が|を)?(?:対象|向け)|庁内向け"), "市"),
-    (re.compile(r"事業者等?|企業|事業所"), "事業者等"),
+    (re.compile(r"(?:事業者等?|企業|事業所)(?:向け|対象)?(?:の|で|に)?"), "事業者等"),
     (
         re.compile(
             r"(?:対象者?|対象が|対象は)\s*(?:が|は|:)?\s*市(?![民区町村長])|市(?:役所)?(?:向け|対象)"
@@ -572,7 +578,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     grades = _take_grades(work)
     per_group = bool(_take_regex(work, _PER_GROUP))
     asks_department = bool(_take_regex(work, _WHICH_DEPARTMENT))
-    departments, dept_suggestions, dept_problem = _take_departments(work, lexicon)
+    departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
     intent, direction = _take_intent(work, len(fiscal_years))
@@ -634,6 +640,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         language=language,
         grades=grades,
         departments=departments,
+        excluded_departments=excluded,
         item_numbers=item_numbers,
         goal=goal,
         policy=policy,
@@ -781,13 +788,27 @@ def _take_grades(work: _Work) -> tuple[Grade, ...]:
 
 def _take_departments(
     work: _Work, lexicon: Lexicon
-) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str | None]:
+    """(departments, departments left out, suggestions, problem)."""
     names: list[str] = []
+    excluded: list[str] = []
     suggestions: list[str] = []
     problem: str | None = None
     for match in reversed(lexicon.match_exact(work.text.lower())):
-        names.insert(0, match.name)
+        # "高齢者支援課以外", "except the elderly support division": every other one.
+        after = _EXCEPT_AFTER.match(work.text, match.end)
+        before = _EXCEPT_BEFORE.search(work.text[: match.start])
+        if after or before:
+            excluded.insert(0, match.name)
+            if after:
+                work.take(after.start(), after.end())
+            if before:
+                work.take(before.start(), before.end())
+        else:
+            names.insert(0, match.name)
         work.take(match.start, match.end)
+    if excluded:
+        names = [d for d in (names or lexicon.departments) if d not in excluded]
     # Loosely typed English names ("child family support centre").
     for name, score, window in lexicon.match_english_fuzzy(work.text):
         if name in names:
@@ -828,7 +849,12 @@ def _take_departments(
                         "ambiguous_department" if len(likely) > 1 else "unknown_department"
                     )
                 work.take(start, start + len(token))
-    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(suggestions)), problem
+    return (
+        tuple(dict.fromkeys(names)),
+        tuple(excluded),
+        tuple(dict.fromkeys(suggestions)),
+        problem,
+    )
 
 
 def _blank_words(work: _Work, window: str) -> None:
@@ -968,6 +994,9 @@ def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
 
 
 def _strip_ja_affixes(token: str) -> str:
+    # A particle left at the front by a longer one before it ("配偶者からの暴力" → の暴力).
+    if token[0] in "のをにでとがはも" and len(token) > 2:
+        token = token[1:]
     for suffix in _JA_SUFFIXES:
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
             return token[: -len(suffix)]

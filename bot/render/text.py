@@ -47,7 +47,11 @@ def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = 
     if spec.grades:
         letters = "/".join(g.value for g in spec.grades)
         parts.append(f"評価{letters}" if ja else f"grade {letters}")
-    parts.extend(spec.departments)
+    if spec.excluded_departments:
+        left_out = "・".join(spec.excluded_departments)
+        parts.append(f"{left_out}以外" if ja else f"all but {', '.join(spec.excluded_departments)}")
+    else:
+        parts.extend(spec.departments)
     if spec.item_numbers:
         nums = (
             "・".join(str(n) for n in spec.item_numbers)
