@@ -69,11 +69,16 @@ def _scheduler_with_job(settings: Settings, next_run: datetime) -> BackgroundSch
     """A clock that stored the job and went down, its next run now in the past. (It stays
     paused rather than shut down: APScheduler processes due jobs once while shutting down.)"""
     scheduler = clock.configure(BackgroundScheduler(), settings)
+    # Weekly, three days from today: no regular fire time falls between the missed run
+    # and now, whatever the hour the suite runs at (a daily 09:00 did between 09:00 and
+    # 11:00 JST, and was run as a fresh, not a missed, fire time).
+    weekday = (datetime.now(JST).weekday() + 3) % 7
     scheduler.add_job(
         clock.run_subscription,
         "cron",
         args=["weekly"],
         id="digest:weekly",
+        day_of_week=weekday,
         hour=9,
         minute=0,
         replace_existing=True,
