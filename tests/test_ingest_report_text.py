@@ -407,3 +407,14 @@ def test_other_wordings_of_the_column_labels(tmp_path: Path, seed_report: Report
     assert [e.next_plan_text for e in report.evaluations] == [
         e.next_plan_text for e in seed_report.evaluations
     ]
+
+
+def test_a_grade_written_with_its_legend(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 8, "Ｄ（極めて不十分）")
+    text = reports.replace_cell(text, 18, 8, "B: 概ね順調")
+    report = _parse(tmp_path, text)
+    assert [e.grade for e in _evals(report, 16)] == [Grade.D]
+    assert [e.grade for e in _evals(report, 18)] == [Grade.B]
+    # Two letters are not a grade.
+    (problem,) = _problems(tmp_path, reports.replace_cell(reports.seed_text(), 16, 8, "A(B)"))
+    assert problem.endswith("item 16: grade 'A(B)' is not one of A–D")

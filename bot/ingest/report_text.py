@@ -52,6 +52,7 @@ _COUNT = re.compile(r"(新規|継続|充実|見直し)\s*:\s*(\d+)")
 _PRIORITY = re.compile(r"\s*[(\[]?\s*★\s*[)\]]?\s*")
 _RELISTING = re.compile(r"\(\s*事業\s*(\d+)\s*再掲\s*\)")
 _ITEM_NO = re.compile(r"^\d{1,5}$")
+_GRADE_WITH_WORDS = re.compile(r"^([A-D])\s*[(:]\s*[^A-Za-z]*\)?$")
 _HIERARCHY_LABELS = frozenset({"基本目標", "基本施策", "施策"})
 _TARGET_SPLIT = re.compile(r"\s*[/・、,]\s*")
 
@@ -530,6 +531,8 @@ def _continuation_row(state: _State, lineno: int, cells: list[str], originals: l
 def _evaluation(state: _State, lineno: int, originals: list[str], item: Item) -> None:
     cols = state.columns
     grade_text = _value(originals, cols, "grade").upper()
+    if m := _GRADE_WITH_WORDS.match(grade_text):
+        grade_text = m.group(1)  # "A(順調)", "B: 概ね順調": the letter and its legend
     department = _value(originals, cols, "department")
     if not grade_text:
         state.problem(lineno, f"item {item.number}: missing grade (expected A–D)")
