@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import jpholiday
 
 from bot.digest.ledger import Subscription
 from bot.digest.schedule import parse_schedule
@@ -21,7 +23,39 @@ from tests.digest.conftest import CHANNEL
 from tests.fakeslack import FakeSlack
 
 JST = ZoneInfo("Asia/Tokyo")
-MONDAY = datetime(2026, 11, 30, 9, 5, tzinfo=JST)  # not a holiday
+
+
+def _mondays_from(start: date) -> list[date]:
+    first = start + timedelta(days=(7 - start.weekday()) % 7)
+    return [first + timedelta(weeks=n) for n in range(120)]
+
+
+# Subscriptions are created at the real time and never post for fire times before that, so
+# simulated Mondays lie ahead of today: the first with four plain Mondays in a row (the
+# tests run up to three weeks on), and the first holiday Monday followed by a working day.
+_AHEAD = datetime.now(JST).date() + timedelta(days=7)
+MONDAY = datetime.combine(
+    next(
+        d
+        for d in _mondays_from(_AHEAD)
+        if not any(jpholiday.is_holiday(d + timedelta(weeks=w)) for w in range(4))
+    ),
+    time(9, 5),
+    tzinfo=JST,
+)
+HOLIDAY_MONDAY = datetime.combine(
+    next(
+        d
+        for d in _mondays_from(_AHEAD)
+        if jpholiday.is_holiday(d) and not jpholiday.is_holiday(d + timedelta(days=1))
+    ),
+    time(9, 5),
+    tzinfo=JST,
+)
+
+
+def _iso(moment: datetime, tz: ZoneInfo | type[UTC] = JST) -> str:
+    return moment.astimezone(tz).isoformat(timespec="minutes")
 
 
 def digest_posts(fake: FakeSlack, channel: str = CHANNEL) -> list:
@@ -55,7 +89,11 @@ def test_three_mondays_two_clocks_each_posted_once(runner_factory, fake_slack) -
 
 def test_clock_down_within_grace_posts_once(runner_factory, fake_slack) -> None:
     runner = runner_factory()
-    assert runner.run_due(MONDAY.replace(hour=8, minute=59)) == []
+    early = runner.run_due(MONDAY.replace(hour=8, minute=59))
+    # Nothing is due yet: at most the Monday before (the subscription is older than it,
+    # long past grace) is noted as missed.
+    assert all(o.status == "missed" and o.fire_time < MONDAY - timedelta(days=6) for o in early)
+    assert digest_posts(fake_slack) == []
     outcomes = runner.run_due(MONDAY.replace(hour=9, minute=30))
     assert [o.status for o in outcomes] == ["posted"]
     assert len(digest_posts(fake_slack)) == 1
@@ -75,7 +113,7 @@ def test_clock_down_past_grace_posts_nothing_and_logs(runner_factory, fake_slack
 
 
 def test_holiday_monday_skipped_or_moved(runner_factory, fake_slack) -> None:
-    holiday = datetime(2027, 1, 11, 9, 5, tzinfo=JST)  # 成人の日
+    holiday = HOLIDAY_MONDAY
     runner = runner_factory()
     runner.ledger.save(
         Subscription(
@@ -126,10 +164,10 @@ def run_due_process(env: dict[str, str], now: str) -> subprocess.CompletedProces
 
 def test_utc_host_fires_at_nine_tokyo(data_dir: Path, fake_slack: FakeSlack) -> None:
     env = process_env(data_dir, fake_slack, TZ="UTC")
-    before = run_due_process(env, "2026-11-29T23:59:00+00:00")  # 08:59 JST Monday
+    before = run_due_process(env, _iso(MONDAY.replace(hour=8, minute=59), UTC))  # 08:59 JST
     assert before.returncode == 0, before.stderr
     assert digest_posts(fake_slack) == []
-    at_nine = run_due_process(env, "2026-11-30T00:05:00+00:00")  # 09:05 JST Monday
+    at_nine = run_due_process(env, _iso(MONDAY, UTC))  # 09:05 JST
     assert at_nine.returncode == 0, at_nine.stderr
     assert len(digest_posts(fake_slack)) == 1
 
@@ -138,7 +176,7 @@ def test_done_when_two_concurrent_processes(data_dir: Path, fake_slack: FakeSlac
     env = process_env(data_dir, fake_slack)
     procs = [
         subprocess.Popen(
-            [*RUN_DUE, "2026-11-30T09:05+09:00"],
+            [*RUN_DUE, _iso(MONDAY)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -153,9 +191,9 @@ def test_done_when_two_concurrent_processes(data_dir: Path, fake_slack: FakeSlac
     assert len(digest_posts(fake_slack)) == 1
     texts = str([c.params for c in fake_slack.calls_to("chat.postMessage")])
     assert "事業16" in texts
-    again = run_due_process(env, "2026-11-30T09:10+09:00")
+    again = run_due_process(env, _iso(MONDAY + timedelta(minutes=5)))
     assert again.returncode == 0 and len(digest_posts(fake_slack)) == 1
-    next_week = run_due_process(env, "2026-12-07T09:05+09:00")
+    next_week = run_due_process(env, _iso(MONDAY + timedelta(weeks=1)))
     assert next_week.returncode == 0 and len(digest_posts(fake_slack)) == 2
 
 
