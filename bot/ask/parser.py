@@ -247,8 +247,9 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"まとめ|サマリー?|概況|集計|内訳|分布|進捗状況|状況|全体像|summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
-            r"how\s+(?:is|are)\s+.*\s+doing|report\s+card|which\s+departments?|"
-            r"what\s+departments?|by\s+department|どの課|課別|課ごと",
+            # (Per-department wordings — by department, 課別, which department — are
+            # read before the intent, by _PER_GROUP and _WHICH_DEPARTMENT.)
+            r"how\s+(?:is|are)\s+.*\s+doing|report\s+card",
             re.IGNORECASE,
         ),
     ),
