@@ -281,7 +281,8 @@ _ALL = re.compile(
 # latin, so words spelt partly in hiragana (ひとり親, 見守り) stay whole.
 _JA_PARTICLES = re.compile(
     "(?:に関する|に関係する|に関連する|についての|について|関連の|関連|に係る|を含む|のうち|の中で|"
-    "における|による|ではない|では|には|とは|での|への|から|まで|など|等の|より)"
+    "における|による|ではない|では|には|とは|での|への|からの|までの|よりの|から|まで|など|"
+    "等の|より)"
     "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|って|ね|よ)"
 )
 _JA_STOPWORDS = frozenset(
@@ -995,9 +996,6 @@ def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
 
 
 def _strip_ja_affixes(token: str) -> str:
-    # A particle left at the front by a longer one before it ("配偶者からの暴力" → の暴力).
-    if token[0] in "のをにでとがはも" and len(token) > 2:
-        token = token[1:]
     for suffix in _JA_SUFFIXES:
         if token.endswith(suffix) and len(token) > len(suffix) + 1:
             return token[: -len(suffix)]
@@ -1036,7 +1034,7 @@ def _language(text: str, lexicon: Lexicon | None) -> Language:
     ]
     if en_words and len(en_words) >= len(ja_runs):
         return "en"
-    if not ja_runs and residual != text:
+    if not ja_runs and lexicon is not None and residual != text:
         # Nothing but names ("child and family support center"): the names' language.
         return _language(text, None)
     return "ja"

@@ -21,6 +21,9 @@ from tests.ask.test_evaluation_set import CASES
         ("42", "ja"),
         ("goal 3", "en"),
         ("「DV」を含む事業", "ja"),
+        # Nothing but a quoted term: no words left to judge by.
+        ("「DV」", "ja"),
+        ('"DV"', "ja"),
         ("", "ja"),
     ],
 )
