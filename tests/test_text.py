@@ -47,4 +47,7 @@ def test_search_keys_on_report_text() -> None:
 def test_kodomo_spellings_are_unified_left_to_right(text: str) -> None:
     # The definition: every 子供, こども or 子ども, scanning left to right, becomes 子ども.
     assert unify_kodomo(text) == re.sub("子供|こども|子ども", "子ども", text)
+
+
+def test_every_kodomo_spelling_becomes_one() -> None:
     assert unify_kodomo("こどもと子供と子ども") == "子どもと子どもと子ども"

@@ -261,9 +261,7 @@ def _classify(cells: list[str]) -> _Line:
     if any(c in _NAME_LABELS for c in cells) and any(_is_grade_label(c) for c in cells):
         return _Line("labels")
     if filled == [0]:
-        if first not in _HIERARCHY_LABELS and (
-            first.startswith(("基本目標", "基本施策")) or _MEASURE.match(first)
-        ):
+        if first not in _HIERARCHY_LABELS and _looks_like_heading(first):
             return _Line("heading", first)
         # Any other lone cell (a page number, a title, the bare labels 基本目標, 施策 …)
         # is page furniture and carries no data.
@@ -272,9 +270,13 @@ def _classify(cells: list[str]) -> _Line:
         return _FURNITURE
     if not first:
         return _Line("continuation")
-    if first.startswith(("基本目標", "基本施策")) or _MEASURE.match(first):
+    if _looks_like_heading(first):
         return _Line("problem", f"heading '{first[:40]}' has text in other cells")
     return _Line("problem", f"garbled item number '{first[:20]}': expected digits")
+
+
+def _looks_like_heading(text: str) -> bool:
+    return text.startswith(("基本目標", "基本施策")) or bool(_MEASURE.match(text))
 
 
 def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals: list[str]) -> None:
@@ -441,8 +443,7 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
 
 def _value(originals: list[str], columns: dict[str, int], name: str) -> str:
     """A cell as matched on: NFKC and trimmed."""
-    i = columns.get(name)
-    return nfkc(originals[i]) if i is not None and i < len(originals) else ""
+    return nfkc(_cell(originals, columns, name))
 
 
 def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> None:
