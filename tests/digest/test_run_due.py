@@ -8,14 +8,13 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import jpholiday
-
 from bot.digest.ledger import Subscription
-from bot.digest.schedule import parse_schedule
+from bot.digest.schedule import is_business_day, parse_schedule
 from bot.ingest.report_text import parse_report_text
 from bot.ingest.warehouse import write_reports
 from tests import reports
@@ -25,36 +24,24 @@ from tests.fakeslack import FakeSlack
 JST = ZoneInfo("Asia/Tokyo")
 
 
-def _mondays_from(start: date) -> list[date]:
-    first = start + timedelta(days=(7 - start.weekday()) % 7)
-    return [first + timedelta(weeks=n) for n in range(120)]
+def _first_monday(wanted: Callable[[date], bool]) -> datetime:
+    """09:05 JST on the first Monday a week or more from today that ``wanted`` accepts."""
+    ahead = datetime.now(JST).date() + timedelta(days=7)
+    first = ahead + timedelta(days=(7 - ahead.weekday()) % 7)
+    day = next(d for d in (first + timedelta(weeks=n) for n in range(120)) if wanted(d))
+    return datetime.combine(day, time(9, 5), tzinfo=JST)
 
 
 # Subscriptions are created at the real time and never post for fire times before that, so
-# simulated Mondays lie ahead of today: the first with four plain Mondays in a row (the
+# simulated Mondays lie ahead of today: the first with four working Mondays in a row (the
 # tests run up to three weeks on), and the first holiday Monday followed by a working day.
-_AHEAD = datetime.now(JST).date() + timedelta(days=7)
-MONDAY = datetime.combine(
-    next(
-        d
-        for d in _mondays_from(_AHEAD)
-        if not any(jpholiday.is_holiday(d + timedelta(weeks=w)) for w in range(4))
-    ),
-    time(9, 5),
-    tzinfo=JST,
-)
-HOLIDAY_MONDAY = datetime.combine(
-    next(
-        d
-        for d in _mondays_from(_AHEAD)
-        if jpholiday.is_holiday(d) and not jpholiday.is_holiday(d + timedelta(days=1))
-    ),
-    time(9, 5),
-    tzinfo=JST,
+MONDAY = _first_monday(lambda d: all(is_business_day(d + timedelta(weeks=w)) for w in range(4)))
+HOLIDAY_MONDAY = _first_monday(
+    lambda d: not is_business_day(d) and is_business_day(d + timedelta(days=1))
 )
 
 
-def _iso(moment: datetime, tz: ZoneInfo | type[UTC] = JST) -> str:
+def _iso(moment: datetime, tz: tzinfo = JST) -> str:
     return moment.astimezone(tz).isoformat(timespec="minutes")
 
 

@@ -33,7 +33,8 @@ increasing (``1700000000.000100``, ``1700000000.000200``, ...); posting to a
 user id (``U...``/``W...``) lands in the DM channel ``D<rest of id>``.
 
 Only the methods planbot and slack_sdk call are implemented (auth, chat, App Home,
-Socket Mode, the files_upload_v2 flow, and conversations.info/join for membership);
+Socket Mode, the files_upload_v2 flow), plus conversations.info/join, with which the
+fake's own tests set and read channel membership;
 any other answers ``unknown_method``, so a new call shows up as a failing test.
 """
 
@@ -212,7 +213,6 @@ class WebApi:
             "conversations.join": self._conversations_join,
             "files.completeUploadExternal": self._files_complete_upload_external,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
-            "files.info": self._files_info,
             "views.publish": self._views_publish,
         }
 
@@ -451,16 +451,17 @@ class WebApi:
 
     # views.* ---------------------------------------------------------------
 
-    def _view(self, params: Mapping[str, Any], *, view_id: str | None, kind: str) -> dict[str, Any]:
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._user(params, "user_id")
         view = params.get("view")
         if not isinstance(view, dict):
             raise SlackError("invalid_arguments")
         ws = self.workspace
-        vid = view_id or self._new_id("V")
+        vid = self._new_id("V")
         result: dict[str, Any] = {
             "id": vid,
             "team_id": ws.team_id,
-            "type": kind,
+            "type": "home",
             "title": None,
             "blocks": [],
             "close": None,
@@ -481,10 +482,6 @@ class WebApi:
         result.update(view)
         result["id"] = vid
         return {"view": result}
-
-    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
-        self._user(params, "user_id")
-        return self._view(params, view_id=None, kind="home")
 
     # files.* (the files_upload_v2 flow) ---------------------------------------
 
@@ -558,9 +555,3 @@ class WebApi:
             uploaded.initial_comment = _text(params, "initial_comment")
             uploaded.thread_ts = _text(params, "thread_ts")
         return {"files": [self._file_object(uploaded) for uploaded, _ in targets]}
-
-    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        uploaded = self._files.get(_text(params, "file") or "")
-        if uploaded is None:
-            raise SlackError("file_not_found")
-        return {"file": self._file_object(uploaded)}

@@ -11,6 +11,7 @@ from slack_bolt.listener import Listener
 from bot.render import blocks
 from bot.slack.context import SlackServices
 from bot.slack.help_message import help_message
+from bot.slack.listeners import actions
 from bot.slack.listeners.commands.plan import HANDLERS
 from bot.slack.subcommands import SUBCOMMANDS, USAGE_HINT, split
 
@@ -72,7 +73,7 @@ def test_every_subscribed_event_and_button_has_a_listener(app: App) -> None:
     for event in subscribed:
         assert any(_matches(listener, event) for listener in app._listeners), event
     renderer_actions = {v for k, v in vars(blocks).items() if k.startswith("ACTION_")}
-    assert len(renderer_actions) == 7
+    assert renderer_actions == set(actions.HANDLERS)
     for action_id in renderer_actions:
         assert any(_matches_button(listener, action_id) for listener in app._listeners), action_id
 
