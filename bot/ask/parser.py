@@ -154,6 +154,7 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
 ]
 # A department named to be left out.
 _EXCEPT_AFTER = re.compile(r"\s*(?:以外|を除く|を除いた|除く)")
+_EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く)$")
 _EXCEPT_BEFORE = re.compile(
     r"(?:except(?:\s+for)?|excluding|other\s+than|besides|not\s+in|outside)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -797,27 +798,19 @@ def _take_departments(
     suggestions: list[str] = []
     problem: str | None = None
     for match in reversed(lexicon.match_exact(work.text.lower())):
-        # "高齢者支援課以外", "except the elderly support division": every other one.
-        after = _EXCEPT_AFTER.match(work.text, match.end)
-        before = _EXCEPT_BEFORE.search(work.text[: match.start])
-        if after or before:
-            excluded.insert(0, match.name)
-            if after:
-                work.take(after.start(), after.end())
-            if before:
-                work.take(before.start(), before.end())
-        else:
-            names.insert(0, match.name)
+        chosen = excluded if _left_out(work, match.start, match.end) else names
+        chosen.insert(0, match.name)
         work.take(match.start, match.end)
-    if excluded:
-        names = [d for d in (names or lexicon.departments) if d not in excluded]
     # Loosely typed English names ("child family support centre").
     for name, score, window in lexicon.match_english_fuzzy(work.text):
-        if name in names:
+        if name in names or name in excluded:
             continue
-        start = work.text.lower().find(window.split()[0])
+        lowered = work.text.lower()
+        start = lowered.find(window.split()[0])
         if score >= 88:
-            names.append(name)
+            last = window.split()[-1]
+            end = lowered.find(last, max(start, 0)) + len(last)
+            (excluded if start >= 0 and _left_out(work, start, end) else names).append(name)
             _blank_words(work, window)
         elif not suggestions and start >= 0:
             suggestions.append(name)
@@ -829,34 +822,53 @@ def _take_departments(
         for token, start in _ja_tokens(run.group(0), run.start()):
             if len(search_key(token)) < 3 or token in _JA_STOPWORDS:
                 continue
+            span = (start, start + len(token))
+            # "高齢者支援以外": the department is the part before the word that leaves it out.
+            chosen = names
+            if (left := _EXCEPT_SUFFIX.search(token)) and left.start() > 0:
+                token, chosen = token[: left.start()], excluded
             partial = lexicon.match_partial(token)
             looks_like_department = token.endswith(("課", "センター", "室", "係"))
             if len(partial) == 1:
-                if partial[0] not in names:
-                    names.append(partial[0])
-                work.take(start, start + len(token))
+                if partial[0] not in chosen:
+                    chosen.append(partial[0])
+                work.take(*span)
             elif len(partial) > 1 and looks_like_department:
                 suggestions.extend(p for p in partial if p not in suggestions)
                 problem = problem or "ambiguous_department"
-                work.take(start, start + len(token))
+                work.take(*span)
             elif looks_like_department and not partial:
                 close = lexicon.match_fuzzy(token)
                 sure = [n for n, score in close if score >= 85]
                 if len(sure) >= 1 and (len(close) == 1 or close[0][1] - close[1][1] >= 5):
-                    names.append(sure[0])
+                    chosen.append(sure[0])
                 else:
                     likely = [n for n, score in close if score >= 50]
                     suggestions.extend(likely)
                     problem = problem or (
                         "ambiguous_department" if len(likely) > 1 else "unknown_department"
                     )
-                work.take(start, start + len(token))
+                work.take(*span)
+    if excluded:
+        # "高齢者支援課以外", "except the elderly support division": every other one.
+        names = [d for d in (names or lexicon.departments) if d not in excluded]
     return (
         tuple(dict.fromkeys(names)),
         tuple(excluded),
         tuple(dict.fromkeys(suggestions)),
         problem,
     )
+
+
+def _left_out(work: _Work, start: int, end: int) -> bool:
+    """Whether the department named at ``start:end`` is one to leave out (以外, except …);
+    the words that say so are taken."""
+    after = _EXCEPT_AFTER.match(work.text, end)
+    before = _EXCEPT_BEFORE.search(work.text[:start])
+    for m in (after, before):
+        if m:
+            work.take(m.start(), m.end())
+    return bool(after or before)
 
 
 def _blank_words(work: _Work, window: str) -> None:
