@@ -113,6 +113,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "run" and settings.slack_enabled:
         from bot.slack.runner import run_slack
 
+        _server_logging()
         return run_slack(settings)
     if args.command in ("console", "run"):
         from bot.console import run_console
@@ -123,9 +124,13 @@ def _main(argv: Sequence[str] | None) -> int:
     return 2
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> int:
+def _server_logging() -> None:
     # INFO for a server: the listening address and Bolt's own notices belong in its log.
     logging.getLogger().setLevel(logging.INFO)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    _server_logging()
     from bot.slack.runner import run_slack, serve_http
 
     if not args.http:
