@@ -62,6 +62,7 @@ from bot.ingest.warehouse import (
     EVALUATIONS,
     GOAL_SCHEMA,
     ROW_GROUP_SIZE,
+    IngestResult,
     _switch_current,
     _write_json,
     _write_reports_table,
@@ -778,18 +779,25 @@ def write_report_files(nation: Nation, reports_dir: Path) -> list[ReportFile]:
     return files
 
 
-def write_via_ingest(
-    nation: Nation, data_dir: Path, *, reports_dir: Path | None = None
-) -> Generated:
-    """Render report files, then parse and ingest them with the product's own code."""
-    start = time.perf_counter()
-    files = [f.path for f in write_report_files(nation, reports_dir or data_dir / "reports")]
+def ingest_files(files: Sequence[Path], data_dir: Path) -> tuple[IngestResult, float, float]:
+    """What `planbot ingest` runs (parse every file, refuse on any problem, write), with
+    the seconds spent parsing and writing."""
     parse_start = time.perf_counter()
     parsed, problems = parse_report_files(files)
     if problems:
         raise ReportRejected(problems)
     write_start = time.perf_counter()
     result = write_reports(data_dir, parsed)
+    return result, write_start - parse_start, time.perf_counter() - write_start
+
+
+def write_via_ingest(
+    nation: Nation, data_dir: Path, *, reports_dir: Path | None = None
+) -> Generated:
+    """Render report files, then parse and ingest them with the product's own code."""
+    start = time.perf_counter()
+    files = [f.path for f in write_report_files(nation, reports_dir or data_dir / "reports")]
+    result, parse_seconds, write_seconds = ingest_files(files, data_dir)
     end = time.perf_counter()
     return Generated(
         data_dir=data_dir,
@@ -799,8 +807,8 @@ def write_via_ingest(
         items=nation.items,
         seconds=end - start,
         via_ingest=True,
-        parse_seconds=write_start - parse_start,
-        write_seconds=end - write_start,
+        parse_seconds=parse_seconds,
+        write_seconds=write_seconds,
         report_files=len(files),
     )
 

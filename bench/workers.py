@@ -321,9 +321,7 @@ def naive(args: argparse.Namespace) -> dict[str, Any]:
 
 def ingest(args: argparse.Namespace) -> dict[str, Any]:
     """Rows per second through parse_report_files + write_reports, on generated files."""
-    from bench.generate import build_nation, write_report_files
-    from bot.ingest.files import parse_report_files
-    from bot.ingest.warehouse import write_reports
+    from bench.generate import build_nation, ingest_files, write_report_files
 
     nation = build_nation(args.municipalities, args.years)
     runs: list[dict[str, float]] = []
@@ -334,21 +332,16 @@ def ingest(args: argparse.Namespace) -> dict[str, Any]:
         lines = sum(f.lines for f in rendered)
         for rep in range(args.reps):
             data_dir = Path(tmp) / f"data{rep}"
-            start = time.perf_counter()
-            parsed, problems = parse_report_files(files)
-            if problems:
-                raise RuntimeError(f"generated reports refused: {problems[:3]}")
-            parsed_at = time.perf_counter()
-            result = write_reports(data_dir, parsed)
-            end = time.perf_counter()
+            result, parse_s, write_s = ingest_files(files, data_dir)
+            total = parse_s + write_s
             runs.append(
                 {
                     "rows": result.evaluations,
-                    "parse_s": parsed_at - start,
-                    "write_s": end - parsed_at,
-                    "total_s": end - start,
-                    "rows_per_s": result.evaluations / (end - start),
-                    "lines_per_s": lines / (end - start),
+                    "parse_s": parse_s,
+                    "write_s": write_s,
+                    "total_s": total,
+                    "rows_per_s": result.evaluations / total,
+                    "lines_per_s": lines / total,
                 }
             )
             shutil.rmtree(data_dir, ignore_errors=True)
