@@ -63,6 +63,11 @@ def stop_server(server: Server) -> None:
         dispatcher.shutdown()
     trigger = getattr(server, "trigger", None)
     if trigger is not None:
-        trigger.pull_trigger(server.close)
-    else:
-        server.close()
+        try:
+            trigger.pull_trigger(server.close)
+            return
+        except OSError:
+            # The loop already closed its trigger (it is shutting down on its own):
+            # close directly, as without one.
+            pass
+    server.close()
