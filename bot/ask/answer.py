@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from bot.ask.lexicon import Lexicon
-from bot.ask.parser import parse_question
+from bot.ask.parser import is_thanks, parse_question
 from bot.models import (
     Answer,
     AnswerItem,
@@ -293,6 +293,12 @@ class Answerer:
                 "質問が長すぎます（500文字まで）。次のように聞いてください:"
                 if lang == "ja"
                 else "That question is too long (500 characters at most). Try:"
+            )
+        elif is_thanks(question):
+            head = (
+                "どういたしまして。ほかにも次のように聞けます:"
+                if lang == "ja"
+                else "You're welcome. You can also ask, for example:"
             )
         else:
             head = (

@@ -52,6 +52,8 @@ class Lexicon:
     _alias_owner: dict[str, str] = field(default_factory=dict)
     #: (phrase, pattern) of the English synonym phrases, longest first.
     phrase_patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    #: The departments the reports name (the others are only in the alias file).
+    reported: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, departments: list[str], aliases_file: Path | None) -> Lexicon:
@@ -85,6 +87,7 @@ class Lexicon:
             english_aliases=sorted(english.items(), key=lambda kv: -len(kv[0])),
             synonyms=synonyms,
             english_phrases=sorted(phrases, key=len, reverse=True),
+            reported=frozenset(departments),
         )
         lex._compile()
         return lex
@@ -149,7 +152,9 @@ class Lexicon:
             # Short words (子育て, 子ども) are far more often topics than department names.
             return []
         hits = {name for k, name in self.department_keys if key in k and len(key) / len(k) >= 0.5}
-        return sorted(hits)
+        # A fragment is read as a department only if one in the reports has it: 男女平等
+        # is a topic, not the alias file's 男女平等推進室, in a warehouse without that office.
+        return sorted(hits & self.reported) if self.reported else sorted(hits)
 
     def match_fuzzy(self, token: str, *, limit: int = 3) -> list[tuple[str, float]]:
         """Closest department names to a token that looks like one (typos, odd spellings)."""

@@ -67,7 +67,7 @@ _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
     ),
     (
         re.compile(
-            r"今年度|最新年度|最新|this\s+(?:fiscal\s+)?year|latest(?:\s+(?:fiscal\s+)?year)?"
+            r"今年度|本年度|今年|最新年度|最新|this\s+(?:fiscal\s+)?year|latest(?:\s+(?:fiscal\s+)?year)?"
             r"|current\s+(?:fiscal\s+)?year",
             re.IGNORECASE,
         ),
@@ -104,29 +104,34 @@ _BARE_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])")
 # --- grades --------------------------------------------------------------------------
 _G = r"[A-D]"
 _GSET = _G + r"(?:\s*(?:or|and|か|または|又は|もしくは|と|や|、|,|/|・)\s*" + _G + r")*"
+# "A評価じゃない", "評価がAではない": every grade but those named.
+_NOT_JA = r"(?:では|じゃ|で)(?:ない|なく|無い)"
+# The words after a grade that widen or invert it (C以下, A以外, Aではない).
+_MOD = r"以上|以下|以外|未満|を除く|" + _NOT_JA
+_MOD_AFTER_WORD = r"以上|以下|以外|未満|より上|より下|を除く|" + _NOT_JA
 _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # 評価D, 評価がD, 評価はC以下, 評価: A
     re.compile(
-        r"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>" + _GSET + r")"
-        r"(?:\s*(?P<mod>以上|以下|以外|未満|より上|より下|を除く))?"
+        rf"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>{_GSET})"
+        rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
     ),
     # D評価, C以下の評価, A以外, D評価以外
     re.compile(
-        r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)?\s*"
+        rf"(?<![A-Za-z])(?P<set>{_GSET})\s*(?P<mod>{_MOD})?\s*"
         r"(?:評価|判定|の事業|事業|grade|graded|rated|ランク)"
-        r"(?:\s*(?P<mod2>以上|以下|以外|未満|を除く))?"
+        rf"(?:\s*(?P<mod2>{_MOD}))?"
     ),
     # A lower-case letter is a grade only beside 評価 (ｄ評価, 評価はd): in English "a" is
     # an article.
     re.compile(
-        r"(?<![A-Za-z])(?P<set>[a-d])\s*(?P<mod>以上|以下|以外|未満|を除く)?\s*(?:評価|判定)"
-        r"(?:\s*(?P<mod2>以上|以下|以外|未満|を除く))?"
+        rf"(?<![A-Za-z])(?P<set>[a-d])\s*(?P<mod>{_MOD})?\s*(?:評価|判定)"
+        rf"(?:\s*(?P<mod2>{_MOD}))?"
     ),
     re.compile(
         r"(?:評価|判定)\s*(?:が|は|=|:|の)?\s*(?P<set>[a-d])(?![A-Za-z])"
-        r"(?:\s*(?P<mod>以上|以下|以外|未満|より上|より下|を除く))?"
+        rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
     ),
-    re.compile(r"(?<![A-Za-z])(?P<set>" + _GSET + r")\s*(?P<mod>以上|以下|以外|未満|を除く)"),
+    re.compile(rf"(?<![A-Za-z])(?P<set>{_GSET})\s*(?P<mod>{_MOD})"),
     # Negations and comparisons come before "graded X", which they contain. Grade letters
     # are matched upper-case only, so English articles ("not a problem") are never grades.
     re.compile(
@@ -152,6 +157,7 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
     ),
 ]
+_LONE_GRADE = re.compile(r"(?<![A-Za-z0-9&._\-])([A-D])(?![A-Za-z0-9&._\-])")
 # A department named to be left out.
 _EXCEPT_AFTER = re.compile(r"\s*(?:以外|を除く|を除いた|除く)")
 _EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く)$")
@@ -161,13 +167,24 @@ _EXCEPT_BEFORE = re.compile(
 )
 # Counts asked per department or goal.
 _PER_GROUP = re.compile(
-    r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?)|各課|各部署|各目標|"
-    r"(?:課|部署|目標)(?:ごと|毎|別)(?:に|の)?",
+    r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?|grades?|ratings?)|"
+    r"各課|各部署|各目標|(?:課|部署|目標|評価)(?:ごと|毎|別)(?:に|の)?",
+    re.IGNORECASE,
+)
+# "事業42の詳細を英語で", "D items in Japanese": the reply's language, asked for.
+_REPLY_LANGUAGE: list[tuple[re.Pattern[str], Language]] = [
+    (re.compile(r"英語で|(?:in|into)\s+english", re.IGNORECASE), "en"),
+    (re.compile(r"日本語で|(?:in|into)\s+japanese", re.IGNORECASE), "ja"),
+]
+# A share of the whole ("A評価の割合"): the breakdown of every grade answers it.
+_SHARE = re.compile(
+    r"割合|比率|構成比|パーセント|達成率|%|percent(?:age)?s?|proportions?|ratios?|share\s+of",
     re.IGNORECASE,
 )
 # Asking which department (owns an item, has D grades) rather than naming one.
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
+    r"(?:多い|少ない)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|"
     r"which\s+(?:departments?|divisions?|sections?)|what\s+(?:departments?|divisions?)|"
     r"(?:responsible|owning)\s+(?:departments?|divisions?)",
     re.IGNORECASE,
@@ -224,6 +241,19 @@ _HELP = re.compile(
     r"何ができる.*|できること.*|使い方を?教えて.*|commands?)$",
     re.IGNORECASE,
 )
+# Said to a bot as to a colleague: answered with what planbot can do, never "not understood".
+_GREETING = re.compile(
+    r"^(?:こんにちは|こんにちわ|こんばんは|おはよう(?:ございます)?|はじめまして|"
+    r"よろしく(?:お願いします|おねがいします)?|hello|hi|hey|hiya|good\s+(?:morning|afternoon|"
+    r"evening))(?:\s*planbot)?$",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(
+    r"^(?:(?:どうも)?ありがと(?:う)?(?:ございます|ございました)?|どうも|感謝(?:します)?|"
+    r"助かりました|助かります|了解(?:です|しました)?|thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?"
+    r"|thx|ty|cheers|great|perfect|ok(?:ay)?|got\s+it)(?:\s*planbot)?$",
+    re.IGNORECASE,
+)
 _COUNT_WORDS = re.compile(
     r"何件|件数|いくつ|幾つ|何個|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
     r"number\s+of|count|\btotal\b",
@@ -258,7 +288,10 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "detail",
         re.compile(
             r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|details?|tell\s+me\s+about|"
-            r"more\s+about|describe|\bwhy\b|reasons?",
+            r"more\s+about|describe|\bwhy\b|reasons?|"
+            # What comes next is in the details (次年度予定), not in a list line.
+            r"今後(?:の(?:予定|計画|方針|取組|取り組み|見通し))?|(?:次年度|来年度)(?:の)?(?:予定|計画)|"
+            r"next\s+(?:year'?s?\s+)?(?:plans?|steps)|plans?\s+for\s+next\s+year",
             re.IGNORECASE,
         ),
     ),
@@ -386,6 +419,9 @@ _JA_STOPWORDS = frozenset(
         "どこ",
         "誰",
         "いつ",
+        "一番",
+        "最も",
+        "もっとも",
     ]
 )
 _EN_STOPWORDS = frozenset(
@@ -571,16 +607,26 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     text, problem = clean_question(raw)
     work = _Work(text)
     language = _language(text, lexicon)
-    if not text or _HELP.match(text.strip(" ?？!！。.")) or _HELP.match(text):
+    bare = text.strip(" ?？!！。.、,~〜")
+    if (
+        not text
+        or _HELP.match(bare)
+        or _HELP.match(text)
+        or _GREETING.match(bare)
+        or is_thanks(bare)
+    ):
         return QuerySpec(intent="help", language=language, problem=problem)
 
+    for pattern, _ in _REPLY_LANGUAGE:
+        _take_regex(work, pattern)  # (read by _language)
     latest = max(years) if years else None
     fiscal_years, starts = _take_years(work, latest)
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
-    grades = _take_grades(work)
+    grades = _take_grades(work, language)
     per_group = bool(_take_regex(work, _PER_GROUP))
     asks_department = bool(_take_regex(work, _WHICH_DEPARTMENT))
+    share = bool(_take_regex(work, _SHARE))
     departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
@@ -589,6 +635,9 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "how many items does each department have?", "課ごとの件数": counts per group
         # are what a summary shows.
         intent = "summary"
+    if share and intent in ("list", "count", "summary"):
+        # The grades asked about are read off the whole breakdown, with their shares.
+        intent, grades = "summary", ()
     if asks_department and intent == "list":
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.
@@ -659,6 +708,11 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         unmatched=unmatched,
         problem=problem,
     )
+
+
+def is_thanks(raw: str) -> bool:
+    """Whether a message only thanks planbot (its reply then starts with "you're welcome")."""
+    return bool(_THANKS.match(clean_question(raw)[0].strip(" ?？!！。.、,~〜")))
 
 
 # --- recognisers -----------------------------------------------------------------------
@@ -745,7 +799,8 @@ def _take_bare_numbers(work: _Work) -> tuple[int, ...]:
 
 def _grade_set(letters: str, mod: str | None) -> set[str]:
     """The grades a phrase names: 'C' + '以下' → C, D; 'B' + 'or better' → A, B."""
-    chosen = set(re.findall(r"[A-D]", letters.upper()))
+    # Letters standing alone: the A and D of "B and D" are not grades.
+    chosen = {g.upper() for g in re.findall(r"(?<![A-Za-z])[A-Da-d](?![A-Za-z])", letters)}
     if not chosen:
         return set()
     best = GRADE_ORDER.index(min(chosen, key=GRADE_ORDER.index))
@@ -758,7 +813,7 @@ def _grade_set(letters: str, mod: str | None) -> set[str]:
         return set(GRADE_ORDER[best:])
     if mod in ("未満", "より下", "strictly_below"):
         return set(GRADE_ORDER[best + 1 :])
-    if mod in ("以外", "を除く", "not"):
+    if mod in ("以外", "を除く", "not") or (mod or "").endswith(("ない", "なく", "無い")):
         return set(GRADE_ORDER) - chosen
     if mod == "strictly_above":
         return set(GRADE_ORDER[:worst])
@@ -776,7 +831,7 @@ def _grade_modifier(groups: dict[str, str | None]) -> str | None:
     return mod.lower() if mod else None
 
 
-def _take_grades(work: _Work) -> tuple[Grade, ...]:
+def _take_grades(work: _Work, language: Language) -> tuple[Grade, ...]:
     grades: set[str] = set()
     for pattern in _GRADE_PATTERNS:
         for m in list(pattern.finditer(work.text)):
@@ -784,6 +839,12 @@ def _take_grades(work: _Work) -> tuple[Grade, ...]:
             if chosen:
                 grades |= chosen
                 work.take(m.start(), m.end())
+    if not grades and language == "ja":
+        # "継続のB", "高齢者支援課 D": in a Japanese question a capital A–D standing
+        # alone is a grade (in English it may be an article or a label).
+        for m in list(_LONE_GRADE.finditer(work.text)):
+            grades.add(m.group(1))
+            work.take(m.start(), m.end())
     if not grades and _take_regex(work, _ATTENTION):
         grades = {"C", "D"}
     return tuple(Grade(g) for g in GRADE_ORDER if g in grades)
@@ -940,6 +1001,7 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
             token = token.strip()
             if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
                 continue
+            token = _VERB_TAIL.sub("", _strip_ja_affixes(token)) if len(token) > 3 else token
             token = _strip_ja_affixes(token)
             if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
                 continue
@@ -962,6 +1024,11 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
     return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
 
 
+# A noun made a verb ("担当している", "実施された"): the noun is the word searched for.
+_VERB_TAIL = re.compile(
+    r"(?<=[\u3400-\u9fff\u30a0-\u30ff])(?:して(?:いる|います|いた|る)?|しています|します|"
+    r"しました|する|され(?:て(?:いる|います))?|される|された|できる|できます)$"
+)
 _JA_SUFFIXES = (
     "に関する事業",
     "関連事業",
@@ -1008,9 +1075,14 @@ def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
 
 
 def _strip_ja_affixes(token: str) -> str:
-    for suffix in _JA_SUFFIXES:
-        if token.endswith(suffix) and len(token) > len(suffix) + 1:
-            return token[: -len(suffix)]
+    # Until none is left: "女性向けの事業" → "女性向け" → "女性".
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _JA_SUFFIXES:
+            if token.endswith(suffix) and len(token) > len(suffix) + 1:
+                token, stripped = token[: -len(suffix)], True
+                break
     return token
 
 
@@ -1033,7 +1105,11 @@ def question_language(raw: str, lexicon: Lexicon | None = None) -> Language:
 
 
 def _language(text: str, lexicon: Lexicon | None) -> Language:
-    """The question's own language: entity names (departments, quoted terms) excluded."""
+    """The question's own language: entity names (departments, quoted terms) excluded,
+    unless it asks for a reply in the other one."""
+    for pattern, asked in _REPLY_LANGUAGE:
+        if pattern.search(text):
+            return asked
     residual = text
     for match in reversed(lexicon.match_exact(text.lower()) if lexicon else []):
         residual = residual[: match.start] + " " + residual[match.end :]

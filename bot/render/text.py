@@ -199,14 +199,22 @@ def item_detail(item: AnswerItem, lang: Language) -> str:
     return "\n".join(lines)
 
 
-def grade_counts_line(grades: dict[str, int], lang: Language) -> str:
-    parts = [f"{g.value} {grades.get(g.value, 0)}" for g in Grade]
+def grade_counts_line(grades: dict[str, int], lang: Language, *, shares: bool = False) -> str:
+    """'A 28 / B 12 / C 0 / D 1'; with ``shares`` each count's percentage of the total."""
+    total = sum(grades.get(g.value, 0) for g in Grade)
+    parts = []
+    for g in Grade:
+        n = grades.get(g.value, 0)
+        parts.append(
+            f"{g.value} {n} ({round(100 * n / total)}%)" if shares and total else f"{g.value} {n}"
+        )
     return (" / ".join(parts)) if lang == "ja" else " · ".join(parts)
 
 
 def summary_lines(summary: Summary, lang: Language) -> list[str]:
     ja = lang == "ja"
-    lines = [("評価の内訳: " if ja else "Grades: ") + grade_counts_line(summary.grades, lang)]
+    head = grade_counts_line(summary.grades, lang, shares=True)
+    lines = [("評価の内訳: " if ja else "Grades: ") + head]
     if summary.by_department:
         lines.append("課別:" if ja else "By department:")
         for dept, counts in summary.by_department.items():

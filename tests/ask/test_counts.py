@@ -1,4 +1,4 @@
-"""Counts over two fiscal years: the later year's count, with the earlier one beside it."""
+"""Counts over two fiscal years (the later year's, the earlier beside it); shares of grades."""
 
 from __future__ import annotations
 
@@ -23,5 +23,16 @@ def test_a_count_over_two_years_gives_both(two_year_warehouse: Path) -> None:
         ja = answerer.answer("令和元年度と令和2年度のB評価は何件")
         first = ja.text.splitlines()[0]
         assert first.endswith("（令和元年度（2019年度）: 11件）"), first
+    finally:
+        store.close()
+
+
+def test_a_share_question_gets_every_grade_with_its_percentage(seed_warehouse: Path) -> None:
+    store = Store(seed_warehouse)
+    try:
+        # The seed's 41 evaluations: A 28, B 12, D 1.
+        answer = Answerer(store, aliases_file=ALIASES).answer("A評価の割合は？")
+        assert answer.intent == "summary"
+        assert "A 28 (68%) / B 12 (29%) / C 0 (0%) / D 1 (2%)" in answer.text
     finally:
         store.close()

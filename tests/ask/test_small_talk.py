@@ -1,0 +1,48 @@
+"""Greetings and thanks get a friendly reply with examples, never "not understood"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ask.answer import Answerer
+from bot.ask.lexicon import Lexicon
+from bot.ask.parser import is_thanks, parse_question
+from bot.store.database import Store
+from tests.ask.test_evaluation_set import ALIASES
+
+
+@pytest.fixture(scope="module")
+def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(seed_warehouse)
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("ありがとう！", "どういたしまして"),
+        ("ありがとうございました。", "どういたしまして"),
+        ("Thank you very much!", "You're welcome"),
+        ("thx", "You're welcome"),
+        ("こんにちは", "planbot は"),
+        ("Good morning", "planbot answers"),
+    ],
+)
+def test_small_talk_is_answered_kindly(answerer: Answerer, text: str, head: str) -> None:
+    answer = answerer.answer(text)
+    assert answer.intent == "help"
+    assert answer.ok
+    assert answer.text.startswith(head)
+    assert len(answer.suggestions) >= 3  # the examples, each answerable
+
+
+def test_thanks_inside_a_question_is_still_the_question() -> None:
+    lexicon = Lexicon.build(["子ども政策課"], ALIASES)
+    spec = parse_question("ありがとう、D評価の事業は？", lexicon, years=[2019])
+    assert spec.intent == "list"
+    assert [g.value for g in spec.grades] == ["D"]
+    assert not is_thanks("thanks for the D items list, now show C")
