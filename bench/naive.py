@@ -111,11 +111,16 @@ def grade_changes_between_years(
     keys = ["municipality", "plan", "item_no", "department"]
     earlier = df.loc[earlier_mask, [*keys, "grade"]].rename(columns={"grade": "from_grade"})
     joined = later.merge(earlier, on=keys)
-    joined = joined[joined["grade"] != joined["from_grade"]]
+    direction = params.get("direction") or "changed"
+    same = joined["grade"] == joined["from_grade"]
+    joined = joined[same if direction == "same" else ~same]
+    if params.get("from_grades"):
+        joined = joined[joined["from_grade"].isin(list(params["from_grades"]))]
+    if params.get("to_grades"):
+        joined = joined[joined["grade"].isin(list(params["to_grades"]))]
     if params.get("grades"):
         grades = list(params["grades"])
         joined = joined[joined["grade"].isin(grades) | joined["from_grade"].isin(grades)]
-    direction = params.get("direction") or "changed"
     if direction == "up":
         joined = joined[joined["grade"] < joined["from_grade"]]
     elif direction == "down":

@@ -176,7 +176,11 @@ class QuerySpec(Frozen):
     fiscal_year: int | None = None
     #: For trend questions comparing two years ("grades that fell between 2019 and 2020").
     compare_fiscal_year: int | None = None
-    trend_direction: Literal["up", "down", "changed"] | None = None
+    #: "same": the grade held in both years ("D評価が続いている", "A in both years").
+    trend_direction: Literal["up", "down", "changed", "same"] | None = None
+    #: For trends: the earlier year's grade and the later year's ("B→A", "became D").
+    from_grades: tuple[Grade, ...] = ()
+    to_grades: tuple[Grade, ...] = ()
     #: One municipality's items, as a button names them in a warehouse of several
     #: (questions do not name one; a deployment pinned to a municipality keeps its pin).
     municipality: str | None = None

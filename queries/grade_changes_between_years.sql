@@ -1,7 +1,9 @@
 -- name: grade_changes_between_years
--- Evaluations whose grade differs between two fiscal years (same item and department),
--- within the filters applied to the later year. direction: 'up', 'down' or 'changed'.
--- grades (optional): only changes from or to one of them ("D評価の推移": into and out of D).
+-- Evaluations compared between two fiscal years (same item and department), within the
+-- filters applied to the later year. direction: 'up', 'down', 'changed' (any change) or
+-- 'same' (the same grade in both years: "2年連続でA評価").
+-- grades (optional): only those from or to one of them ("D評価の推移": into and out of D).
+-- from_grades / to_grades (optional): the earlier / the later year's grade ("B→A").
 WITH later AS (
     SELECT * FROM matching($to_year, $municipality, NULL::VARCHAR[], $departments::VARCHAR[],
                            $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
@@ -17,10 +19,12 @@ SELECT l.municipality, l.item_no, l.item_name, l.department, l.sheet_department,
        l.source_file, l.source_sheet, l.source_line
 FROM later l
 JOIN earlier e USING (municipality, plan, item_no, department)
-WHERE e.grade <> l.grade
+WHERE ($direction = 'same') = (e.grade = l.grade)
+  AND ($from_grades IS NULL OR list_contains($from_grades::VARCHAR[], e.grade))
+  AND ($to_grades IS NULL OR list_contains($to_grades::VARCHAR[], l.grade))
   AND ($grades IS NULL OR list_contains($grades::VARCHAR[], e.grade)
        OR list_contains($grades::VARCHAR[], l.grade))
-  AND ($direction = 'changed'
+  AND ($direction IN ('changed', 'same')
        OR ($direction = 'up' AND l.grade < e.grade)
        OR ($direction = 'down' AND l.grade > e.grade))
 ORDER BY l.municipality, l.item_no, l.department;

@@ -22,6 +22,8 @@ SAMPLE = {
     "direction": "changed",
     "municipality": None,
     "grades": None,
+    "from_grades": None,
+    "to_grades": None,
     "departments": None,
     "item_nos": [16, 39],
     "goal": None,

@@ -263,6 +263,8 @@ class Answerer:
             from_year=earlier,
             to_year=fiscal_year,
             direction=spec.trend_direction or "changed",
+            from_grades=[g.value for g in spec.from_grades] or None,
+            to_grades=[g.value for g in spec.to_grades] or None,
         )
         items = answer_items(rows.rows)
         count = len({(i.municipality, i.item_no) for i in items})
@@ -270,6 +272,7 @@ class Answerer:
         label = {
             "up": ("評価が上がった事業", "grade improved"),
             "down": ("評価が下がった事業", "grade fell"),
+            "same": ("評価が変わらなかった事業", "same grade in both years"),
         }.get(spec.trend_direction or "", ("評価が変わった事業", "grade changed"))
         lines = [
             f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
@@ -509,6 +512,10 @@ def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
     out: dict[str, object] = {}
     if spec.grades:
         out["grades"] = [g.value for g in spec.grades]
+    if spec.from_grades:
+        out["from_grades"] = [g.value for g in spec.from_grades]
+    if spec.to_grades:
+        out["to_grades"] = [g.value for g in spec.to_grades]
     if spec.excluded_departments:
         out["excluded_departments"] = list(spec.excluded_departments)
     elif spec.departments:

@@ -99,7 +99,11 @@ _ITEM_PATTERNS = [
     re.compile(r"(?<![A-Za-z])(?:no\.?|#|№)\s*(" + _NUM_LIST + ")", re.IGNORECASE),
     re.compile(r"(" + _NUM_LIST + r")\s*番(?!目標)"),
 ]
-_BARE_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])")
+# A number counting something else ("2段階", "3年", "5件") is no item number.
+_BARE_NUMBER = re.compile(
+    r"(?<![\d.])(\d{1,3})(?![\d.]|\s*(?:段階|年|回|件|つ|個|人|割|%|か月|ヶ月|カ月|月|日|位|"
+    r"(?i:years?|times|steps?|levels?|grades?|items)\b))"
+)
 
 # --- grades --------------------------------------------------------------------------
 _G = r"[A-D]"
@@ -157,6 +161,33 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
     ),
 ]
+# Grade transitions between two years, read before single grades (which they contain).
+_FROM_TO = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:→|->|=>|⇒|から|より)\s*"
+    r"(?:評価)?\s*(?P<to>[A-D])(?:\s*評価)?(?:\s*(?:に|へ))?"
+    r"|(?i:from)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])\s+(?i:to)\s+"
+    r"(?:(?i:grade|an?)\s+)?(?P<to2>[A-D])(?![A-Za-z])"
+)
+_TO_ONLY = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<to>[A-D])\s*(?:評価)?\s*(?:に|へ)\s*"
+    r"(?=なっ|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
+    r"|(?i:became|become|becoming|dropped\s+to|fell\s+to|rose\s+to|went\s+(?:up|down)\s+to|"
+    r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|now|newly)\s+"
+    r"(?:(?i:graded|grade|an?)\s+)?(?P<to2>[A-D])(?![A-Za-z])"
+)
+_FROM_ONLY = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:から|より)"
+    r"(?=\s*(?:の)?\s*(?:上が|下が|改善|悪化|変わ|変化|回復|向上|低下|脱))"
+    # "(前年度)D評価だった事業は今どうなった？" (the year itself is read as a year first)
+    r"|(?P<from3>[A-D])\s*(?:評価)?\s*だった(?=.*(?:どうなっ|その後|今は|現在|今年))"
+    r"|(?i:from|out\s+of)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])(?![A-Za-z])"
+)
+# The same grade in both years: "D評価が続いている", "2年連続でA", "D in both years".
+_SAME_GRADE = re.compile(
+    r"(?:\d+\s*年(?:度)?\s*)?連続|続いて(?:いる|います)?|続く|引き続き|変わらな(?:い|かった)|"
+    r"変わらず|同じ評価|据え置き|(?i:both\s+years|still|remained|stayed|unchanged|"
+    r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
+)
 _LONE_GRADE = re.compile(r"(?<![A-Za-z0-9&._\-])([A-D])(?![A-Za-z0-9&._\-])")
 # A department named to be left out.
 _EXCEPT_AFTER = re.compile(r"\s*(?:以外|を除く|を除いた|除く)")
@@ -263,7 +294,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "trend",
         re.compile(
-            r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|"
+            r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|脱却|"
             r"向上|低下|前年度比|比較|(?:と|に)比べ(?:て|ると|た)?|trends?|histor(?:y|ies)|"
             r"over\s+the\s+years|"
             r"over\s+time|year\s+(?:on|over)\s+year|changed?|changes|improved?|"
@@ -420,6 +451,8 @@ _JA_STOPWORDS = frozenset(
         "誰",
         "いつ",
         "一番",
+        "新たに",
+        "新た",
         "最も",
         "もっとも",
     ]
@@ -623,6 +656,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     fiscal_years, starts = _take_years(work, latest)
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
+    from_grades, to_grades, same_grade = _take_transition(work)
     grades = _take_grades(work, language)
     per_group = bool(_take_regex(work, _PER_GROUP))
     asks_department = bool(_take_regex(work, _WHICH_DEPARTMENT))
@@ -635,6 +669,18 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "how many items does each department have?", "課ごとの件数": counts per group
         # are what a summary shows.
         intent = "summary"
+    if from_grades or to_grades or same_grade:
+        intent = "trend"
+        if same_grade and not (from_grades or to_grades):
+            direction = "same"
+        elif from_grades and to_grades:
+            direction = _direction_between(from_grades, to_grades)
+        elif _TREND_UP.search(text):
+            direction = "up"  # "rose to A", "Dから改善"
+        elif _TREND_DOWN.search(text):
+            direction = "down"  # "dropped to D", "Dに下がった"
+        else:
+            direction = direction or "changed"
     if share and intent in ("list", "count", "summary"):
         # The grades asked about are read off the whole breakdown, with their shares.
         intent, grades = "summary", ()
@@ -703,6 +749,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         fiscal_year=fiscal_year,
         compare_fiscal_year=compare,
         trend_direction=direction,
+        from_grades=from_grades,
+        to_grades=to_grades,
         keywords=keywords,
         suggestions=dept_suggestions,
         unmatched=unmatched,
@@ -829,6 +877,35 @@ def _grade_modifier(groups: dict[str, str | None]) -> str | None:
         return "at_least" if cmp2.startswith("at") else "strictly_above"
     mod = groups.get("mod") or groups.get("mod2")
     return mod.lower() if mod else None
+
+
+def _take_transition(work: _Work) -> tuple[tuple[Grade, ...], tuple[Grade, ...], bool]:
+    """(earlier grades, later grades, same grade in both years) of a question about how
+    grades moved; empty when it names no transition."""
+    before: list[str] = []
+    after: list[str] = []
+    for pattern in (_FROM_TO, _TO_ONLY, _FROM_ONLY):
+        for m in list(pattern.finditer(work.text)):
+            found = {k: v for k, v in m.groupdict().items() if v}
+            before.extend(v for k, v in found.items() if k.startswith("from"))
+            after.extend(v for k, v in found.items() if k.startswith("to"))
+            work.take(m.start(), m.end())
+    same = bool(_take_regex(work, _SAME_GRADE))
+    return (
+        tuple(Grade(g) for g in GRADE_ORDER if g in before),
+        tuple(Grade(g) for g in GRADE_ORDER if g in after),
+        same,
+    )
+
+
+def _direction_between(before: tuple[Grade, ...], after: tuple[Grade, ...]) -> str:
+    """'up' when every later grade is better than every earlier one, 'down' when worse."""
+    rank = GRADE_ORDER.index
+    if max(rank(g.value) for g in after) < min(rank(g.value) for g in before):
+        return "up"
+    if min(rank(g.value) for g in after) > max(rank(g.value) for g in before):
+        return "down"
+    return "changed"
 
 
 def _take_grades(work: _Work, language: Language) -> tuple[Grade, ...]:

@@ -47,6 +47,15 @@ def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = 
     if spec.grades:
         letters = "/".join(g.value for g in spec.grades)
         parts.append(f"評価{letters}" if ja else f"grade {letters}")
+    if spec.from_grades or spec.to_grades:
+        # "評価B→A"; one side only: "評価D→" (out of D), "評価→D" (into D).
+        before = "/".join(g.value for g in spec.from_grades)
+        after = "/".join(g.value for g in spec.to_grades)
+        parts.append(
+            f"評価{before}→{after}"
+            if ja
+            else f"grade {before} → {after}".replace("  ", " ").strip()
+        )
     if spec.excluded_departments:
         left_out = "・".join(spec.excluded_departments)
         parts.append(f"{left_out}以外" if ja else f"all but {', '.join(spec.excluded_departments)}")
