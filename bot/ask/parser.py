@@ -215,7 +215,9 @@ _SHARE = re.compile(
 # Asking which department (owns an item, has D grades) rather than naming one.
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
-    r"(?:多い|少ない)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|"
+    r"(?:多い|少ない)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|どんな(?:課|部署)|"
+    r"(?:課|部署)(?:の)?(?:一覧|リスト)|list\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
+    r"(?:departments|divisions)|all\s+(?:the\s+)?(?:departments|divisions)|"
     r"which\s+(?:departments?|divisions?|sections?)|what\s+(?:departments?|divisions?)|"
     r"(?:responsible|owning)\s+(?:departments?|divisions?)",
     re.IGNORECASE,
@@ -269,7 +271,11 @@ _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # --- intents ---------------------------------------------------------------------------
 _HELP = re.compile(
     r"^(?:help|ヘルプ|使い方|\?|？|how\s+to\s+use|what\s+can\s+you\s+do|"
-    r"何ができる.*|できること.*|使い方を?教えて.*|commands?)$",
+    r"何ができる.*|できること.*|使い方を?教えて.*|commands?|"
+    # Which years the data covers: the help lists them.
+    r"(?:何年度|どの年度|いつ)(?:の|分の)?データ.*|データ(?:の)?(?:範囲|期間|年度).*|"
+    r"(?:which|what)\s+(?:fiscal\s+)?years.*|.*\byears?\s+(?:are\s+)?(?:available|covered)"
+    r".*)$",
     re.IGNORECASE,
 )
 # Said to a bot as to a colleague: answered with what planbot can do, never "not understood".
@@ -318,7 +324,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "detail",
         re.compile(
-            r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|details?|tell\s+me\s+about|"
+            r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|出典|出所|どの資料|根拠|"
+            r"details?|tell\s+me\s+about|sources?\b|"
             r"more\s+about|describe|\bwhy\b|reasons?|"
             # What comes next is in the details (次年度予定), not in a list line.
             r"今後(?:の(?:予定|計画|方針|取組|取り組み|見通し))?|(?:次年度|来年度)(?:の)?(?:予定|計画)|"
@@ -451,6 +458,13 @@ _JA_STOPWORDS = frozenset(
         "誰",
         "いつ",
         "一番",
+        # Exports are a button on every answer: the words ask for the answer itself.
+        "出力",
+        "出力して",
+        "エクスポート",
+        "ダウンロード",
+        "ファイル",
+        "エクセル",
         "新たに",
         "新た",
         "最も",
@@ -459,6 +473,15 @@ _JA_STOPWORDS = frozenset(
 )
 _EN_STOPWORDS = frozenset(
     [
+        # Exports are a button on every answer (see the Japanese list).
+        "export",
+        "download",
+        "file",
+        "files",
+        "csv",
+        "excel",
+        "xlsx",
+        "spreadsheet",
         "a",
         "an",
         "the",
