@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from bot.ask.lexicon import Lexicon
-from bot.ask.parser import is_thanks, parse_question
+from bot.ask.parser import asks_grade_meaning, is_thanks, parse_question
 from bot.models import (
     Answer,
     AnswerItem,
@@ -296,6 +296,12 @@ class Answerer:
                 "質問が長すぎます（500文字まで）。次のように聞いてください:"
                 if lang == "ja"
                 else "That question is too long (500 characters at most). Try:"
+            )
+        elif asks_grade_meaning(question):
+            head = (
+                "\n".join(t.grade_legend(lang))
+                + "\n"
+                + t.pick(lang, "次のようにも聞けます:", "You can also ask, for example:")
             )
         elif is_thanks(question):
             head = (

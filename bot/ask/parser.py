@@ -139,7 +139,7 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # Negations and comparisons come before "graded X", which they contain. Grade letters
     # are matched upper-case only, so English articles ("not a problem") are never grades.
     re.compile(
-        r"(?P<neg>(?i:not|except|other\s+than|excluding|besides))\s+"
+        r"(?P<neg>(?i:not|never|except|other\s+than|excluding|besides))\s+(?:(?i:been)\s+)?"
         r"(?:(?i:graded|grade|rated|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
     ),
     re.compile(
@@ -216,7 +216,9 @@ _SHARE = re.compile(
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
     r"(?:多い|少ない)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|どんな(?:課|部署)|"
-    r"(?:課|部署)(?:の)?(?:一覧|リスト)|list\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
+    r"(?:課|部署)(?:の)?(?:一覧|リスト)|(?:課|部署)?ランキング|"
+    r"(?:top|rank(?:ing)?)\s+(?:of\s+)?(?:the\s+)?(?:departments|divisions)|"
+    r"list\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
     r"(?:departments|divisions)|all\s+(?:the\s+)?(?:departments|divisions)|"
     r"which\s+(?:departments?|divisions?|sections?)|what\s+(?:departments?|divisions?)|"
     r"(?:responsible|owning)\s+(?:departments?|divisions?)",
@@ -291,6 +293,14 @@ _THANKS = re.compile(
     r"|thx|ty|cheers|great|perfect|ok(?:ay)?|got\s+it)(?:\s*planbot)?$",
     re.IGNORECASE,
 )
+# "評価Cとは？", "評価の基準は？", "what does grade C mean?": the legend, not C items.
+_MEANING = re.compile(
+    r"とは|って(?:何|なに|どういう)|どういう意味|意味|基準|定義|凡例|"
+    r"\bmean(?:s|ing)?\b|definitions?|legend|criteria|stand\s+for",
+    re.IGNORECASE,
+)
+_GRADE_WORD = re.compile(r"評価|グレード|ランク|\bgrades?\b|\bratings?\b", re.IGNORECASE)
+_NAMES_SOMETHING = re.compile(r"事業\s*\d|(?i:items?)\s*#?\d|課|センター|室")
 _COUNT_WORDS = re.compile(
     r"何件|件数|いくつ|幾つ|何個|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
     r"number\s+of|count|\btotal\b",
@@ -670,6 +680,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         or _HELP.match(text)
         or _GREETING.match(bare)
         or is_thanks(bare)
+        or asks_grade_meaning(text)
     ):
         return QuerySpec(intent="help", language=language, problem=problem)
 
@@ -707,7 +718,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     if share and intent in ("list", "count", "summary"):
         # The grades asked about are read off the whole breakdown, with their shares.
         intent, grades = "summary", ()
-    if asks_department and intent == "list":
+    if asks_department and intent in ("list", "count"):
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.
         intent = "detail" if item_numbers else "summary"
@@ -778,6 +789,15 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         suggestions=dept_suggestions,
         unmatched=unmatched,
         problem=problem,
+    )
+
+
+def asks_grade_meaning(raw: str) -> bool:
+    """Whether a message asks what the grades mean ("評価Cとは？", "what do the grades
+    mean?"): the help then starts with the grade legend."""
+    text = clean_question(raw)[0]
+    return bool(
+        _MEANING.search(text) and _GRADE_WORD.search(text) and not _NAMES_SOMETHING.search(text)
     )
 
 

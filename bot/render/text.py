@@ -94,6 +94,15 @@ def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = 
     return "・".join(parts) if ja else " · ".join(parts)
 
 
+def grade_legend(lang: Language) -> list[str]:
+    """What the grades mean, as the reports' legend (主管課の自己評価) says."""
+    if lang == "ja":
+        return ["評価は主管課の自己評価です:", *(f"  {g.value}: {g.label_ja}" for g in Grade)]
+    return ["Grades are each department's self-assessment:"] + [
+        f"  {g.value}: {g.label_en}" for g in Grade
+    ]
+
+
 def source_label(item: AnswerItem, lang: Language) -> str:
     s = item.source
     if lang == "ja":
@@ -222,7 +231,9 @@ def grade_counts_line(grades: dict[str, int], lang: Language, *, shares: bool = 
 
 def summary_lines(summary: Summary, lang: Language) -> list[str]:
     ja = lang == "ja"
-    head = grade_counts_line(summary.grades, lang, shares=True)
+    # Shares only where there is a mix to share out (not "D 1 (100%)" for D items).
+    mixed = sum(1 for n in summary.grades.values() if n) > 1
+    head = grade_counts_line(summary.grades, lang, shares=mixed)
     lines = [("評価の内訳: " if ja else "Grades: ") + head]
     if summary.by_department:
         lines.append("課別:" if ja else "By department:")

@@ -1,4 +1,4 @@
-"""Greetings and thanks get a friendly reply with examples, never "not understood"."""
+"""Greetings, thanks and "what do the grades mean?" get a kind reply, never "not understood"."""
 
 from __future__ import annotations
 
@@ -46,3 +46,19 @@ def test_thanks_inside_a_question_is_still_the_question() -> None:
     assert spec.intent == "list"
     assert [g.value for g in spec.grades] == ["D"]
     assert not is_thanks("thanks for the D items list, now show C")
+
+
+@pytest.mark.parametrize(
+    ("text", "legend"),
+    [
+        ("評価Cとは？", "  C: 検討が必要"),
+        ("評価の基準は？", "  D: 極めて不十分・実施せず"),
+        ("What does grade B mean?", "  B: mostly on track"),
+    ],
+)
+def test_what_the_grades_mean_is_the_legend(answerer: Answerer, text: str, legend: str) -> None:
+    answer = answerer.answer(text)
+    assert answer.intent == "help"
+    assert legend in answer.text.splitlines()
+    # A question about items that mentions a grade is still a question about items.
+    assert answerer.answer("評価Cの事業").intent == "list"
