@@ -150,14 +150,16 @@ def evaluation_grades(df: pd.DataFrame, params: dict[str, Any], cap: int) -> dic
         + sub["department"]
         + "|"
         + sub["municipality"]
+        + "|"
+        + sub["plan"]
     )
     return dict(zip(keys, sub["grade"], strict=True))
 
 
 def item_names(df: pd.DataFrame, params: dict[str, Any], cap: int) -> dict[str, str]:
     sub = _scope(df, params).sort_values("fiscal_year")
-    latest = sub.drop_duplicates(["municipality", "item_no"], keep="last")
-    keys = latest["municipality"] + "|" + latest["item_no"].astype(str)
+    latest = sub.drop_duplicates(["municipality", "plan", "item_no"], keep="last")
+    keys = latest["municipality"] + "|" + latest["plan"] + "|" + latest["item_no"].astype(str)
     return dict(zip(keys, latest["item_name"], strict=True))
 
 
@@ -170,7 +172,11 @@ def item_grade_history(df: pd.DataFrame, params: dict[str, Any], cap: int) -> li
         mask &= years >= int(params["from_year"])
     if params.get("to_year") is not None:
         mask &= years <= int(params["to_year"])
-    sub = df[mask].sort_values(["municipality", "item_no", "department", "fiscal_year"])
+    sub = df[mask].copy()
+    sub["plan_start"] = sub.groupby(["municipality", "plan"])["fiscal_year"].transform("min")
+    sub = sub.sort_values(
+        ["municipality", "plan_start", "plan", "item_no", "department", "fiscal_year"]
+    ).drop(columns=["plan_start"])
     return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
 
 

@@ -195,6 +195,8 @@ class QuerySpec(Frozen):
 class AnswerItem(Frozen):
     #: The municipality whose plan the item belongs to (warehouses may hold several).
     municipality: str = ""
+    #: The plan (a successor plan renumbers items: item 16 of two plans are two items).
+    plan: str = ""
     item_no: int
     name: str
     department: str

@@ -5,7 +5,7 @@
 -- cap plus one (to tell a truncated answer).
 -- One ordered pass instead of two tiers halves the planning, which is most of the cost
 -- of a question on a city's warehouse (4.5 → 2 ms on the seed).
-SELECT municipality, item_no, item_name, item_summary, category, target_groups, relisted_from,
+SELECT municipality, plan, item_no, item_name, item_summary, category, target_groups, relisted_from,
        goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
        plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
 FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],

@@ -5,7 +5,7 @@
 -- answer).
 -- Two tiers, each read in the files' own order, let DuckDB stop early; ranking every
 -- matching row by a computed score cost 2-3x as much at national scale.
-SELECT municipality, item_no, item_name, item_summary, category, target_groups, relisted_from,
+SELECT municipality, plan, item_no, item_name, item_summary, category, target_groups, relisted_from,
        goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
        plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
 FROM (

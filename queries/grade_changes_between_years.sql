@@ -12,7 +12,7 @@ WITH later AS (
     SELECT municipality, plan, item_no, department, grade
     FROM evaluations WHERE fiscal_year = $from_year
 )
-SELECT l.municipality, l.item_no, l.item_name, l.department, l.sheet_department,
+SELECT l.municipality, l.plan, l.item_no, l.item_name, l.department, l.sheet_department,
        e.grade AS from_grade, l.grade AS to_grade, l.fiscal_year AS to_year, l.category, l.target_groups, l.relisted_from,
        l.goal_no, l.policy_no, l.measure_no, l.priority, l.item_summary,
        l.plan_text, l.result_text, l.next_plan_text,

@@ -106,11 +106,11 @@ def test_xlsx_has_the_same_rows_and_a_usable_layout(answer: Answer) -> None:
     expected = [[v if v != "" else None for v in row.values()] for row in answer_rows(answer)]
     assert values[1:] == expected
     assert all(cell.font.bold for cell in ws[1])
-    assert ws.freeze_panes == "C2"
+    assert ws.freeze_panes == "E2"  # municipality, plan, number and name stay in view
     assert len(ws.title) <= 31
     result_col = COLUMNS.index("事業実績") + 1
     assert ws.cell(row=2, column=result_col).alignment.wrap_text
-    assert ws.column_dimensions["B"].width >= 30
+    assert ws.column_dimensions["D"].width >= 30  # 事業名
     about = wb["条件"]
     assert about["B1"].value == answer.question
 

@@ -142,7 +142,7 @@ class Answerer:
             else _count_rows(rows.rows)
         )
         count = int(counts["items"])
-        where = t.several_municipalities(items)
+        where = t.origins(items)
         reading = t.describe_filters(spec, lang, fiscal_year)
         summary = None
         if spec.intent == "count":
@@ -201,7 +201,7 @@ class Answerer:
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
         if attention:
             lines.append(f"{t.attention_title(lang)}:")
-            lines.extend(t.attention_lines(attention, lang, where=t.several_municipalities(items)))
+            lines.extend(t.attention_lines(attention, lang, where=t.origins(items)))
         suggestions = self._broader(spec, fiscal_year) if count == 0 else ()
         if count == 0:
             lines.append(_zero_text(lang, suggestions))
@@ -226,11 +226,11 @@ class Answerer:
                 to_year=wanted[-1] if bounded else None,
             )
             items = answer_items(rows.rows)
-            count = len({(i.municipality, i.item_no) for i in items})
+            count = len({(i.municipality, i.plan, i.item_no) for i in items})
             reading = t.describe_filters(spec, lang, None)
             head = "評価の推移" if lang == "ja" else "grades by fiscal year"
             lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
-            where = t.several_municipalities(items)
+            where = t.origins(items)
             lines.extend(t.item_line(i, lang, with_year=True, where=where) for i in items)
             if len(years) < 2:
                 lines.append(_one_year_note(lang, years))
@@ -267,7 +267,7 @@ class Answerer:
             to_grades=[g.value for g in spec.to_grades] or None,
         )
         items = answer_items(rows.rows)
-        count = len({(i.municipality, i.item_no) for i in items})
+        count = len({(i.municipality, i.plan, i.item_no) for i in items})
         reading = t.describe_filters(spec, lang, fiscal_year)
         label = {
             "up": ("評価が上がった事業", "grade improved"),
@@ -277,7 +277,7 @@ class Answerer:
         lines = [
             f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
         ]
-        where = t.several_municipalities(items)
+        where = t.origins(items)
         lines.extend(t.item_line(i, lang, where=where) for i in items)
         return self._make(question, spec, fiscal_year, items, count, None, lines, reading, runs, ())
 
@@ -562,7 +562,7 @@ def _count_rows(rows: list[dict[str, Any]]) -> dict[str, int]:
     counts = {g.value.lower(): 0 for g in Grade}
     for row in rows:
         counts[str(row["grade"]).lower()] += 1
-    items = {(row["municipality"], row["item_no"]) for row in rows}
+    items = {(row["municipality"], row.get("plan"), row["item_no"]) for row in rows}
     return {"items": len(items), "evaluations": len(rows), **counts}
 
 
@@ -580,6 +580,7 @@ def answer_items(rows: Sequence[dict[str, Any]]) -> tuple[AnswerItem, ...]:
 def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "municipality": row.get("municipality") or "",
+        "plan": row.get("plan") or "",
         "item_no": row["item_no"],
         "name": row["item_name"],
         "department": row["department"],

@@ -131,8 +131,8 @@ def compose_digest(
 
 
 def _state(store: Store, params: dict[str, Any], years: list[int]) -> dict[str, Any]:
-    """(year|item|department|municipality) → grade for the latest two fiscal years, and
-    (municipality|item) → name."""
+    """(year|item|department|municipality|plan) → grade for the latest two fiscal years,
+    and (municipality|plan|item) → name."""
     scope = {
         "from_year": years[0],
         "municipality": params["municipality"],
@@ -184,8 +184,8 @@ def describe_changes(
     # Only the changed keys are sorted: a national digest holds ~340,000 unchanged ones.
     changed = [key for key in old.keys() & new.keys() if old[key] != new[key]]
     for key in sorted(changed, key=_key_order):
-        _, item, dept, municipality = key.split("|")
-        label = _item_label(item, dept, municipality, names, ja, several)
+        _, item, dept, municipality, plan = _parse_key(key)
+        label = _item_label(item, dept, municipality, plan, names, ja, several)
         lines.append(
             f"{label}: 評価 {old[key]}→{new[key]}"
             if ja
@@ -199,8 +199,8 @@ def describe_changes(
             (new_items - old_items, "が追加されました", "was added"),
             (old_items - new_items, "がなくなりました", "was removed"),
         ):
-            for municipality, item in sorted(items, key=_item_order):
-                name = names.get(f"{municipality}|{item}", "")
+            for municipality, plan, item in sorted(items, key=_item_order):
+                name = names.get(f"{municipality}|{plan}|{item}", "")
                 where = f"{municipality} " if several else ""
                 lines.append(
                     f"{where}事業{item} {name} {ja_verb}。"
@@ -218,21 +218,35 @@ def _nothing_changed(ja: bool) -> str:
     )
 
 
-def _items_of_year(grades: dict[str, str], year: int) -> set[tuple[str, str]]:
+def _parse_key(key: str) -> tuple[str, str, str, str, str]:
+    """A fingerprint key's (year, item, department, municipality, plan); keys stored before
+    the plan was part of them have none."""
+    year, item, dept, municipality, *plan = key.split("|")
+    return year, item, dept, municipality, plan[0] if plan else ""
+
+
+def _items_of_year(grades: dict[str, str], year: int) -> set[tuple[str, str, str]]:
     prefix = f"{year}|"
     return {
-        (parts[3], parts[1]) for parts in (k.split("|") for k in grades if k.startswith(prefix))
+        (parts[3], parts[4], parts[1])
+        for parts in (_parse_key(k) for k in grades if k.startswith(prefix))
     }
 
 
-def _item_order(pair: tuple[str, str]) -> tuple[str, int]:
-    return pair[0], int(pair[1])
+def _item_order(triple: tuple[str, str, str]) -> tuple[str, str, int]:
+    return triple[0], triple[1], int(triple[2])
 
 
 def _item_label(
-    item: str, dept: str, municipality: str, names: dict[str, str], ja: bool, several: bool
+    item: str,
+    dept: str,
+    municipality: str,
+    plan: str,
+    names: dict[str, str],
+    ja: bool,
+    several: bool,
 ) -> str:
-    name = names.get(f"{municipality}|{item}", "")
+    name = names.get(f"{municipality}|{plan}|{item}", "")
     where = f"{municipality} {dept}" if several else dept
     return f"事業{item} {name}（{where}）" if ja else f"Item {item} {name} ({where})"
 
@@ -251,18 +265,19 @@ def _year_changes(
     for key, grade in grades.items():
         if not key.startswith(prefix):
             continue
-        _, item, dept, municipality = key.split("|")
-        before = grades.get(f"{earlier}|{item}|{dept}|{municipality}")
+        _, item, dept, municipality, plan = _parse_key(key)
+        # The same plan's item only: a successor plan renumbers its items.
+        before = grades.get(f"{earlier}|{item}|{dept}|{municipality}|{plan}")
         if before and before != grade:
             changed.append((key, before, grade))
     lines = []
     for key, before, grade in sorted(changed, key=lambda c: _key_order(c[0])):
-        _, item, dept, municipality = key.split("|")
-        label = _item_label(item, dept, municipality, names, ja, several)
+        _, item, dept, municipality, plan = _parse_key(key)
+        label = _item_label(item, dept, municipality, plan, names, ja, several)
         lines.append(f"{label}: FY{earlier} {before} → FY{year} {grade}")
     return lines
 
 
-def _key_order(key: str) -> tuple[int, int, str, str]:
-    year, item, dept, municipality = key.split("|")
-    return int(year), int(item), dept, municipality
+def _key_order(key: str) -> tuple[int, int, str, str, str]:
+    year, item, dept, municipality, plan = _parse_key(key)
+    return int(year), int(item), dept, municipality, plan

@@ -29,7 +29,7 @@ def digest_text(digest: Digest) -> str:
     lines.append(pick(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
     lines.append(f"{t.attention_title(lang)}:")
     if digest.attention:
-        where = t.several_municipalities(digest.attention)
+        where = t.origins(digest.attention)
         lines.extend(t.attention_lines(digest.attention, lang, where=where))
     else:
         lines.append(pick(lang, "  なし", "  none"))
@@ -96,7 +96,7 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
             )
         ],
     ]
-    where = t.several_municipalities(digest.attention)
+    where = t.origins(digest.attention)
     for item in digest.attention:
         body = bk.escape(t.item_line(item, lang, where=where))
         if item.next_plan_text:

@@ -196,7 +196,7 @@ def _paged_units(answer: Answer, page: int, page_size: int) -> list[Unit]:
     if answer.intent == "detail":
         body = [u for item in shown for u in _detail_units(item, lang, body_limit=None)]
     else:
-        where = t.several_municipalities(answer.items)
+        where = t.origins(answer.items)
         body = [[_item_section(item, _item_text(answer, item, where), lang)] for item in shown]
     tail = [_page_buttons(answer, page, pages, page_size), _tool_buttons(answer)]
     return [head, *body, [b for b in tail if b]]
@@ -241,7 +241,7 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
 
 
 # --- items --------------------------------------------------------------------------------
-def _item_text(answer: Answer, item: AnswerItem, where: bool) -> str:
+def _item_text(answer: Answer, item: AnswerItem, where: t.Where) -> str:
     """The item's one-line summary, with its year in an item's history across years."""
     with_year = answer.intent == "trend" and answer.fiscal_year is None
     return t.item_line(item, answer.language, with_year=with_year, where=where)
@@ -274,14 +274,14 @@ def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> lis
         none = pick(lang, "C・D評価の事業はありません。", "No item is graded C or D.")
         return [[section(f"*{title}*"), context(none)]]
     units: list[Unit] = [[section(f"*{title}*")]]
-    where = t.several_municipalities(items)
+    where = t.origins(items)
     units.extend([_attention_section(i, lang, where)] for i in attention[:limit])
     if len(attention) > limit:
         units.append([context(_more_label(len(attention) - limit, lang))])
     return units
 
 
-def _attention_section(item: AnswerItem, lang: Language, where: bool) -> Block:
+def _attention_section(item: AnswerItem, lang: Language, where: t.Where) -> Block:
     line = t.item_line(item, lang, where=where)
     if item.next_plan_text:
         plan = lim.truncate(item.next_plan_text, ATTENTION_PLAN_MAX)

@@ -26,6 +26,9 @@ Row = dict[str, Cell]
 
 #: Column headers, worded as in the report so staff recognise them.
 COLUMNS: tuple[str, ...] = (
+    # Whose item: numbers repeat across municipalities and restart with a new plan.
+    "自治体",
+    "計画",
     "事業番号",
     "事業名",
     "主管課",
@@ -47,7 +50,7 @@ COLUMNS: tuple[str, ...] = (
 )
 #: Long free-text columns: wrapped and wide in the workbook.
 WRAPPED: frozenset[str] = frozenset({"事業名", "事業概要", "事業予定", "事業実績", "次年度予定"})
-WIDTHS: dict[str, int] = {"事業名": 36, "主管課": 18, "対象者": 14, "出典ファイル": 34}
+WIDTHS: dict[str, int] = {"計画": 24, "事業名": 36, "主管課": 18, "対象者": 14, "出典ファイル": 34}
 WRAPPED_WIDTH = 50
 DEFAULT_WIDTH = 10
 #: A leading character that makes Excel, LibreOffice or Sheets evaluate the cell
@@ -104,6 +107,8 @@ def sheet_title(reading: str) -> str:
 # --- rows -----------------------------------------------------------------------------
 def _row(item: AnswerItem) -> Row:
     values: tuple[Cell, ...] = (
+        item.municipality,
+        item.plan,
         item.item_no,
         item.name,
         item.department,
@@ -141,7 +146,8 @@ def _write_rows(ws: Worksheet, rows: list[Row]) -> None:
     _force_text(ws)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.freeze_panes = "C2"  # header row and the number and name columns stay in view
+    # The header row and every column up to the item's name stay in view.
+    ws.freeze_panes = f"{get_column_letter(COLUMNS.index('事業名') + 2)}2"
     _format_columns(ws)
 
 

@@ -4,6 +4,7 @@ fallback text all say exactly this."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from bot.models import (
     CATEGORY_EN,
@@ -110,16 +111,37 @@ def source_label(item: AnswerItem, lang: Language) -> str:
     return f"source: {s.file}, sheet {s.sheet}, line {s.line}"
 
 
-def several_municipalities(items: Iterable[AnswerItem]) -> bool:
-    """Whether items come from more than one municipality: their lines then say whose."""
-    return len({i.municipality for i in items}) > 1
+#: What an item's line must name besides its department for the reader to tell items of
+#: the same number apart: nothing, the municipality, the plan, or both.
+Where = Literal["", "municipality", "plan", "both"]
+
+
+def origins(items: Iterable[AnswerItem]) -> Where:
+    """Where the items come from, as far as their lines must say it: numbers repeat
+    across municipalities, and a successor plan renumbers its items."""
+    pairs = {(i.municipality, i.plan) for i in items}
+    municipalities = {m for m, _ in pairs}
+    several_plans = len(pairs) > len(municipalities)
+    if len(municipalities) > 1:
+        return "both" if several_plans else "municipality"
+    return "plan" if several_plans else ""
+
+
+def _origin(item: AnswerItem, where: Where, sep: str) -> str:
+    if where == "municipality":
+        return f"{item.municipality}{sep}{item.department}"
+    if where == "plan":
+        return f"{item.plan}{sep}{item.department}"
+    if where == "both":
+        return f"{item.municipality} {item.plan}{sep}{item.department}"
+    return item.department
 
 
 def item_line(
-    item: AnswerItem, lang: Language, *, with_year: bool = False, where: bool = False
+    item: AnswerItem, lang: Language, *, with_year: bool = False, where: Where = ""
 ) -> str:
-    """One line per item; ``where`` puts the municipality before the department (item
-    numbers repeat across municipalities)."""
+    """One line per item; ``where`` puts the municipality and/or the plan before the
+    department (see ``origins``)."""
     year = (
         f"｜{fiscal_year_label(item.fiscal_year, lang)}"
         if with_year and lang == "ja"
@@ -127,12 +149,12 @@ def item_line(
     )
     change = f"  ({item.from_grade.value}→{item.grade.value})" if item.from_grade else ""
     if lang == "ja":
-        dept = f"{item.municipality} {item.department}" if where else item.department
+        dept = _origin(item, where, " ")
         return (
             f"・事業{item.item_no} {item.name}｜{dept}｜評価{item.grade.value}"
             f"{year}｜{source_label(item, lang)}{change}"
         )
-    dept = f"{item.municipality}, {item.department}" if where else item.department
+    dept = _origin(item, where, ", ")
     return (
         f"• Item {item.item_no} {item.name} | {dept} | grade {item.grade.value}"
         f"{year} | {source_label(item, lang)}{change}"
@@ -176,7 +198,7 @@ def next_plan_label(lang: Language) -> str:
     return pick(lang, "次年度予定", "Next year's plan")
 
 
-def attention_lines(items: Iterable[AnswerItem], lang: Language, *, where: bool) -> list[str]:
+def attention_lines(items: Iterable[AnswerItem], lang: Language, *, where: Where) -> list[str]:
     """Each item needing attention on its line, its next year's plan indented below."""
     lines: list[str] = []
     for item in items:

@@ -35,8 +35,12 @@ def test_changes_across_municipalities_name_the_city_and_its_own_item(tmp_path: 
     try:
         first = compose_digest(store, sub, MONDAY, None)
         first_pinned = compose_digest(store, pinned, MONDAY, None, municipality="武蔵野市")
-        assert first.state["names"]["三鷹市|16"] == reports.OTHER_CITY_ITEM_16
-        assert first.state["names"]["武蔵野市|16"] != reports.OTHER_CITY_ITEM_16
+        assert (
+            first.state["names"]["三鷹市|第四次男女平等推進計画|16"] == reports.OTHER_CITY_ITEM_16
+        )
+        assert (
+            first.state["names"]["武蔵野市|第四次男女平等推進計画|16"] != reports.OTHER_CITY_ITEM_16
+        )
 
         # Musashino reports FY2020; Mitaka corrects item 42 of FY2019 (B → C).
         _ingest(data_dir, tmp_path, "musashino2020.txt", reports.second_year_text())
@@ -54,7 +58,7 @@ def test_changes_across_municipalities_name_the_city_and_its_own_item(tmp_path: 
         store.close()
 
     changes = "\n".join(second.changes)
-    musashino_16 = first.state["names"]["武蔵野市|16"]
+    musashino_16 = first.state["names"]["武蔵野市|第四次男女平等推進計画|16"]
     assert f"事業16 {musashino_16}（武蔵野市 子ども政策課）: FY2019 D → FY2020 B" in changes
     assert reports.OTHER_CITY_ITEM_16 not in changes  # Mitaka's item 16 did not change
     assert "（三鷹市 高齢者支援課）: 評価 B→C" in changes
@@ -93,14 +97,39 @@ def test_items_added_and_removed_within_the_year_are_named(seed_warehouse: Path)
         first = compose_digest(store, sub, MONDAY, None)
         # As if item 16 was not in last week's report and a since-dropped item 999 was.
         grades = {k: v for k, v in first.state["grades"].items() if k.split("|")[1] != "16"}
-        grades["2019|999|子ども政策課|武蔵野市"] = "B"
-        names = {**first.state["names"], "武蔵野市|999": "廃止された事業"}
+        grades["2019|999|子ども政策課|武蔵野市|第四次男女平等推進計画"] = "B"
+        names = {**first.state["names"], "武蔵野市|第四次男女平等推進計画|999": "廃止された事業"}
         previous = {**first.state, "grades": grades, "names": names}
         digest = compose_digest(store, sub, MONDAY, previous)
     finally:
         store.close()
-    item16 = first.state["names"]["武蔵野市|16"]
+    item16 = first.state["names"]["武蔵野市|第四次男女平等推進計画|16"]
     assert digest.changes == (
         f"事業16 {item16} が追加されました。",
         "事業999 廃止された事業 がなくなりました。",
     )
+
+
+def _changes_after_fy2020(tmp_path: Path, name: str, fy2020: str) -> tuple[str, ...]:
+    """The changes a digest reports when FY2020 (text ``fy2020``) joins the seed's FY2019."""
+    data_dir = tmp_path / name
+    _ingest(data_dir, tmp_path, "plan4_2019.txt", reports.seed_text())
+    sub = Subscription(id="ja", channel="C1", schedule=Schedule(), language="ja")
+    store = Store(data_dir)
+    try:
+        first = compose_digest(store, sub, MONDAY, None)
+        _ingest(data_dir, tmp_path, f"{name}_2020.txt", fy2020)
+        return compose_digest(store, sub, MONDAY, first.state).changes
+    finally:
+        store.close()
+
+
+def test_a_successor_plan_is_not_compared_with_the_plan_before(tmp_path: Path) -> None:
+    # The next plan renumbers its items: its item 16 is not the previous plan's item 16.
+    successor = reports.second_year_text().replace("第四次", "第五次")
+    changes = _changes_after_fy2020(tmp_path, "plan5", successor)
+    assert changes[0] == "令和2年度（2020年度）の報告書が追加されました。"
+    assert not [line for line in changes if "→" in line]
+    # Within one plan the same change is reported (the FY2020 fixture moves 16 D → B).
+    same_plan = _changes_after_fy2020(tmp_path, "plan4", reports.second_year_text())
+    assert any("FY2019 D → FY2020 B" in line for line in same_plan)
