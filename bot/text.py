@@ -115,7 +115,8 @@ def int_to_roman(number: int) -> str:
 
 
 _ERA_BASE = {"令和": 2018, "平成": 1988}
-_ERA_YEAR = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年度?")
+# "令和2(2020)年度": the western year in brackets between the era year and 年度.
+_ERA_YEAR = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*(?:\(\s*(?:19|20)\d{2}\s*\)\s*)?年度?")
 _WESTERN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -378,6 +379,15 @@ def test_a_labelled_number_column_that_is_not_the_first(
         ("四日市市男女共同参画プラン", "四日市市", "男女共同参画プラン"),
         ("小金井市男女共同参画行動計画（第6次）", "小金井市", "男女共同参画行動計画(第6次)"),
         ("東京都港区第3次男女平等参画行動計画", "東京都港区", "第3次男女平等参画行動計画"),
+        # A 村 inside the city's name is not its end; the city before 市民… or 都市… is.
+        ("東村山市男女共同参画推進計画", "東村山市", "男女共同参画推進計画"),
+        ("武蔵村山市男女共同参画プラン", "武蔵村山市", "男女共同参画プラン"),
+        ("東京都国分寺市男女共同参画推進計画", "東京都国分寺市", "男女共同参画推進計画"),
+        ("国分寺市市民協働推進計画", "国分寺市", "市民協働推進計画"),
+        ("武蔵野市男女共同参画都市宣言推進計画", "武蔵野市", "男女共同参画都市宣言推進計画"),
+        # A space between the city and its plan.
+        ("国分寺市　男女共同参画推進計画", "国分寺市", "男女共同参画推進計画"),
+        ("三鷹市 第3次男女平等行動計画", "三鷹市", "第3次男女平等行動計画"),
     ],
 )
 def test_plans_named_without_a_leading_number(
@@ -418,3 +428,116 @@ def test_a_grade_written_with_its_legend(tmp_path: Path) -> None:
     # Two letters are not a grade.
     (problem,) = _problems(tmp_path, reports.replace_cell(reports.seed_text(), 16, 8, "A(B)"))
     assert problem.endswith("item 16: grade 'A(B)' is not one of A–D")
+
+
+def _with_labels(text: str, change: Callable[[list[str]], list[str]]) -> str:
+    """The seed with every column-label row changed, and its item rows to match."""
+    out = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if cells[0] == "事業名" or (cells[0].isdigit() or (not cells[0] and len(cells) > 8)):
+            cells = change(cells)
+        out.append("\t".join(cells))
+    return "\n".join(out)
+
+
+def test_another_grade_column_beside_this_years(tmp_path: Path, seed_report: Report) -> None:
+    # 前年度評価 (or 推進会議評価) after 評価 was read as the grade: every grade became C.
+    for label in ("前年度評価", "推進会議評価"):
+
+        def add(cells: list[str], label: str = label) -> list[str]:
+            at = 8 if cells[0] == "事業名" else 9
+            return [*cells[:at], label if cells[0] == "事業名" else "C", *cells[at:]]
+
+        report = _parse(tmp_path, _with_labels(reports.seed_text(), add))
+        assert _signature(report) == _signature(seed_report), label
+
+
+def test_column_labels_with_notes_and_other_words(tmp_path: Path, seed_report: Report) -> None:
+    text = reports.seed_text()
+    for old, new in (
+        ("\t令和2年度事業予定", "\t令和2年度事業予定(案)"),
+        ("\t令和元年度事業予定", "\t令和元年度事業予定※"),
+        ("\t令和元年度事業実績", "\t令和2(2020)年度事業実績".replace("2(2020)", "元(2019)")),
+    ):
+        text = text.replace(old, new)
+    report = _parse(tmp_path, text)
+    assert (report.fiscal_year, report.next_fiscal_year) == (2019, 2020)
+    assert [(e.plan_text, e.next_plan_text) for e in report.evaluations] == [
+        (e.plan_text, e.next_plan_text) for e in seed_report.evaluations
+    ]
+    ahead = _parse(tmp_path, reports.seed_text().replace("\t令和2年度事業予定", "\t今後の方向性"))
+    assert [e.next_plan_text for e in ahead.evaluations] == [
+        e.next_plan_text for e in seed_report.evaluations
+    ]
+    as_of = _parse(
+        tmp_path,
+        reports.seed_text().replace(
+            "\t令和元年度事業実績", "\t令和元年度事業実績(令和2年3月末現在)"
+        ),
+    )
+    assert _signature(as_of) == _signature(seed_report)
+
+
+def test_measure_headings_written_otherwise(tmp_path: Path, seed_report: Report) -> None:
+    line = reports.line_of(reports.seed_text(), r"^\(2\)男性の子育て")
+    for heading in (
+        "②男性の子育て、介護、地域活動等への参画促進",
+        "施策(2)男性の子育て",
+        "(二)男性",
+    ):
+        lines = reports.seed_text().split("\n")
+        lines[line - 1] = heading + lines[line - 1][lines[line - 1].index("\t") :]
+        item18 = _item(_parse(tmp_path, "\n".join(lines)), 18)
+        assert (item18.measure.number, item18.measure.priority) == (2, False), heading
+    # Numbered in a way that cannot be placed: refused, never passed over.
+    lines = reports.seed_text().split("\n")
+    lines[line - 1] = "2. 男性の子育て" + lines[line - 1][lines[line - 1].index("\t") :]
+    problems = _problems(tmp_path, "\n".join(lines))
+    assert problems[0].endswith(
+        f":{line}: heading '2. 男性の子育て' is numbered in a way that "
+        "cannot be placed (expected 基本目標…, 基本施策N…, (N)…)"
+    )
+
+
+def test_a_number_typed_twice_is_refused_not_merged(tmp_path: Path) -> None:
+    # Item 18 typed as 29: the real 29 (same department and grade) would have been lost.
+    text = reports.seed_text()
+    line18 = reports.line_of(text, r"^18\t")
+    line29 = reports.line_of(text, r"^29\t")
+    text = reports.replace_cell(text, 18, 0, "29")
+    (problem,) = _problems(tmp_path, text)
+    assert f":{line29}: item 29 is named '子育て支援施設の整備' here but" in problem
+    assert f"at line {line18}: is the number mistyped?" in problem
+
+
+def test_a_stray_opening_quote_does_not_swallow_the_next_rows(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    text = reports.seed_text()
+    text = reports.replace_cell(text, 16, 7, '"ハタラクカイギ2020 は中止となった。')
+    lines = text.split("\n")
+    at = reports.line_of(text, r"^18\t") - 1
+    cells = lines[at].split("\t")
+    cells[7] = '"' + cells[7] + '"'  # a properly quoted cell two rows further down
+    lines[at] = "\t".join(cells)
+    report = _parse(tmp_path, "\n".join(lines))
+    assert _signature(report) == _signature(seed_report)
+    (ev16,) = _evals(report, 16)
+    assert ev16.result_text.startswith('"ハタラクカイギ')
+
+
+def test_markup_in_a_grade_cell_and_a_separator_after_a_goal_number(tmp_path: Path) -> None:
+    text = reports.replace_cell(reports.seed_text(), 16, 8, "<p>D</p>")
+    text = text.replace("基本目標Ⅱ", "基本目標Ⅱ：", 1)
+    report = _parse(tmp_path, text)
+    assert [e.grade for e in _evals(report, 16)] == [Grade.D]
+    assert not report.goals[0].title.startswith(":")
+
+
+def test_a_damaged_utf8_file_says_where(tmp_path: Path) -> None:
+    data = reports.seed_text().encode("utf-8")
+    cut = data.index("ワーク".encode()) + 1  # inside a character
+    (problem,) = _problems(tmp_path, data[:cut] + data[cut + 2 :])
+    line = data[:cut].count(b"\n") + 1
+    assert f":{line}: broken UTF-8 text at byte" in problem

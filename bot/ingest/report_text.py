@@ -32,21 +32,26 @@ from bot.models import (
     Report,
     SourceRef,
 )
-from bot.text import find_fiscal_years, html_to_text, nfkc, roman_to_int
+from bot.text import find_fiscal_years, html_to_text, nfkc, roman_to_int, search_key
 
 # --- line shapes (all matched on NFKC text) -------------------------------------------
 _SHEET = re.compile(r"【\s*対象課\s*:?\s*(?P<sheet>[^】]+?)\s*】")
 _TITLE_PARTS = re.compile(r"^(?P<municipality>.+?[都道府県市区町村])(?P<plan>第.+?計画)")
-# Plans not numbered in front ("国立市男女平等推進計画", "…行動計画(第6次)", "…プラン"):
-# the plan may not start with a municipality suffix, so 四日市市 stays whole.
-_TITLE_PARTS_UNNUMBERED = re.compile(
-    r"^(?P<municipality>.+?[都道府県市区町村])"
-    r"(?P<plan>(?![都道府県市区町村]).+?(?:計画|プラン)(?:\s*\(第[^)]*\))?)"
-)
 _LEGEND = re.compile(r"^(?:【評価基準.*】|<主管課の自己評価>|[A-DＡ-Ｄ]\s*:.*)$")
 _GOAL = re.compile(r"^基本目標\s*(?P<num>[IVXLC]+|\d+)(?![A-Za-z])\s*(?P<rest>.*)$")
 _POLICY = re.compile(r"^基本施策\s*(?P<num>\d+)\s*(?P<title>.*)$")
-_MEASURE = re.compile(r"^\(\s*(?P<num>\d+)\s*\)\s*(?P<title>.*)$")
+# (1) …, also 施策(1) … and (一) …; a circled ① … is read as (1) before matching.
+_MEASURE = re.compile(
+    r"^(?:施策\s*)?\(\s*(?P<num>\d+|[一二三四五六七八九十]{1,3})\s*\)\s*(?P<title>.*)$"
+)
+_MEASURE_BARE = re.compile(r"^施策\s*(?P<num>\d+)\s*(?P<title>.*)$")  # 施策1 …
+# A lone first cell numbered some other way ("2. 男性の…", "三、…"): a heading planbot
+# cannot place, which must not be passed over as page furniture.
+_OTHER_NUMBERING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.)、]\s*\S{2,}")
+# "基本目標Ⅱ:生活と…", "基本施策1 ・…": the separator is not part of the title.
+_TITLE_SEPARATORS = ":・.、 "
+_CIRCLED = {0x2460 + k: f"({k + 1})" for k in range(20)}
+_KANJI_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
 _COUNTS = re.compile(r"\((?P<body>[^()]*(?:新規|継続|充実|見直し)\s*:\s*\d+[^()]*)\)\s*$")
 _COUNT = re.compile(r"(新規|継続|充実|見直し)\s*:\s*(\d+)")
 _PRIORITY = re.compile(r"\s*[(\[]?\s*★\s*[)\]]?\s*")
@@ -109,6 +114,7 @@ class _State:
     hierarchy: _Hierarchy = field(default_factory=_Hierarchy)
     goals: dict[int, Goal] = field(default_factory=dict)
     items: dict[int, Item] = field(default_factory=dict)
+    item_lines: dict[int, int] = field(default_factory=dict)
     evaluations: list[Evaluation] = field(default_factory=list)
     pending: list[_Row] = field(default_factory=list)
     last_item: Item | None = None
@@ -146,7 +152,10 @@ def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None
                 # texts are kept as written (and normalised once, for their search keys).
                 _item_row(state, lineno, originals, int(head))
                 continue
-            normal = unicodedata.normalize("NFKC", "\t".join(originals))
+            row = "\t".join(originals)
+            if "\u2460" <= row[:1] <= "\u2473":
+                row = row.translate(_CIRCLED)  # "②男性の…" is measure (2), not "2男性の…"
+            normal = unicodedata.normalize("NFKC", row)
             cells = [c.strip() for c in normal.split("\t")]
             seen = known[line] = (_classify(cells), cells)
         kind, cells = seen
@@ -182,7 +191,12 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
             continue
         start, end = i, i
         record = line
-        while _open_quote(record) and end + 1 < len(lines) and end - i < _MAX_CELL_LINES:
+        while (
+            _open_quote(record)
+            and end + 1 < len(lines)
+            and end - i < _MAX_CELL_LINES
+            and not _NEW_ROW.match(lines[end + 1])
+        ):
             end += 1
             record += "\n" + lines[end]
         if _open_quote(record):
@@ -194,6 +208,13 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
             i = end + 1
         if any(c.strip() for c in originals):
             yield start + 1, "\n".join(lines[start:i]), originals
+
+
+# A line that begins a row of its own (an item, a heading, a page header) cannot be the
+# inside of a quoted cell: a quote still open there was a stray one, not Excel's quoting.
+_NEW_ROW = re.compile(
+    r"^\s*(?:[0-9０-９]{1,5}|[(（]\s*[0-9０-９]+\s*[)）][^\t]*|基本(?:目標|施策)[^\t]*)\t|.*【\s*対象課"
+)
 
 
 def _open_quote(record: str) -> bool:
@@ -228,12 +249,24 @@ def _decode(data: bytes, file: str) -> str:
     if b"\x00" in data:
         raise ReportRejected([Problem(file, 1, "not a text file (contains NUL bytes)")])
     # Exports are UTF-8 (with or without a BOM); older Windows tools write Shift_JIS.
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReportRejected([Problem(file, 1, "not a text file (neither UTF-8 nor Shift_JIS)")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        broken_at = exc.start
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError:
+        pass
+    # Mostly UTF-8 with one broken spot (a file cut or damaged mid-character): say where.
+    line = data[:broken_at].count(b"\n") + 1
+    reason = "not a text file (neither UTF-8 nor Shift_JIS)"
+    if broken_at > 0 and _mostly_text(data[:broken_at]):
+        reason = f"broken UTF-8 text at byte {broken_at} (a damaged or cut file?)"
+    raise ReportRejected([Problem(file, line, reason)])
+
+
+def _mostly_text(data: bytes) -> bool:
+    return data.decode("utf-8", errors="replace").count("\ufffd") == 0
 
 
 class _Line(NamedTuple):
@@ -263,6 +296,12 @@ def _classify(cells: list[str]) -> _Line:
     if filled == [0]:
         if first not in _HIERARCHY_LABELS and _looks_like_heading(first):
             return _Line("heading", first)
+        if _OTHER_NUMBERING.match(first):
+            return _Line(
+                "problem",
+                f"heading '{first[:30]}' is numbered in a way that cannot be placed "
+                "(expected 基本目標…, 基本施策N…, (N)…)",
+            )
         # Any other lone cell (a page number, a title, the bare labels 基本目標, 施策 …)
         # is page furniture and carries no data.
         return _FURNITURE
@@ -276,7 +315,9 @@ def _classify(cells: list[str]) -> _Line:
 
 
 def _looks_like_heading(text: str) -> bool:
-    return text.startswith(("基本目標", "基本施策")) or bool(_MEASURE.match(text))
+    return text.startswith(("基本目標", "基本施策")) or bool(
+        _MEASURE.match(text) or _MEASURE_BARE.match(text)
+    )
 
 
 def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals: list[str]) -> None:
@@ -300,23 +341,66 @@ def _page_header(state: _State, lineno: int, joined: str, sheet: str) -> None:
     if state.title is not None:
         return
     state.title = title
-    head = title.split(" ")[0] if title else ""
-    if m := _TITLE_PARTS.match(head) or _TITLE_PARTS_UNNUMBERED.match(head):
-        state.municipality, state.plan = m.group("municipality"), m.group("plan")
+    if parts := _title_parts(title):
+        state.municipality, state.plan = parts
     else:
         state.problem(lineno, f"report header '{title[:40]}' names no municipality and plan")
+
+
+def _title_parts(title: str) -> tuple[str, str] | None:
+    """(municipality, plan) from a header title: "武蔵野市第四次男女平等推進計画 進捗…",
+    also with a space between them ("国分寺市 男女共同参画推進計画")."""
+    words = title.split(" ")
+    for n in (1, 2):
+        head = "".join(words[:n])
+        if m := _TITLE_PARTS.match(head):
+            return m.group("municipality"), m.group("plan")
+        if (municipality := _municipality_prefix(head)) and (
+            m := _PLAN_NAME.match(head, len(municipality))
+        ):
+            return municipality, m.group("plan")
+    return None
+
+
+def _municipality_prefix(head: str) -> str | None:
+    """The municipality a title starts with, when no 第N次 marks where the plan begins
+    ("国立市男女平等推進計画", "…行動計画(第6次)", "…プラン").
+
+    The last 都道府県市区町村 within a name's length that is not the start of a word like
+    市民 or 区役所: 東村山市 (not 東村), 武蔵村山市, 東京都国分寺市; 国分寺市 in
+    国分寺市市民協働推進計画.
+    """
+    ends = [
+        i
+        for i, ch in enumerate(head[:_MUNICIPALITY_MAX])
+        if ch in _SUFFIXES
+        and i >= 1
+        and head[i + 1 : i + 2] not in ("", *"民役政議長営立内部")
+        # 都市 (a city, in a plan's name) after a municipality: "…市都市計画"
+        and not (ch == "都" and head[i + 1 : i + 2] == "市")
+        and not (ch == "市" and head[i - 1] == "都" and i >= 2 and head[i - 2] in _SUFFIXES)
+    ]
+    return head[: ends[-1] + 1] if ends else None
+
+
+_SUFFIXES = "都道府県市区町村"
+# A municipality's name with its prefecture and county ("北海道虻田郡洞爺湖町") fits.
+_MUNICIPALITY_MAX = 10
+_PLAN_NAME = re.compile(r"(?P<plan>.+?(?:計画|プラン)(?:\s*\(第[^)]*\))?)")
 
 
 def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
     # The label row has no label for the number column: labels sit one cell to the left
     # of their data, unless the export did label the number.
-    has_number_label = any(c in ("事業番号", "番号", "No", "No.") for c in cells)
+    labels = [_label_core(c) for c in cells]
+    has_number_label = any(_is_number_label(c) for c in labels)
     shift = 0 if has_number_label else 1
     columns: dict[str, int] = {"number": 0}
     plans_seen = 0
-    for i, label in enumerate(cells):
+    grade_columns: list[tuple[int, int]] = []  # (preference, column)
+    for i, label in enumerate(labels):
         col = i + shift
-        if label in ("事業番号", "番号", "No", "No."):
+        if _is_number_label(label):
             columns["number"] = i
         elif label in _NAME_LABELS:
             columns["name"] = col
@@ -329,11 +413,11 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
         elif label in _DEPARTMENT_LABELS:
             columns["department"] = col
         elif _is_grade_label(label):
-            columns["grade"] = col
-        elif label.endswith("実績"):
+            grade_columns.append((_grade_label_rank(label), col))
+        elif label.endswith(_RESULT_ENDINGS):
             columns["result"] = col
             _results_year(state, lineno, label)
-        elif label.endswith(("予定", "計画")):
+        elif label.endswith(_PLAN_ENDINGS) or label.startswith("今後"):
             if plans_seen == 0 and "result" not in columns:
                 columns["plan"] = col
             else:
@@ -342,11 +426,43 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
                 if years:
                     state.next_fiscal_year = years[0]
             plans_seen += 1
+    if grade_columns:
+        # "評価" beside "前年度評価" or "推進会議評価": this year's own grade, whatever the order.
+        columns["grade"] = min(grade_columns)[1]
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
         state.problem(lineno, f"column labels lack {', '.join(missing)}")
         return
     state.columns = columns
+
+
+# A label's trailing notes: "(案)", "(令和2年3月末現在)", "(見込み)", "※".
+_LABEL_NOTES = re.compile(r"(?:\s*\([^()]*\)|\s*[※*]+)+$")
+_RESULT_ENDINGS = ("実績", "実施状況", "取組結果")
+_PLAN_ENDINGS = ("予定", "計画", "方針", "方向性", "取組", "取り組み")
+
+
+def _label_core(label: str) -> str:
+    return _LABEL_NOTES.sub("", label) or label
+
+
+def _is_number_label(label: str) -> bool:
+    return label.casefold().rstrip(".") in ("事業番号", "番号", "no", "事業no", "項番", "通番")
+
+
+def _grade_label_rank(label: str) -> int:
+    """Which of several grade columns is the department's grade of this year (lowest)."""
+    if label == "評価":
+        return 0
+    if "自己" in label or "主管課" in label:
+        return 1
+    # Another year's grade or another body's (前年度評価, 推進会議評価) only as a last resort.
+    if find_fiscal_years(label) or any(w in label for w in _OTHER_GRADERS):
+        return 3
+    return 2
+
+
+_OTHER_GRADERS = ("前年", "昨年", "年度", "会議", "委員", "審議", "外部", "市民", "第三者")
 
 
 # The labels the city's exports use, and the wordings other sheets of the same survey use.
@@ -405,7 +521,8 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
             counts = {k: int(v) for k, v in _COUNT.findall(c.group("body"))}
             rest = rest[: c.start()]
         numeral = m.group("num") if not m.group("num").isdigit() else ""
-        goal = Goal(number=number, numeral=numeral, title=rest.strip(), category_counts=counts)
+        title = rest.strip().lstrip(_TITLE_SEPARATORS).strip()
+        goal = Goal(number=number, numeral=numeral, title=title, category_counts=counts)
         state.goals.setdefault(number, goal)
         h.goal, h.policy, h.measure = goal, None, None
         return True
@@ -414,20 +531,22 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
             state.problem(lineno, "basic policy heading before any goal heading")
             return False
         h.policy = BasicPolicy(
-            goal=h.goal.number, number=int(m.group("num")), title=m.group("title").strip()
+            goal=h.goal.number,
+            number=int(m.group("num")),
+            title=m.group("title").strip().lstrip(_TITLE_SEPARATORS).strip(),
         )
         h.measure = None
         return True
-    if m := _MEASURE.match(text):
+    if m := _MEASURE.match(text) or _MEASURE_BARE.match(text):
         if h.goal is None or h.policy is None:
             state.problem(lineno, "measure heading before any basic policy heading")
             return False
-        title = m.group("title")
+        title = m.group("title").strip().lstrip(_TITLE_SEPARATORS)
         priority = "★" in title
         h.measure = Measure(
             goal=h.goal.number,
             policy=h.policy.number,
-            number=int(m.group("num")),
+            number=_number(m.group("num")),
             title=_PRIORITY.sub("", title).strip() if priority else title.strip(),
             priority=priority,
         )
@@ -436,14 +555,24 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
     return False
 
 
+def _number(text: str) -> int:
+    """'12' or a kanji numeral up to 九十九 ('三', '十二')."""
+    if text.isdigit():
+        return int(text)
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return _KANJI_DIGITS[text]
+    return (_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
+
+
 def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
     i = columns.get(name)
     return cells[i] if i is not None and i < len(cells) else ""
 
 
 def _value(originals: list[str], columns: dict[str, int], name: str) -> str:
-    """A cell as matched on: NFKC and trimmed."""
-    return nfkc(_cell(originals, columns, name))
+    """A cell as matched on: NFKC and trimmed, markup removed ("<p>B</p>" is B)."""
+    return nfkc(html_to_text(_cell(originals, columns, name)))
 
 
 def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> None:
@@ -481,8 +610,25 @@ def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> 
         known = state.items[number] = _new_item(state, lineno, originals, number, name)
         if known is None:
             return
+        state.item_lines[number] = lineno
+    elif not _same_name(known.name, name):
+        # Another item under a number already taken: a mistyped number would otherwise
+        # put this row's grade on that item and lose this item.
+        state.problem(
+            lineno,
+            f"item {number} is named '{name[:30]}' here but '{known.name[:30]}' at line "
+            f"{state.item_lines[number]}: is the number mistyped?",
+        )
+        return
     state.last_item = known
     _evaluation(state, lineno, originals, known)
+
+
+def _same_name(first: str, other: str) -> bool:
+    """One item's name as two sheets write it: spacing, width, punctuation and a trailing
+    note such as (再掲) aside."""
+    a, b = search_key(first), search_key(other)
+    return a.startswith(b) or b.startswith(a)
 
 
 def _new_item(
