@@ -256,7 +256,17 @@ def summary_lines(summary: Summary, lang: Language) -> list[str]:
     # Shares only where there is a mix to share out (not "D 1 (100%)" for D items).
     mixed = sum(1 for n in summary.grades.values() if n) > 1
     head = grade_counts_line(summary.grades, lang, shares=mixed)
-    lines = [("評価の内訳: " if ja else "Grades: ") + head]
+    # Grades are per item and department: item 39, graded by two departments, counts twice,
+    # so the line says what it counts (40 items, 41 grades).
+    if summary.total:
+        label = (
+            f"評価の内訳（主管課の評価{summary.total}件）: "
+            if ja
+            else (f"Grades ({summary.total} department evaluations): ")
+        )
+    else:
+        label = "評価の内訳: " if ja else "Grades: "
+    lines = [label + head]
     if summary.by_department:
         lines.append("課別:" if ja else "By department:")
         for dept, counts in summary.by_department.items():
