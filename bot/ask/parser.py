@@ -121,21 +121,21 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
     ),
     # D評価, C以下の評価, A以外, D評価以外
     re.compile(
-        rf"(?<![A-Za-z])(?P<set>{_GSET})\s*(?P<mod>{_MOD})?\s*"
+        rf"(?<![A-Za-z&])(?P<set>{_GSET})\s*(?P<mod>{_MOD})?\s*"
         r"(?:評価|判定|の事業|事業|grade|graded|rated|ランク)"
         rf"(?:\s*(?P<mod2>{_MOD}))?"
     ),
     # A lower-case letter is a grade only beside 評価 (ｄ評価, 評価はd): in English "a" is
     # an article.
     re.compile(
-        rf"(?<![A-Za-z])(?P<set>[a-d])\s*(?P<mod>{_MOD})?\s*(?:評価|判定)"
+        rf"(?<![A-Za-z&])(?P<set>[a-d])\s*(?P<mod>{_MOD})?\s*(?:評価|判定)"
         rf"(?:\s*(?P<mod2>{_MOD}))?"
     ),
     re.compile(
         r"(?:評価|判定)\s*(?:が|は|=|:|の)?\s*(?P<set>[a-d])(?![A-Za-z])"
         rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
     ),
-    re.compile(rf"(?<![A-Za-z])(?P<set>{_GSET})\s*(?P<mod>{_MOD})"),
+    re.compile(rf"(?<![A-Za-z&])(?P<set>{_GSET})\s*(?P<mod>{_MOD})"),
     # Negations and comparisons come before "graded X", which they contain. Grade letters
     # are matched upper-case only, so English articles ("not a problem") are never grades.
     re.compile(
@@ -157,7 +157,7 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"(?:\s+or\s+(?P<mod>(?i:worse|lower|below|less|better|higher|above)))?"
     ),
     re.compile(
-        r"(?<![A-Za-z])(?P<set>" + _GSET + r")(?:\s*[-‐]\s*|\s+)(?:graded|grades?|rated|"
+        r"(?<![A-Za-z&])(?P<set>" + _GSET + r")(?:\s*[-‐]\s*|\s+)(?:graded|grades?|rated|"
         r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
     ),
 ]
@@ -691,7 +691,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
     from_grades, to_grades, same_grade = _take_transition(work)
-    grades = _take_grades(work, language)
+    names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
+    grades = _take_grades(work, language, names)
     per_group = bool(_take_regex(work, _PER_GROUP))
     asks_department = bool(_take_regex(work, _WHICH_DEPARTMENT))
     share = bool(_take_regex(work, _SHARE))
@@ -951,10 +952,17 @@ def _direction_between(before: tuple[Grade, ...], after: tuple[Grade, ...]) -> s
     return "changed"
 
 
-def _take_grades(work: _Work, language: Language) -> tuple[Grade, ...]:
+def _take_grades(
+    work: _Work, language: Language, names: list[tuple[int, int]]
+) -> tuple[Grade, ...]:
+    """The grades asked for; ``names`` are the spans of department names, whose letters
+    ("子家C") are not grades."""
     grades: set[str] = set()
     for pattern in _GRADE_PATTERNS:
         for m in list(pattern.finditer(work.text)):
+            letter = m.start("set")
+            if any(start <= letter < end for start, end in names):
+                continue
             chosen = _grade_set(m.group("set"), _grade_modifier(m.groupdict()))
             if chosen:
                 grades |= chosen
@@ -963,6 +971,8 @@ def _take_grades(work: _Work, language: Language) -> tuple[Grade, ...]:
         # "継続のB", "高齢者支援課 D": in a Japanese question a capital A–D standing
         # alone is a grade (in English it may be an article or a label).
         for m in list(_LONE_GRADE.finditer(work.text)):
+            if any(start <= m.start(1) < end for start, end in names):
+                continue
             grades.add(m.group(1))
             work.take(m.start(), m.end())
     if not grades and _take_regex(work, _ATTENTION):
