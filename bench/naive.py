@@ -113,7 +113,8 @@ def grade_changes_between_years(
     joined = later.merge(earlier, on=keys)
     direction = params.get("direction") or "changed"
     same = joined["grade"] == joined["from_grade"]
-    joined = joined[same if direction == "same" else ~same]
+    if direction != "any":
+        joined = joined[same if direction == "same" else ~same]
     if params.get("from_grades"):
         joined = joined[joined["from_grade"].isin(list(params["from_grades"]))]
     if params.get("to_grades"):

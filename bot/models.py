@@ -176,8 +176,9 @@ class QuerySpec(Frozen):
     fiscal_year: int | None = None
     #: For trend questions comparing two years ("grades that fell between 2019 and 2020").
     compare_fiscal_year: int | None = None
-    #: "same": the grade held in both years ("D評価が続いている", "A in both years").
-    trend_direction: Literal["up", "down", "changed", "same"] | None = None
+    #: "same": the grade held in both years ("D評価が続いている", "A in both years");
+    #: "any": changed or not ("前年度D評価だった事業は今年どうなった？").
+    trend_direction: Literal["up", "down", "changed", "same", "any"] | None = None
     #: For trends: the earlier year's grade and the later year's ("B→A", "became D").
     from_grades: tuple[Grade, ...] = ()
     to_grades: tuple[Grade, ...] = ()

@@ -1,7 +1,8 @@
 -- name: grade_changes_between_years
 -- Evaluations compared between two fiscal years (same item and department), within the
--- filters applied to the later year. direction: 'up', 'down', 'changed' (any change) or
--- 'same' (the same grade in both years: "2年連続でA評価").
+-- filters applied to the later year. direction: 'up', 'down', 'changed' (any change),
+-- 'same' (the same grade in both years: "2年連続でA評価") or 'any' (both: "D評価だった事業は
+-- 今年どうなった？").
 -- grades (optional): only those from or to one of them ("D評価の推移": into and out of D).
 -- from_grades / to_grades (optional): the earlier / the later year's grade ("B→A").
 WITH later AS (
@@ -19,12 +20,12 @@ SELECT l.municipality, l.plan, l.item_no, l.item_name, l.department, l.sheet_dep
        l.source_file, l.source_sheet, l.source_line
 FROM later l
 JOIN earlier e USING (municipality, plan, item_no, department)
-WHERE ($direction = 'same') = (e.grade = l.grade)
+WHERE ($direction = 'any' OR ($direction = 'same') = (e.grade = l.grade))
   AND ($from_grades IS NULL OR list_contains($from_grades::VARCHAR[], e.grade))
   AND ($to_grades IS NULL OR list_contains($to_grades::VARCHAR[], l.grade))
   AND ($grades IS NULL OR list_contains($grades::VARCHAR[], e.grade)
        OR list_contains($grades::VARCHAR[], l.grade))
-  AND ($direction IN ('changed', 'same')
+  AND ($direction IN ('changed', 'same', 'any')
        OR ($direction = 'up' AND l.grade < e.grade)
        OR ($direction = 'down' AND l.grade > e.grade))
 ORDER BY l.municipality, l.item_no, l.department;

@@ -273,6 +273,7 @@ class Answerer:
             "up": ("評価が上がった事業", "grade improved"),
             "down": ("評価が下がった事業", "grade fell"),
             "same": ("評価が変わらなかった事業", "same grade in both years"),
+            "any": ("評価の推移", "grades in both years"),
         }.get(spec.trend_direction or "", ("評価が変わった事業", "grade changed"))
         lines = [
             f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"

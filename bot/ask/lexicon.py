@@ -186,6 +186,8 @@ class Lexicon:
                 )
                 windows[n] = [(w, _squeeze_english(w)) for w in texts]
             for window, squeezed in windows[n]:
+                if all(w in _GENERIC_WORDS for w in window.split()):
+                    continue  # "divisions" alone names no department
                 score = fuzz.ratio(squeezed, squeezed_alias)
                 if score >= 75:
                     results.append((name, float(score), window))
@@ -194,6 +196,16 @@ class Lexicon:
 
     def synonyms_for(self, word: str) -> tuple[str, ...]:
         return self.synonyms.get(_synonym_key(word), ())
+
+
+# Words every department name may end with: alone they tell no department apart.
+_GENERIC_WORDS = frozenset(
+    [
+        *("division", "divisions", "section", "sections", "department", "departments"),
+        *("center", "centre", "centers", "centres", "office", "offices", "bureau"),
+        *("and", "the", "of", "for"),
+    ]
+)
 
 
 def department_variants(name: str) -> set[str]:

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from bot.ask.lexicon import Lexicon
 from bot.models import Grade, Keyword, Language, QuerySpec
-from bot.text import era_to_fiscal_year, nfkc, roman_to_int, search_key, unify_kodomo
+from bot.text import (
+    era_to_fiscal_year,
+    find_fiscal_years,
+    nfkc,
+    roman_to_int,
+    search_key,
+    unify_kodomo,
+)
 
 MAX_QUESTION_CHARS = 500
 GRADE_ORDER = "ABCD"
@@ -55,7 +62,7 @@ _YEAR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 _SINCE_BEFORE = re.compile(
     r"(?:since|from|compared\s+(?:with|to)|than|vs\.?|versus)\s*(?:the\s+)?$", re.IGNORECASE
 )
-_SINCE_AFTER = re.compile(r"\s*(?:から|より|以降|と比べ|と比較|に比べ|比)")
+_SINCE_AFTER = re.compile(r"\s*(?:から|より|以降|と比べ|との?比較|に比べ|との?差|との?違い|比)")
 _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
@@ -90,7 +97,9 @@ _PRIORITY = re.compile(
 )
 
 # --- item numbers --------------------------------------------------------------------
-_NUM_LIST = r"\d{1,4}(?:\s*(?:[、,・&/]|と|及び|および|and|or|から|to|[~〜\-])\s*\d{1,4})*"
+_NUM_LIST = (
+    r"\d{1,4}(?!\d)(?:\s*(?:[、,・&/]|と|及び|および|and|or|から|to|[~〜\-])\s*\d{1,4}(?!\d))*"
+)
 _ITEM_PATTERNS = [
     re.compile(r"事業\s*(?:番号|no\.?)?\s*[:#]?\s*(" + _NUM_LIST + ")", re.IGNORECASE),
     re.compile(
@@ -116,7 +125,7 @@ _MOD_AFTER_WORD = r"以上|以下|以外|未満|より上|より下|を除く|" 
 _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # 評価D, 評価がD, 評価はC以下, 評価: A
     re.compile(
-        rf"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>{_GSET})"
+        rf"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>{_GSET})(?![A-Za-z])"
         rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
     ),
     # D評価, C以下の評価, A以外, D評価以外
@@ -139,7 +148,8 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # Negations and comparisons come before "graded X", which they contain. Grade letters
     # are matched upper-case only, so English articles ("not a problem") are never grades.
     re.compile(
-        r"(?P<neg>(?i:not|never|except|other\s+than|excluding|besides))\s+(?:(?i:been)\s+)?"
+        r"(?P<neg>(?i:not|never|non|except|other\s+than|excluding|besides))(?:\s+|\s*-\s*)"
+        r"(?:(?i:been)\s+)?"
         r"(?:(?i:graded|grade|rated|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
     ),
     re.compile(
@@ -149,6 +159,12 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
     re.compile(
         r"(?P<cmp2>(?i:above|over|better\s+than|higher\s+than|at\s+least))\s+"
         r"(?:(?i:grade|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
+    # "the B's", "B and below", "C or worse"
+    re.compile(r"(?<![A-Za-z&])(?i:the)\s+(?P<set>[A-D])'?s(?![A-Za-z])"),
+    re.compile(
+        r"(?<![A-Za-z&])(?P<set>[A-D])\s+(?i:and|or)\s+"
+        r"(?P<mod>(?i:worse|lower|below|less|better|higher|above))(?![A-Za-z])"
     ),
     # graded D, grade C or D, rated B or worse, with a D
     re.compile(
@@ -170,32 +186,50 @@ _FROM_TO = re.compile(
 )
 _TO_ONLY = re.compile(
     r"(?:評価\s*(?:が|は)?\s*)?(?P<to>[A-D])\s*(?:評価)?\s*(?:に|へ)\s*"
-    r"(?=なっ|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
+    # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
+    r"(?=なっ(?!て(?:いる|います|る|おり))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
     r"|(?i:became|become|becoming|dropped\s+to|fell\s+to|rose\s+to|went\s+(?:up|down)\s+to|"
     r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|now|newly)\s+"
-    r"(?:(?i:graded|grade|an?)\s+)?(?P<to2>[A-D])(?![A-Za-z])"
+    r"(?:(?i:graded|grade|an?)\s+)?(?P<to2>" + _GSET + r")(?![A-Za-z])"
 )
 _FROM_ONLY = re.compile(
     r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:から|より)"
     r"(?=\s*(?:の)?\s*(?:上が|下が|改善|悪化|変わ|変化|回復|向上|低下|脱))"
-    # "(前年度)D評価だった事業は今どうなった？" (the year itself is read as a year first)
-    r"|(?P<from3>[A-D])\s*(?:評価)?\s*だった(?=.*(?:どうなっ|その後|今は|現在|今年))"
+    # "(前年度)D評価だった事業は今どうなった？": see _WAS
     r"|(?i:from|out\s+of)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])(?![A-Za-z])"
 )
+_WAS = re.compile(r"(?<![A-Za-z&])(?P<was>[A-D])\s*(?:評価)?\s*だった")
+_LATER = re.compile(r"どうなっ|その後|今は|現在|今年|最新|今の評価")
+_LATER_WORDS = re.compile(
+    r"今?どうなっ(?:た|ている|てる|ていますか|ていますか)?|その後|今は|現在|今の"
+)
+_LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 # The same grade in both years: "D評価が続いている", "2年連続でA", "D in both years".
 _SAME_GRADE = re.compile(
-    r"(?:\d+\s*年(?:度)?\s*)?連続|続いて(?:いる|います)?|続く|引き続き|変わらな(?:い|かった)|"
+    r"(?:\d+\s*年(?:度)?\s*)?連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|"
+    r"続いて(?:いる|います)?|続く|引き続き|変わらな(?:い|かった)|"
     r"変わらず|同じ評価|据え置き|(?i:both\s+years|still|remained|stayed|unchanged|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
 )
+# "B〜D", "A~B評価", "B-D": every grade between.
+_GRADE_RANGE = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?<![A-Za-z&])(?P<a>[A-D])\s*(?:~|〜|-|–|—)\s*(?P<b>[A-D])"
+    r"(?![A-Za-z])(?:\s*評価)?"
+)
 _LONE_GRADE = re.compile(r"(?<![A-Za-z0-9&._\-])([A-D])(?![A-Za-z0-9&._\-])")
 # A department named to be left out.
-_EXCEPT_AFTER = re.compile(r"\s*(?:以外|を除く|を除いた|除く)")
-_EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く)$")
+_EXCEPT_AFTER = re.compile(
+    r"\s*(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|なく|無い)(?!か))"
+)
+_EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|なく|無い))$")
 _EXCEPT_BEFORE = re.compile(
-    r"(?:except(?:\s+for)?|excluding|other\s+than|besides|not\s+in|outside)\s+(?:the\s+)?$",
+    r"(?:except(?:\s+for)?|excluding|other\s+than|besides|not(?:\s+in)?|non-?|outside)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+# Between two department names: the left-out word after the second covers both
+# ("高齢者支援課、子ども政策課以外").
+_NAME_LIST_GAP = re.compile(r"^\s*(?:、|,|・|と|や|/|and|or)\s*$", re.IGNORECASE)
 # Counts asked per department or goal.
 _PER_GROUP = re.compile(
     r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?|grades?|ratings?)|"
@@ -224,6 +258,26 @@ _WHICH_DEPARTMENT = re.compile(
     r"(?:responsible|owning)\s+(?:departments?|divisions?)",
     re.IGNORECASE,
 )
+_LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:概ね|おおむね|ほぼ)順調|mostly\s+on\s+track", re.IGNORECASE), "B"),
+    (
+        re.compile(
+            r"(?<!不)順調(?!で(?:は)?ない)|目標(?:を)?達成|達成(?:した|済み?)|"
+            r"(?<!mostly\s)on\s+track|achieved",
+            re.IGNORECASE,
+        ),
+        "A",
+    ),
+    (re.compile(r"検討が必要|要検討"), "C"),
+    (
+        re.compile(
+            r"極めて不十分|実施せず|実施しなかった|実施されなかった|実施できなかった|未実施|"
+            r"not\s+(?:done|implemented|carried\s+out)",
+            re.IGNORECASE,
+        ),
+        "D",
+    ),
+]
 _ATTENTION = re.compile(
     r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
     r"need\s+review|needing\s+attention|problem(?:atic)?|behind\s+schedule|"
@@ -302,7 +356,7 @@ _MEANING = re.compile(
 _GRADE_WORD = re.compile(r"評価|グレード|ランク|\bgrades?\b|\bratings?\b", re.IGNORECASE)
 _NAMES_SOMETHING = re.compile(r"事業\s*\d|(?i:items?)\s*#?\d|課|センター|室")
 _COUNT_WORDS = re.compile(
-    r"何件|件数|いくつ|幾つ|何個|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
+    r"何件|件数|いくつ|幾つ|何個|何事業|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
     r"number\s+of|count|\btotal\b",
     re.IGNORECASE,
 )
@@ -311,6 +365,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "trend",
         re.compile(
             r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|脱却|"
+            r"落ちた|悪くなった|良くなった|よくなった|ダウン|(?<!リスト)アップ|異なる|違う|"
+            r"downgraded|upgraded|(?:lower|higher|worse|better)\s+grades?|"
             r"向上|低下|前年度比|比較|(?:と|に)比べ(?:て|ると|た)?|trends?|histor(?:y|ies)|"
             r"over\s+the\s+years|"
             r"over\s+time|year\s+(?:on|over)\s+year|changed?|changes|improved?|"
@@ -323,7 +379,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "summary",
         re.compile(
-            r"まとめ|サマリー?|概況|集計|内訳|分布|進捗状況|状況|全体像|summar(?:y|ies|"
+            r"まとめ|サマリー?|概況|概要|集計|内訳|分布|進捗状況|状況|全体像|summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
             # (Per-department wordings — by department, 課別, which department — are
             # read before the intent, by _PER_GROUP and _WHICH_DEPARTMENT.)
@@ -345,13 +401,14 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _TREND_UP = re.compile(
-    r"上がった|改善|向上|良くなった|improv|rose|went\s+up|got\s+better|"
+    r"上がった|改善|向上|良くなった|よくなった|(?<!リスト)アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
+    r"higher\s+grade|better\s+grade|"
     r"upgraded|increase",
     re.IGNORECASE,
 )
 _TREND_DOWN = re.compile(
-    r"下がった|悪化|低下|悪くなった|worse|declin|dropped|fell|went\s+down|"
-    r"downgraded|decrease",
+    r"下がった|悪化|低下|悪くなった|落ちた|ダウン|下降|worse|declin|dropped|fell|went\s+down|"
+    r"lower\s+grade|downgraded|decrease",
     re.IGNORECASE,
 )
 _ALL = re.compile(
@@ -365,7 +422,7 @@ _JA_PARTICLES = re.compile(
     "(?:に関する|に関係する|に関連する|についての|について|関連の|関連|に係る|を含む|のうち|の中で|"
     "における|による|ではない|では|には|とは|での|への|からの|までの|よりの|から|まで|など|"
     "等の|より)"
-    "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|って|ね|よ)"
+    "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|な|って|ね|よ)"
 )
 _JA_STOPWORDS = frozenset(
     [
@@ -378,6 +435,19 @@ _JA_STOPWORDS = frozenset(
         "教えて",
         "ください",
         "教えてください",
+        "教えて下さい",
+        "見せて下さい",
+        "下さい",
+        "出して",
+        "調べて",
+        "調べてください",
+        "リストアップ",
+        "リストアップして",
+        "お願いします",
+        "至急",
+        "両方",
+        "今どうなってる",
+        "どうなってる",
         "見せて",
         "表示",
         "表示して",
@@ -516,6 +586,12 @@ _EN_STOPWORDS = frozenset(
         "me",
         "us",
         "please",
+        "pls",
+        "plz",
+        "asap",
+        "urgent",
+        "urgently",
+        "quickly",
         "all",
         "any",
         "every",
@@ -654,6 +730,40 @@ class _Work:
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
 
 
+# Numbers written out where a number is expected: 基本目標二, 令和二年度, 平成三十一年度,
+# goal three. (Elsewhere kanji numerals are words: 一人親, 一番.)
+_KANJI_NUMBER = re.compile(
+    # Not inside a longer word: 事業一覧 is a list, not item 1.
+    r"(基本目標|基本施策|施策|令和|平成|事業)\s*([一二三四五六七八九十]{1,4})"
+    r"(?=年|[^\u3400-\u9fff]|$)"
+)
+_ENGLISH_NUMBER = re.compile(
+    r"\b(goal|policy|measure|item|fy|fiscal\s+year)\s+(one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_NUMBERS = [
+    *("one", "two", "three", "four", "five", "six"),
+    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
+]
+_KANJI_VALUES = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
+
+
+def _kanji_number(text: str) -> int:
+    """'三' → 3, '十二' → 12, '三十一' → 31."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _KANJI_VALUES.get(text, 0)
+    return (_KANJI_VALUES.get(tens, 0) if tens else 1) * 10 + _KANJI_VALUES.get(ones, 0)
+
+
+def _spelled_numbers(text: str) -> str:
+    text = _KANJI_NUMBER.sub(lambda m: f"{m.group(1)}{_kanji_number(m.group(2))}", text)
+    return _ENGLISH_NUMBER.sub(
+        lambda m: f"{m.group(1)} {_ENGLISH_NUMBERS.index(m.group(2).lower()) + 1}", text
+    )
+
+
 def clean_question(raw: str) -> tuple[str, str | None]:
     """Normalise user input; returns (text, problem) where problem explains a refusal."""
     text = _CONTROL.sub(" ", raw)
@@ -663,6 +773,7 @@ def clean_question(raw: str) -> tuple[str, str | None]:
     text = nfkc(text)
     text = unify_kodomo(text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = _spelled_numbers(text)
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], "too_long"
     return text, None
@@ -673,6 +784,9 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     text, problem = clean_question(raw)
     work = _Work(text)
     language = _language(text, lexicon)
+    if problem == "too_long":
+        # Cut short, a question may have lost the words that matter: ask again.
+        return QuerySpec(intent="help", language=language, problem=problem)
     bare = text.strip(" ?？!！。.、,~〜")
     if (
         not text
@@ -687,10 +801,13 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     for pattern, _ in _REPLY_LANGUAGE:
         _take_regex(work, pattern)  # (read by _language)
     latest = max(years) if years else None
+    if latest is not None:
+        _next_year_plan(work, latest)
     fiscal_years, starts = _take_years(work, latest)
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
-    from_grades, to_grades, same_grade = _take_transition(work)
+    was_grade = bool(_LATER.search(text) and _WAS.search(work.text))
+    from_grades, to_grades, same_grade = _take_transition(work, text)
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
     grades = _take_grades(work, language, names)
     per_group = bool(_take_regex(work, _PER_GROUP))
@@ -708,6 +825,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         intent = "trend"
         if same_grade and not (from_grades or to_grades):
             direction = "same"
+        elif was_grade:
+            direction = "any"  # what became of them, changed or not
         elif from_grades and to_grades:
             direction = _direction_between(from_grades, to_grades)
         elif _TREND_UP.search(text):
@@ -746,6 +865,15 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         and fiscal_year < latest
     ):
         # "what changed since last year?": from that year to the latest.
+        compare, fiscal_year = fiscal_year, latest
+    if (
+        was_grade
+        and compare is None
+        and fiscal_year is not None
+        and latest is not None
+        and fiscal_year < latest
+    ):
+        # "令和元年度にA評価だった事業は今どうなっている？": from that year to the latest.
         compare, fiscal_year = fiscal_year, latest
     if intent == "trend" and not item_numbers and compare is None and fiscal_year is not None:
         # "what changed in 2020?" compares with the year before.
@@ -813,6 +941,20 @@ def _take_regex(work: _Work, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     for m in reversed(found):
         work.take(m.start(), m.end())
     return found
+
+
+# "令和2年度予定", "2020年度の計画": a plan for the year after the latest report's year is
+# that report's 次年度予定 column.
+_PLAN_OF_YEAR = re.compile(
+    r"(令和\s*(?:元|\d{1,2})|平成\s*\d{1,2}|(?:19|20)\d{2})\s*年度?\s*(?:の)?\s*(?:事業)?\s*(?:予定|計画)"
+)
+
+
+def _next_year_plan(work: _Work, latest: int) -> None:
+    for m in list(_PLAN_OF_YEAR.finditer(work.text)):
+        if latest + 1 in find_fiscal_years(m.group(1) + "年度"):
+            work.text = work.text[: m.start()] + "次年度予定" + work.text[m.end() :]
+            return
 
 
 def _take_years(work: _Work, latest: int | None) -> tuple[list[int], set[int]]:
@@ -923,16 +1065,24 @@ def _grade_modifier(groups: dict[str, str | None]) -> str | None:
     return mod.lower() if mod else None
 
 
-def _take_transition(work: _Work) -> tuple[tuple[Grade, ...], tuple[Grade, ...], bool]:
+def _take_transition(
+    work: _Work, question: str
+) -> tuple[tuple[Grade, ...], tuple[Grade, ...], bool]:
     """(earlier grades, later grades, same grade in both years) of a question about how
     grades moved; empty when it names no transition."""
     before: list[str] = []
     after: list[str] = []
+    if _LATER.search(question):
+        # "前年度D評価だった事業は今年どうなった？": D was the earlier year's grade.
+        for m in list(_WAS.finditer(work.text)):
+            before.append(m.group("was"))
+            work.take(m.start(), m.end())
+        _take_regex(work, _LATER_WORDS)
     for pattern in (_FROM_TO, _TO_ONLY, _FROM_ONLY):
         for m in list(pattern.finditer(work.text)):
-            found = {k: v for k, v in m.groupdict().items() if v}
-            before.extend(v for k, v in found.items() if k.startswith("from"))
-            after.extend(v for k, v in found.items() if k.startswith("to"))
+            found = {k: _LETTERS.findall(v) for k, v in m.groupdict().items() if v}
+            before.extend(g for k, v in found.items() if k.startswith("from") for g in v)
+            after.extend(g for k, v in found.items() if k.startswith("to") for g in v)
             work.take(m.start(), m.end())
     same = bool(_take_regex(work, _SAME_GRADE))
     return (
@@ -958,6 +1108,10 @@ def _take_grades(
     """The grades asked for; ``names`` are the spans of department names, whose letters
     ("子家C") are not grades."""
     grades: set[str] = set()
+    for m in list(_GRADE_RANGE.finditer(work.text)):
+        low, high = sorted((GRADE_ORDER.index(m.group("a")), GRADE_ORDER.index(m.group("b"))))
+        grades |= set(GRADE_ORDER[low : high + 1])
+        work.take(m.start(), m.end())
     for pattern in _GRADE_PATTERNS:
         for m in list(pattern.finditer(work.text)):
             letter = m.start("set")
@@ -975,6 +1129,11 @@ def _take_grades(
                 continue
             grades.add(m.group(1))
             work.take(m.start(), m.end())
+    if not grades:
+        # The legend's words for a grade: 順調 (A), 概ね順調 (B), 実施せず (D) …
+        for pattern, letter in _LEGEND_WORDS:
+            if _take_regex(work, pattern):
+                grades.add(letter)
     if not grades and _take_regex(work, _ATTENTION):
         grades = {"C", "D"}
     return tuple(Grade(g) for g in GRADE_ORDER if g in grades)
@@ -988,9 +1147,14 @@ def _take_departments(
     excluded: list[str] = []
     suggestions: list[str] = []
     problem: str | None = None
+    following_left_out: int | None = None  # start of the next name, if it is left out
     for match in reversed(lexicon.match_exact(work.text.lower())):
-        chosen = excluded if _left_out(work, match.start, match.end) else names
-        chosen.insert(0, match.name)
+        left_out = _left_out(work, match.start, match.end) or (
+            following_left_out is not None
+            and bool(_NAME_LIST_GAP.match(work.text[match.end : following_left_out]))
+        )
+        (excluded if left_out else names).insert(0, match.name)
+        following_left_out = match.start if left_out else None
         work.take(match.start, match.end)
     # Loosely typed English names ("child family support centre").
     for name, score, window in lexicon.match_english_fuzzy(work.text):
@@ -1030,6 +1194,9 @@ def _take_departments(
                 work.take(*span)
             elif looks_like_department and not partial:
                 close = lexicon.match_fuzzy(token)
+                if not token.endswith("課") and (not close or close[0][1] < 70):
+                    # "配偶者暴力相談支援センター" is an item's name, not a department.
+                    continue
                 sure = [n for n, score in close if score >= 85]
                 if len(sure) >= 1 and (len(close) == 1 or close[0][1] - close[1][1] >= 5):
                     chosen.append(sure[0])
@@ -1131,6 +1298,9 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
             token = token.strip()
             if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
                 continue
+            token = _REQUEST.sub("", token)
+            if not token:
+                continue  # the request itself ("教えていただけますか")
             token = _VERB_TAIL.sub("", _strip_ja_affixes(token)) if len(token) > 3 else token
             token = _strip_ja_affixes(token)
             if len(token) < 2 or token in _JA_STOPWORDS or _HIRAGANA_ONLY.match(token):
@@ -1154,6 +1324,14 @@ def _take_keywords(work: _Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], 
     return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
 
 
+# The request around a question ("…を教えて下さい", "一覧を下さい", "お願いします").
+_REQUEST = re.compile(
+    r"(?:を|も)?(?:教えて|見せて|出して|調べて|表示して|挙げて|リストアップして|まとめて|知り)?"
+    r"(?:下さい|ください|くださいませ|くれ|ほしい|欲しい|たい(?:です)?|"
+    r"いただけますか|いただけませんか|いただきたい|もらえますか|もらえる|くれますか|"
+    r"お願いします|お願い|おねがいします)$"
+    r"|^(?:お願いします|お願い|至急|急ぎ|大至急|すみません|すいません)$"
+)
 # A noun made a verb ("担当している", "実施された"): the noun is the word searched for.
 _VERB_TAIL = re.compile(
     r"(?<=[\u3400-\u9fff\u30a0-\u30ff])(?:して(?:いる|います|いた|る)?|しています|します|"
@@ -1234,6 +1412,12 @@ def question_language(raw: str, lexicon: Lexicon | None = None) -> Language:
     return _language(clean_question(raw)[0], lexicon)
 
 
+# Latin words that say nothing of the language asked in: "D評価の事業 pls", "B-Dの事業".
+_POLITE = frozenset(["pls", "plz", "please", "thanks", "thx", "asap", "ok"])
+_NOT_LANGUAGE = _POLITE | {"no", "fy", "csv", "excel", "xlsx"}
+_GRADE_TOKEN = re.compile(r"[A-Da-d](?:[-~][A-Da-d])?")
+
+
 def _language(text: str, lexicon: Lexicon | None) -> Language:
     """The question's own language: entity names (departments, quoted terms) excluded,
     unless it asks for a reply in the other one."""
@@ -1248,10 +1432,15 @@ def _language(text: str, lexicon: Lexicon | None) -> Language:
     en_words = [
         w
         for w in _EN_WORD.findall(residual)
-        if len(w) >= 2 and not _ACRONYM.match(w) and w.lower() not in ("no", "fy")
+        if len(w) >= 2
+        and not _ACRONYM.match(w)
+        and w.lower() not in _NOT_LANGUAGE
+        and not _GRADE_TOKEN.fullmatch(w)
     ]
     if en_words and len(en_words) >= len(ja_runs):
         return "en"
+    if not ja_runs and any(w.lower() in _POLITE for w in _EN_WORD.findall(residual)):
+        return "en"  # "thanks", "please" alone
     if not ja_runs and lexicon is not None and residual != text:
         # Nothing but names ("child and family support center"): the names' language.
         return _language(text, None)
