@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from bot.ask.parser import question_language
+from bot.ask.language import question_language
 from bot.console import safe_answer
 from bot.models import Answer, Language
 from bot.render.blocks import Message, answer_messages

@@ -10,7 +10,7 @@ from __future__ import annotations
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.ask.parser import question_language
+from bot.ask.language import question_language
 from bot.models import Answer, Language
 from bot.render.blocks import answer_messages
 from bot.render.chart import grade_chart_png

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask.parser import question_language
+from bot.ask.language import question_language
 from tests.ask.test_evaluation_set import CASES
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.ask.parser import question_language
+from bot.ask.language import question_language
 from bot.models import Answer, Language
 from bot.slack.access import channel_allowed, is_admin
 from bot.slack.answering import Asker, ask, reply_messages

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.ask.parser import question_language
+from bot.ask.language import question_language
 from bot.slack.access import channel_allowed
 from bot.slack.context import SlackServices
 from bot.slack.delivery import post_text

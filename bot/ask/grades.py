@@ -1,0 +1,263 @@
+"""Grades in a question: letters with their modifiers (C以下, A以外, not A, B～D), the
+legend's words (順調, 実施せず), and how grades moved between two years (B→A, became D,
+held in both years)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.ask.text import Work, take_regex
+from bot.models import Grade, Language
+
+GRADE_ORDER = "ABCD"
+
+
+_G = r"[A-D]"
+
+_GSET = _G + r"(?:\s*(?:or|and|か|または|又は|もしくは|と|や|、|,|/|・)\s*" + _G + r")*"
+
+# "A評価じゃない", "評価がAではない": every grade but those named.
+_NOT_JA = r"(?:では|じゃ|で)(?:ない|なく|無い)"
+
+# The words after a grade that widen or invert it (C以下, A以外, Aではない).
+_MOD = r"以上|以下|以外|未満|を除く|" + _NOT_JA
+
+_MOD_AFTER_WORD = r"以上|以下|以外|未満|より上|より下|を除く|" + _NOT_JA
+
+_GRADE_PATTERNS: list[re.Pattern[str]] = [
+    # 評価D, 評価がD, 評価はC以下, 評価: A
+    re.compile(
+        rf"(?:評価|判定|グレード|ランク)\s*(?:が|は|=|:|の)?\s*(?P<set>{_GSET})(?![A-Za-z])"
+        rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
+    ),
+    # D評価, C以下の評価, A以外, D評価以外
+    re.compile(
+        rf"(?<![A-Za-z&])(?P<set>{_GSET})\s*(?P<mod>{_MOD})?\s*"
+        r"(?:評価|判定|の事業|事業|grade|graded|rated|ランク)"
+        rf"(?:\s*(?P<mod2>{_MOD}))?"
+    ),
+    # A lower-case letter is a grade only beside 評価 (ｄ評価, 評価はd): in English "a" is
+    # an article.
+    re.compile(
+        rf"(?<![A-Za-z&])(?P<set>[a-d])\s*(?P<mod>{_MOD})?\s*(?:評価|判定)"
+        rf"(?:\s*(?P<mod2>{_MOD}))?"
+    ),
+    re.compile(
+        r"(?:評価|判定)\s*(?:が|は|=|:|の)?\s*(?P<set>[a-d])(?![A-Za-z])"
+        rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
+    ),
+    re.compile(rf"(?<![A-Za-z&])(?P<set>{_GSET})\s*(?P<mod>{_MOD})"),
+    # Negations and comparisons come before "graded X", which they contain. Grade letters
+    # are matched upper-case only, so English articles ("not a problem") are never grades.
+    re.compile(
+        r"(?P<neg>(?i:not|never|non|except|other\s+than|excluding|besides))(?:\s+|\s*-\s*)"
+        r"(?:(?i:been)\s+)?"
+        r"(?:(?i:graded|grade|rated|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
+    re.compile(
+        r"(?P<cmp>(?i:below|under|worse\s+than|lower\s+than|less\s+than))\s+"
+        r"(?:(?i:grade|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
+    re.compile(
+        r"(?P<cmp2>(?i:above|over|better\s+than|higher\s+than|at\s+least))\s+"
+        r"(?:(?i:grade|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
+    ),
+    # "the B's", "B and below", "C or worse"
+    re.compile(r"(?<![A-Za-z&])(?i:the)\s+(?P<set>[A-D])'?s(?![A-Za-z])"),
+    re.compile(
+        r"(?<![A-Za-z&])(?P<set>[A-D])\s+(?i:and|or)\s+"
+        r"(?P<mod>(?i:worse|lower|below|less|better|higher|above))(?![A-Za-z])"
+    ),
+    # graded D, grade C or D, rated B or worse, with a D
+    re.compile(
+        r"(?i:graded|grades?|rated|rating|scored|with(?:\s+an?)?|got(?:\s+an?)?|"
+        r"received(?:\s+an?)?)\s+(?:(?i:of|an?)\s+)?(?P<set>" + _GSET + r")(?![A-Za-z])"
+        r"(?:\s+or\s+(?P<mod>(?i:worse|lower|below|less|better|higher|above)))?"
+    ),
+    re.compile(
+        r"(?<![A-Za-z&])(?P<set>" + _GSET + r")(?:\s*[-‐]\s*|\s+)(?:graded|grades?|rated|"
+        r"ratings?|items?|measures?|programs?)(?![A-Za-z])"
+    ),
+]
+
+# Grade transitions between two years, read before single grades (which they contain).
+_FROM_TO = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:→|->|=>|⇒|から|より)\s*"
+    r"(?:評価)?\s*(?P<to>[A-D])(?:\s*評価)?(?:\s*(?:に|へ))?"
+    r"|(?i:from)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])\s+(?i:to)\s+"
+    r"(?:(?i:grade|an?)\s+)?(?P<to2>[A-D])(?![A-Za-z])"
+)
+
+_TO_ONLY = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<to>[A-D])\s*(?:評価)?\s*(?:に|へ)\s*"
+    # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
+    r"(?=なっ(?!て(?:いる|います|る|おり))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
+    r"|(?i:became|become|becoming|dropped\s+to|fell\s+to|rose\s+to|went\s+(?:up|down)\s+to|"
+    r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|now|newly)\s+"
+    r"(?:(?i:graded|grade|an?)\s+)?(?P<to2>" + _GSET + r")(?![A-Za-z])"
+)
+
+_FROM_ONLY = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:から|より)"
+    r"(?=\s*(?:の)?\s*(?:上が|下が|改善|悪化|変わ|変化|回復|向上|低下|脱))"
+    # "(前年度)D評価だった事業は今どうなった？": see WAS
+    r"|(?i:from|out\s+of)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])(?![A-Za-z])"
+)
+
+WAS = re.compile(r"(?<![A-Za-z&])(?P<was>[A-D])\s*(?:評価)?\s*だった")
+
+LATER = re.compile(r"どうなっ|その後|今は|現在|今年|最新|今の評価")
+
+_LATER_WORDS = re.compile(
+    r"今?どうなっ(?:た|ている|てる|ていますか|ていますか)?|その後|今は|現在|今の"
+)
+
+_LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
+
+# The same grade in both years: "D評価が続いている", "2年連続でA", "D in both years".
+_SAME_GRADE = re.compile(
+    r"(?:\d+\s*年(?:度)?\s*)?連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|"
+    r"続いて(?:いる|います)?|続く|引き続き|変わらな(?:い|かった)|"
+    r"変わらず|同じ評価|据え置き|(?i:both\s+years|still|remained|stayed|unchanged|"
+    r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
+)
+
+# "B〜D", "A~B評価", "B-D": every grade between.
+_GRADE_RANGE = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?<![A-Za-z&])(?P<a>[A-D])\s*(?:~|〜|-|–|—)\s*(?P<b>[A-D])"
+    r"(?![A-Za-z])(?:\s*評価)?"
+)
+
+_LONE_GRADE = re.compile(r"(?<![A-Za-z0-9&._\-])([A-D])(?![A-Za-z0-9&._\-])")
+
+_LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:概ね|おおむね|ほぼ)順調|mostly\s+on\s+track", re.IGNORECASE), "B"),
+    (
+        re.compile(
+            r"(?<!不)順調(?!で(?:は)?ない)|目標(?:を)?達成|達成(?:した|済み?)|"
+            r"(?<!mostly\s)on\s+track|achieved",
+            re.IGNORECASE,
+        ),
+        "A",
+    ),
+    (re.compile(r"検討が必要|要検討"), "C"),
+    (
+        re.compile(
+            r"極めて不十分|実施せず|実施しなかった|実施されなかった|実施できなかった|未実施|"
+            r"not\s+(?:done|implemented|carried\s+out)",
+            re.IGNORECASE,
+        ),
+        "D",
+    ),
+]
+
+_ATTENTION = re.compile(
+    r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
+    r"need\s+review|needing\s+attention|problem(?:atic)?|behind\s+schedule|"
+    r"at\s+risk|lagging|struggling",
+    re.IGNORECASE,
+)
+
+
+def _grade_set(letters: str, mod: str | None) -> set[str]:
+    """The grades a phrase names: 'C' + '以下' → C, D; 'B' + 'or better' → A, B."""
+    # Letters standing alone: the A and D of "B and D" are not grades.
+    chosen = {g.upper() for g in re.findall(r"(?<![A-Za-z])[A-Da-d](?![A-Za-z])", letters)}
+    if not chosen:
+        return set()
+    best = GRADE_ORDER.index(min(chosen, key=GRADE_ORDER.index))
+    worst = GRADE_ORDER.index(max(chosen, key=GRADE_ORDER.index))
+    if mod in ("以上", "better", "higher", "above", "at_least"):
+        return set(GRADE_ORDER[: worst + 1])
+    if mod == "より上":
+        return set(GRADE_ORDER[:worst])
+    if mod in ("以下", "worse", "lower", "below", "less"):
+        return set(GRADE_ORDER[best:])
+    if mod in ("未満", "より下", "strictly_below"):
+        return set(GRADE_ORDER[best + 1 :])
+    if mod in ("以外", "を除く", "not") or (mod or "").endswith(("ない", "なく", "無い")):
+        return set(GRADE_ORDER) - chosen
+    if mod == "strictly_above":
+        return set(GRADE_ORDER[:worst])
+    return chosen
+
+
+def _grade_modifier(groups: dict[str, str | None]) -> str | None:
+    if groups.get("neg"):
+        return "not"
+    if groups.get("cmp"):
+        return "strictly_below"
+    if cmp2 := (groups.get("cmp2") or "").lower():
+        return "at_least" if cmp2.startswith("at") else "strictly_above"
+    mod = groups.get("mod") or groups.get("mod2")
+    return mod.lower() if mod else None
+
+
+def take_transition(work: Work, question: str) -> tuple[tuple[Grade, ...], tuple[Grade, ...], bool]:
+    """(earlier grades, later grades, same grade in both years) of a question about how
+    grades moved; empty when it names no transition."""
+    before: list[str] = []
+    after: list[str] = []
+    if LATER.search(question):
+        # "前年度D評価だった事業は今年どうなった？": D was the earlier year's grade.
+        for m in list(WAS.finditer(work.text)):
+            before.append(m.group("was"))
+            work.take(m.start(), m.end())
+        take_regex(work, _LATER_WORDS)
+    for pattern in (_FROM_TO, _TO_ONLY, _FROM_ONLY):
+        for m in list(pattern.finditer(work.text)):
+            found = {k: _LETTERS.findall(v) for k, v in m.groupdict().items() if v}
+            before.extend(g for k, v in found.items() if k.startswith("from") for g in v)
+            after.extend(g for k, v in found.items() if k.startswith("to") for g in v)
+            work.take(m.start(), m.end())
+    same = bool(take_regex(work, _SAME_GRADE))
+    return (
+        tuple(Grade(g) for g in GRADE_ORDER if g in before),
+        tuple(Grade(g) for g in GRADE_ORDER if g in after),
+        same,
+    )
+
+
+def direction_between(before: tuple[Grade, ...], after: tuple[Grade, ...]) -> str:
+    """'up' when every later grade is better than every earlier one, 'down' when worse."""
+    rank = GRADE_ORDER.index
+    if max(rank(g.value) for g in after) < min(rank(g.value) for g in before):
+        return "up"
+    if min(rank(g.value) for g in after) > max(rank(g.value) for g in before):
+        return "down"
+    return "changed"
+
+
+def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) -> tuple[Grade, ...]:
+    """The grades asked for; ``names`` are the spans of department names, whose letters
+    ("子家C") are not grades."""
+    grades: set[str] = set()
+    for m in list(_GRADE_RANGE.finditer(work.text)):
+        low, high = sorted((GRADE_ORDER.index(m.group("a")), GRADE_ORDER.index(m.group("b"))))
+        grades |= set(GRADE_ORDER[low : high + 1])
+        work.take(m.start(), m.end())
+    for pattern in _GRADE_PATTERNS:
+        for m in list(pattern.finditer(work.text)):
+            letter = m.start("set")
+            if any(start <= letter < end for start, end in names):
+                continue
+            chosen = _grade_set(m.group("set"), _grade_modifier(m.groupdict()))
+            if chosen:
+                grades |= chosen
+                work.take(m.start(), m.end())
+    if not grades and language == "ja":
+        # "継続のB", "高齢者支援課 D": in a Japanese question a capital A–D standing
+        # alone is a grade (in English it may be an article or a label).
+        for m in list(_LONE_GRADE.finditer(work.text)):
+            if any(start <= m.start(1) < end for start, end in names):
+                continue
+            grades.add(m.group(1))
+            work.take(m.start(), m.end())
+    if not grades:
+        # The legend's words for a grade: 順調 (A), 概ね順調 (B), 実施せず (D) …
+        for pattern, letter in _LEGEND_WORDS:
+            if take_regex(work, pattern):
+                grades.add(letter)
+    if not grades and take_regex(work, _ATTENTION):
+        grades = {"C", "D"}
+    return tuple(Grade(g) for g in GRADE_ORDER if g in grades)

@@ -1,0 +1,455 @@
+"""The content words left when every other recogniser is done: cut at particles, stripped
+of requests and affixes, with their synonyms."""
+
+from __future__ import annotations
+
+import re
+
+from bot.ask.lexicon import Lexicon
+from bot.ask.text import ACRONYM, EN_WORD, HIRAGANA_ONLY, JA_RUN, Work
+from bot.models import Keyword
+from bot.text import (
+    search_key,
+)
+
+# Multi-character particles split anywhere; a single hiragana only after kanji, katakana or
+# latin, so words spelt partly in hiragana (ひとり親, 見守り) stay whole.
+_JA_PARTICLES = re.compile(
+    "(?:に関する|に関係する|に関連する|についての|について|関連の|関連|に係る|を含む|のうち|の中で|"
+    "における|による|ではない|では|には|とは|での|への|からの|までの|よりの|から|まで|など|"
+    "等の|より)"
+    "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|な|って|ね|よ)"
+)
+
+
+JA_STOPWORDS = frozenset(
+    [
+        "事業",
+        "事業名",
+        "事業概要",
+        "項目",
+        "一覧",
+        "リスト",
+        "教えて",
+        "ください",
+        "教えてください",
+        "教えて下さい",
+        "見せて下さい",
+        "下さい",
+        "出して",
+        "調べて",
+        "調べてください",
+        "リストアップ",
+        "リストアップして",
+        "お願いします",
+        "至急",
+        "両方",
+        "今どうなってる",
+        "どうなってる",
+        "見せて",
+        "表示",
+        "表示して",
+        "知りたい",
+        "ある",
+        "あります",
+        "ありますか",
+        "いる",
+        "います",
+        "どれ",
+        "どの",
+        "どんな",
+        "どう",
+        "何",
+        "なに",
+        "もの",
+        "全部",
+        "全て",
+        "すべて",
+        "件",
+        "評価",
+        "評価の",
+        "詳細",
+        "内容",
+        "状況",
+        "進捗",
+        "取組",
+        "取り組み",
+        "施策",
+        "担当",
+        "所管",
+        "主管課",
+        "対象課",
+        "課",
+        "対象",
+        "対象者",
+        "です",
+        "でしょう",
+        "ますか",
+        "今年度",
+        "最新",
+        "年度",
+        "全体",
+        "計画",
+        "プラン",
+        "一覧表",
+        "一覧を",
+        "したい",
+        "欲しい",
+        "ほしい",
+        "区分",
+        "概要",
+        "実績",
+        "予定",
+        "向け",
+        "向けの",
+        "対象の",
+        "分かる",
+        "わかる",
+        "見たい",
+        "確認",
+        "確認したい",
+        "調べて",
+        "次年度予定",
+        "次年度",
+        "来年度",
+        "来年度の予定",
+        "結果",
+        "成果",
+        "取組状況",
+        "内容は",
+        "どう",
+        "どうなって",
+        "なって",
+        "した",
+        "して",
+        "された",
+        "あった",
+        "列挙",
+        "違い",
+        "差",
+        "担当課",
+        "所管課",
+        "課名",
+        "担当部署",
+        "部署",
+        "どこ",
+        "誰",
+        "いつ",
+        "一番",
+        # Exports are a button on every answer: the words ask for the answer itself.
+        "出力",
+        "出力して",
+        "エクスポート",
+        "ダウンロード",
+        "ファイル",
+        "エクセル",
+        "新たに",
+        "新た",
+        "最も",
+        "もっとも",
+    ]
+)
+
+_EN_STOPWORDS = frozenset(
+    [
+        # Exports are a button on every answer (see the Japanese list).
+        "export",
+        "download",
+        "file",
+        "files",
+        "csv",
+        "excel",
+        "xlsx",
+        "spreadsheet",
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "which",
+        "what",
+        "who",
+        "whose",
+        "whom",
+        "show",
+        "list",
+        "display",
+        "find",
+        "give",
+        "get",
+        "me",
+        "us",
+        "please",
+        "pls",
+        "plz",
+        "asap",
+        "urgent",
+        "urgently",
+        "quickly",
+        "all",
+        "any",
+        "every",
+        "items",
+        "item",
+        "measures",
+        "programs",
+        "program",
+        "projects",
+        "project",
+        "initiatives",
+        "plans",
+        "plan",
+        "entries",
+        "rows",
+        "with",
+        "in",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "on",
+        "at",
+        "about",
+        "related",
+        "regarding",
+        "concerning",
+        "that",
+        "those",
+        "these",
+        "there",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "how",
+        "many",
+        "much",
+        "count",
+        "number",
+        "and",
+        "or",
+        "not",
+        "its",
+        "their",
+        "my",
+        "our",
+        "department",
+        "departments",
+        "division",
+        "divisions",
+        "section",
+        "sections",
+        "dept",
+        "graded",
+        "grade",
+        "grades",
+        "rated",
+        "rating",
+        "fy",
+        "year",
+        "years",
+        "fiscal",
+        "latest",
+        "current",
+        "this",
+        "last",
+        "its",
+        "it",
+        "i",
+        "can",
+        "could",
+        "would",
+        "you",
+        "tell",
+        "let",
+        "see",
+        "view",
+        "where",
+        "when",
+        "why",
+        "here",
+        "now",
+        "okay",
+        "ok",
+        "hi",
+        "hello",
+        "thanks",
+        "thank",
+        "detail",
+        "details",
+        "summary",
+        "overview",
+        "status",
+        "under",
+        "each",
+        "per",
+        "only",
+        "just",
+        "also",
+        "whole",
+        "city",
+        "musashino",
+        "evaluated",
+        "evaluation",
+        "evaluations",
+        "results",
+        "result",
+        "between",
+        "vs",
+        "versus",
+        "than",
+        "more",
+        "some",
+        "them",
+        "they",
+        "we",
+        "so",
+        "as",
+        "if",
+    ]
+)
+
+
+def ja_tokens(run: str, offset: int) -> list[tuple[str, int]]:
+    """Split a run of Japanese at particles that follow kanji or katakana."""
+    tokens: list[tuple[str, int]] = []
+    pos = 0
+    for m in _JA_PARTICLES.finditer(run):
+        if m.start() > pos:
+            tokens.append((run[pos : m.start()], offset + pos))
+        pos = m.end()
+    if pos < len(run):
+        tokens.append((run[pos:], offset + pos))
+    return tokens
+
+
+def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tuple[str, ...]]:
+    keywords: list[Keyword] = []
+    unmatched: list[str] = []
+    lowered = work.text.lower()
+    # English phrases first ("domestic violence", "single parent").
+    for phrase, pattern in lexicon.phrase_patterns:
+        if m := pattern.search(lowered):
+            keywords.append(
+                Keyword(word=work.text[m.start() : m.end()], matches=lexicon.synonyms_for(phrase))
+            )
+            work.take(m.start(), m.end())
+            lowered = work.text.lower()
+    for run in list(JA_RUN.finditer(work.text)):
+        for token, _ in ja_tokens(run.group(0), run.start()):
+            token = token.strip()
+            if len(token) < 2 or token in JA_STOPWORDS or HIRAGANA_ONLY.match(token):
+                continue
+            token = _REQUEST.sub("", token)
+            if not token:
+                continue  # the request itself ("教えていただけますか")
+            token = _VERB_TAIL.sub("", _strip_ja_affixes(token)) if len(token) > 3 else token
+            token = _strip_ja_affixes(token)
+            if len(token) < 2 or token in JA_STOPWORDS or HIRAGANA_ONLY.match(token):
+                continue
+            keywords.append(_ja_keyword(token, lexicon))
+    for m in EN_WORD.finditer(work.text):
+        word = m.group(0).strip("'-")
+        low = word.lower()
+        if not word or low in _EN_STOPWORDS or len(word) < 2:
+            continue
+        synonyms = lexicon.synonyms_for(low) or lexicon.synonyms_for(_singular(low))
+        if synonyms:
+            keywords.append(Keyword(word=word, matches=synonyms))
+        elif ACRONYM.match(word):
+            keywords.append(Keyword(word=word, matches=(search_key(word),)))
+        else:
+            unmatched.append(word)
+    unique: dict[str, Keyword] = {}
+    for kw in keywords:
+        unique.setdefault(kw.word, kw)
+    return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
+
+
+# The request around a question ("…を教えて下さい", "一覧を下さい", "お願いします").
+_REQUEST = re.compile(
+    r"(?:を|も)?(?:教えて|見せて|出して|調べて|表示して|挙げて|リストアップして|まとめて|知り)?"
+    r"(?:下さい|ください|くださいませ|くれ|ほしい|欲しい|たい(?:です)?|"
+    r"いただけますか|いただけませんか|いただきたい|もらえますか|もらえる|くれますか|"
+    r"お願いします|お願い|おねがいします)$"
+    r"|^(?:お願いします|お願い|至急|急ぎ|大至急|すみません|すいません)$"
+)
+
+# A noun made a verb ("担当している", "実施された"): the noun is the word searched for.
+_VERB_TAIL = re.compile(
+    r"(?<=[\u3400-\u9fff\u30a0-\u30ff])(?:して(?:いる|います|いた|る)?|しています|します|"
+    r"しました|する|され(?:て(?:いる|います))?|される|された|できる|できます)$"
+)
+
+_JA_SUFFIXES = (
+    "に関する事業",
+    "関連事業",
+    "の事業",
+    "事業",
+    "について",
+    "関係",
+    "系",
+    "施策",
+    "向け",
+    "対象",
+    "関連",
+)
+
+# Generic heads of compound nouns: "ストーカー対策" is also found as "ストーカー".
+_GENERIC_HEADS = (
+    "対策",
+    "支援",
+    "推進",
+    "充実",
+    "強化",
+    "取組",
+    "取り組み",
+    "活動",
+    "体制",
+    "施策",
+    "事業",
+    "関係",
+    "問題",
+)
+
+
+def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
+    """A Japanese content word, its synonyms, and its core without a generic head."""
+    forms = [token]
+    for head in _GENERIC_HEADS:
+        if token.endswith(head) and len(token) - len(head) >= 2:
+            forms.append(token[: -len(head)])
+            break
+    matches: list[str] = []
+    for form in forms:
+        matches.append(search_key(form))
+        matches.extend(lexicon.synonyms_for(form))
+    return Keyword(word=token, matches=tuple(dict.fromkeys(matches)))
+
+
+def _strip_ja_affixes(token: str) -> str:
+    # Until none is left: "女性向けの事業" → "女性向け" → "女性".
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _JA_SUFFIXES:
+            if token.endswith(suffix) and len(token) > len(suffix) + 1:
+                token, stripped = token[: -len(suffix)], True
+                break
+    return token
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word

@@ -1,0 +1,94 @@
+"""A question's text: cleaned (NFKC, 子供/こども → 子ども, numbers written out), and the
+working copy the recognisers consume, each blanking the span it read."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.text import nfkc, unify_kodomo
+
+MAX_QUESTION_CHARS = 500
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
+
+_JA_CHAR = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶ"
+
+JA_RUN = re.compile(f"[{_JA_CHAR}]+")
+
+HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309fー]+$")
+
+EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+ACRONYM = re.compile(r"^[A-Z]{2,4}$")
+
+
+@dataclass
+class Work:
+    """The question being consumed: recognised spans are blanked out of ``text``."""
+
+    text: str
+
+    def take(self, start: int, end: int) -> None:
+        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+
+# Numbers written out where a number is expected: 基本目標二, 令和二年度, 平成三十一年度,
+# goal three. (Elsewhere kanji numerals are words: 一人親, 一番.)
+_KANJI_NUMBER = re.compile(
+    # Not inside a longer word: 事業一覧 is a list, not item 1.
+    r"(基本目標|基本施策|施策|令和|平成|事業)\s*([一二三四五六七八九十]{1,4})"
+    r"(?=年|[^\u3400-\u9fff]|$)"
+)
+
+_ENGLISH_NUMBER = re.compile(
+    r"\b(goal|policy|measure|item|fy|fiscal\s+year)\s+(one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+
+_ENGLISH_NUMBERS = [
+    *("one", "two", "three", "four", "five", "six"),
+    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
+]
+
+_KANJI_VALUES = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
+
+
+def _kanji_number(text: str) -> int:
+    """'三' → 3, '十二' → 12, '三十一' → 31."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _KANJI_VALUES.get(text, 0)
+    return (_KANJI_VALUES.get(tens, 0) if tens else 1) * 10 + _KANJI_VALUES.get(ones, 0)
+
+
+def _spelled_numbers(text: str) -> str:
+    text = _KANJI_NUMBER.sub(lambda m: f"{m.group(1)}{_kanji_number(m.group(2))}", text)
+    return _ENGLISH_NUMBER.sub(
+        lambda m: f"{m.group(1)} {_ENGLISH_NUMBERS.index(m.group(2).lower()) + 1}", text
+    )
+
+
+def clean_question(raw: str) -> tuple[str, str | None]:
+    """Normalise user input; returns (text, problem) where problem explains a refusal."""
+    text = _CONTROL.sub(" ", raw)
+    text = "".join(
+        ch for ch in text if unicodedata.category(ch) not in ("Cs", "Co", "So") or ch == "★"
+    )
+    text = nfkc(text)
+    text = unify_kodomo(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _spelled_numbers(text)
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], "too_long"
+    return text, None
+
+
+def take_regex(work: Work, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    found = list(pattern.finditer(work.text))
+    for m in reversed(found):
+        work.take(m.start(), m.end())
+    return found
