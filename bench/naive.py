@@ -209,6 +209,17 @@ def departments(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict
     ]
 
 
+def municipalities(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "municipality": name,
+            "items": len(group[["plan", "item_no"]].drop_duplicates()),
+            "latest_year": int(group["fiscal_year"].astype("int64").max()),
+        }
+        for name, group in df.groupby("municipality", sort=True)
+    ]
+
+
 # A twin returns the query's rows, or the dict a two-column mapping query becomes.
 QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "evaluations_matching": evaluations_matching,
@@ -223,6 +234,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "item_names": item_names,
     "item_grade_history": item_grade_history,
     "departments": departments,
+    "municipalities": municipalities,
 }
 
 

@@ -55,17 +55,22 @@ class Answerer:
     def lexicon(self) -> Lexicon:
         def build() -> Lexicon:
             names = [r["department"] for r in self.store.run("departments").rows]
-            return Lexicon.build(names, self.aliases_file)
+            places = [r["municipality"] for r in self.store.run("municipalities").rows]
+            return Lexicon.build(names, self.aliases_file, places)
 
         lexicon: Lexicon = self.store.cached("lexicon", build)
         return lexicon
 
-    def years(self) -> list[int]:
+    def years(self, municipality: str | None = None) -> list[int]:
+        """The fiscal years of the deployment's municipality, or of the one a question
+        picked, or of the whole warehouse."""
+        scope = self.municipality or municipality
+
         def fetch() -> list[int]:
-            rows = self.store.run("fiscal_years", municipality=self.municipality).rows
+            rows = self.store.run("fiscal_years", municipality=scope).rows
             return sorted(int(r["fiscal_year"]) for r in rows)
 
-        years: list[int] = self.store.cached(f"years:{self.municipality}", fetch)
+        years: list[int] = self.store.cached(f"years:{scope}", fetch)
         return years
 
     # --- answering -------------------------------------------------------------------
@@ -95,7 +100,9 @@ class Answerer:
         return answer
 
     def answer_spec(self, question: str, spec: QuerySpec) -> Answer:
-        years = self.years()
+        if self.municipality and spec.municipality not in (None, self.municipality):
+            return self._other_municipality(question, spec)
+        years = self.years(spec.municipality)
         lang = spec.language
         if spec.problem in ("unknown_department", "ambiguous_department", "unsure_department"):
             return self._clarify(question, spec)
@@ -283,6 +290,28 @@ class Answerer:
         return self._make(question, spec, fiscal_year, items, count, None, lines, reading, runs, ())
 
     # --- answers without a query ------------------------------------------------------
+    def _other_municipality(self, question: str, spec: QuerySpec) -> Answer:
+        pinned = self.municipality
+        text = t.pick(
+            spec.language,
+            f"ここでは{pinned}の計画についてお答えします（{spec.municipality}のデータは対象外です）。",
+            f"This workspace answers about {pinned}'s plan ({spec.municipality} is not covered).",
+        )
+        return self._make(
+            question,
+            spec,
+            None,
+            (),
+            0,
+            None,
+            [text],
+            "",
+            [],
+            (),
+            ok=False,
+            problem="other_municipality",
+        )
+
     def _help(self, question: str, spec: QuerySpec) -> Answer:
         lang = spec.language
         examples = self.examples(lang)

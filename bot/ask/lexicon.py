@@ -54,9 +54,17 @@ class Lexicon:
     phrase_patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     #: The departments the reports name (the others are only in the alias file).
     reported: frozenset[str] = frozenset()
+    #: The municipalities the warehouse holds, and the keys they are found under.
+    municipalities: tuple[str, ...] = ()
+    _municipality_keys: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, departments: list[str], aliases_file: Path | None) -> Lexicon:
+    def build(
+        cls,
+        departments: list[str],
+        aliases_file: Path | None,
+        municipalities: list[str] | None = None,
+    ) -> Lexicon:
         config: dict[str, dict[str, list[str]]] = {}
         if aliases_file is not None and aliases_file.is_file():
             with aliases_file.open("rb") as fh:
@@ -88,11 +96,14 @@ class Lexicon:
             synonyms=synonyms,
             english_phrases=sorted(phrases, key=len, reverse=True),
             reported=frozenset(departments),
+            municipalities=tuple(municipalities or ()),
         )
         lex._compile()
         return lex
 
     def _compile(self) -> None:
+        keys = {v: name for name in self.municipalities for v in municipality_variants(name)}
+        self._municipality_keys = sorted(keys.items(), key=lambda kv: -len(kv[0]))
         if self.department_keys:
             self._key_pattern = re.compile("|".join(re.escape(k) for k, _ in self.department_keys))
         if self.english_aliases:
@@ -140,6 +151,25 @@ class Lexicon:
                 name = self._alias_for(m.group(0))
                 if name:
                     found.append(DepartmentMatch(name, m.start(), m.end()))
+        return _non_overlapping(found)
+
+    def match_municipalities(self, text: str) -> list[DepartmentMatch]:
+        """Municipalities named in a question ("三鷹市のD評価", "三鷹のD評価"), not where the
+        name begins a longer word (三鷹市民, 国立大学)."""
+        found: list[DepartmentMatch] = []
+        for key, name in self._municipality_keys:
+            start = text.find(key)
+            while start >= 0:
+                end = start + len(key)
+                following = text[end : end + 1]
+                if following == "民" and key == name:
+                    # 三鷹市民: the city, and 市民 left for the target group.
+                    found.append(DepartmentMatch(name, start, end - 1))
+                elif following not in _WORD_GOES_ON and not (
+                    key != name and _CJK_RUN.match(following)
+                ):
+                    found.append(DepartmentMatch(name, start, end))
+                start = text.find(key, end)
         return _non_overlapping(found)
 
     def _alias_for(self, matched: str) -> str | None:
@@ -206,6 +236,22 @@ _GENERIC_WORDS = frozenset(
         *("and", "the", "of", "for"),
     ]
 )
+
+
+def municipality_variants(name: str) -> set[str]:
+    """A municipality's name, without its prefecture (東京都三鷹市 → 三鷹市) and without its
+    市区町村 where two or more characters remain (三鷹市 → 三鷹; 港区 stays whole)."""
+    names = {name}
+    if (m := re.match(r"^.{2,3}?[都道府県](.+[市区町村])$", name)) is not None:
+        names.add(m.group(1))
+    for n in list(names):
+        if n[-1] in "市区町村" and len(n) >= 3:
+            names.add(n[:-1])
+    return names
+
+
+# After these, a municipality's name is the start of another word: 市民, 区役所, 町内会.
+_WORD_GOES_ON = frozenset("民役政議長営立内部会")
 
 
 def department_variants(name: str) -> set[str]:

@@ -337,6 +337,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     per_group = bool(take_regex(work, _PER_GROUP))
     asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
     share = bool(take_regex(work, _SHARE))
+    municipality = _take_municipality(work, lexicon)
     departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
@@ -415,6 +416,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         or targets
         or keywords
         or fiscal_years
+        or municipality
     )
     if dept_problem:
         problem = problem or dept_problem
@@ -436,6 +438,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         fiscal_year=fiscal_year,
         compare_fiscal_year=compare,
         trend_direction=direction,
+        municipality=municipality,
         from_grades=from_grades,
         to_grades=to_grades,
         keywords=keywords,
@@ -545,6 +548,14 @@ def _take_bare_numbers(work: Work) -> tuple[int, ...]:
     found = [int(m.group(1)) for m in _BARE_NUMBER.finditer(work.text)]
     take_regex(work, _BARE_NUMBER)
     return tuple(dict.fromkeys(n for n in found if n > 0))
+
+
+def _take_municipality(work: Work, lexicon: Lexicon) -> str | None:
+    """The municipality a question picks in a warehouse of several ("三鷹市のD評価")."""
+    found = lexicon.match_municipalities(work.text)
+    for match in found:
+        work.take(match.start, match.end)
+    return found[0].name if found else None
 
 
 def _take_departments(

@@ -45,6 +45,8 @@ def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = 
     """The question as planbot read it, e.g. "評価D・子ども政策課・令和元年度"."""
     parts: list[str] = []
     ja = lang == "ja"
+    if spec.municipality:
+        parts.append(spec.municipality)
     if spec.grades:
         letters = "/".join(g.value for g in spec.grades)
         parts.append(f"評価{letters}" if ja else f"grade {letters}")
