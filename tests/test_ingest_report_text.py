@@ -493,6 +493,10 @@ def test_measure_headings_written_otherwise(tmp_path: Path, seed_report: Report)
     # Numbered in a way that cannot be placed: refused, never passed over.
     lines = reports.seed_text().split("\n")
     lines[line - 1] = "2. 男性の子育て" + lines[line - 1][lines[line - 1].index("\t") :]
+    # Before the first item such a line is a cover page's section title: read past.
+    cover = reports.seed_text().split("\n")
+    cover.insert(1, "1. 計画の概要\t\t\t")
+    assert _signature(_parse(tmp_path, "\n".join(cover))) == _signature(seed_report)
     problems = _problems(tmp_path, "\n".join(lines))
     assert problems[0].endswith(
         f":{line}: heading '2. 男性の子育て' is numbered in a way that "

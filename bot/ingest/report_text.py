@@ -298,7 +298,7 @@ def _classify(cells: list[str]) -> _Line:
             return _Line("heading", first)
         if _OTHER_NUMBERING.match(first):
             return _Line(
-                "problem",
+                "odd_heading",
                 f"heading '{first[:30]}' is numbered in a way that cannot be placed "
                 "(expected 基本目標…, 基本施策N…, (N)…)",
             )
@@ -329,7 +329,8 @@ def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals:
         _column_labels(state, lineno, cells)
     elif line.kind == "continuation":
         _continuation_row(state, lineno, cells, originals)
-    elif line.kind == "problem":
+    elif line.kind == "problem" or (line.kind == "odd_heading" and state.first_item_line):
+        # (Before the first item such a line is a cover page's "1. 計画の概要", not a heading.)
         state.problem(lineno, line.text)
 
 
