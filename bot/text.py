@@ -76,6 +76,22 @@ def search_keys(texts: Sequence[str]) -> list[str]:
     return _SEARCH_NOISE.sub("", joined).split(_BATCH_SEPARATOR)
 
 
+_KANJI_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
+
+
+def kanji_to_int(numeral: str) -> int | None:
+    """A kanji numeral up to 九十九 ('三' → 3, '十二' → 12, '三十一' → 31); None when the
+    text is not one."""
+    tens, ten, ones = numeral.partition("十")
+    if not numeral or any(ch not in _KANJI_DIGITS for ch in tens + ones) or len(ones) > 1:
+        return None
+    if not ten:
+        return _KANJI_DIGITS[numeral] if len(numeral) == 1 else None
+    if len(tens) > 1:
+        return None
+    return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
+
+
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import search_key, search_keys, unify_kodomo
+from bot.text import kanji_to_int, search_key, search_keys, unify_kodomo
 
 # Characters that exercise every step: full-width forms, the 子ども spellings, separators,
 # combining marks (which must not compose across texts) and the batch's own separator.
@@ -51,3 +51,16 @@ def test_kodomo_spellings_are_unified_left_to_right(text: str) -> None:
 
 def test_every_kodomo_spelling_becomes_one() -> None:
     assert unify_kodomo("こどもと子供と子ども") == "子どもと子どもと子ども"
+
+
+def test_kanji_numerals() -> None:
+    assert [kanji_to_int(k) for k in ("三", "十", "十二", "二十", "三十一", "九十九")] == [
+        3,
+        10,
+        12,
+        20,
+        31,
+        99,
+    ]
+    # Not numerals: 覧 (事業一覧), repeated tens, digits side by side, nothing.
+    assert [kanji_to_int(k) for k in ("覧", "十十", "一二", "")] == [None] * 4

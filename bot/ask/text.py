@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.text import nfkc, unify_kodomo
+from bot.text import kanji_to_int, nfkc, unify_kodomo
 
 MAX_QUESTION_CHARS = 500
 
@@ -54,19 +54,11 @@ _ENGLISH_NUMBERS = [
     *("seven", "eight", "nine", "ten", "eleven", "twelve"),
 ]
 
-_KANJI_VALUES = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
-
-
-def _kanji_number(text: str) -> int:
-    """'三' → 3, '十二' → 12, '三十一' → 31."""
-    tens, ten, ones = text.partition("十")
-    if not ten:
-        return _KANJI_VALUES.get(text, 0)
-    return (_KANJI_VALUES.get(tens, 0) if tens else 1) * 10 + _KANJI_VALUES.get(ones, 0)
-
 
 def _spelled_numbers(text: str) -> str:
-    text = _KANJI_NUMBER.sub(lambda m: f"{m.group(1)}{_kanji_number(m.group(2))}", text)
+    text = _KANJI_NUMBER.sub(
+        lambda m: f"{m.group(1)}{kanji_to_int(m.group(2)) or m.group(2)}", text
+    )
     return _ENGLISH_NUMBER.sub(
         lambda m: f"{m.group(1)} {_ENGLISH_NUMBERS.index(m.group(2).lower()) + 1}", text
     )

@@ -32,7 +32,14 @@ from bot.models import (
     Report,
     SourceRef,
 )
-from bot.text import find_fiscal_years, html_to_text, nfkc, roman_to_int, search_key
+from bot.text import (
+    find_fiscal_years,
+    html_to_text,
+    kanji_to_int,
+    nfkc,
+    roman_to_int,
+    search_key,
+)
 
 # --- line shapes (all matched on NFKC text) -------------------------------------------
 _SHEET = re.compile(r"【\s*対象課\s*:?\s*(?P<sheet>[^】]+?)\s*】")
@@ -51,7 +58,6 @@ _OTHER_NUMBERING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3
 # "基本目標Ⅱ:生活と…", "基本施策1 ・…": the separator is not part of the title.
 _TITLE_SEPARATORS = ":・.、 "
 _CIRCLED = {0x2460 + k: f"({k + 1})" for k in range(20)}
-_KANJI_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
 _COUNTS = re.compile(r"\((?P<body>[^()]*(?:新規|継続|充実|見直し)\s*:\s*\d+[^()]*)\)\s*$")
 _COUNT = re.compile(r"(新規|継続|充実|見直し)\s*:\s*(\d+)")
 _PRIORITY = re.compile(r"\s*[(\[]?\s*★\s*[)\]]?\s*")
@@ -542,12 +548,16 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
         if h.goal is None or h.policy is None:
             state.problem(lineno, "measure heading before any basic policy heading")
             return False
+        number = _number(m.group("num"))
+        if not number:
+            state.problem(lineno, f"measure heading '{text[:30]}' has no readable number")
+            return False
         title = m.group("title").strip().lstrip(_TITLE_SEPARATORS)
         priority = "★" in title
         h.measure = Measure(
             goal=h.goal.number,
             policy=h.policy.number,
-            number=_number(m.group("num")),
+            number=number,
             title=_PRIORITY.sub("", title).strip() if priority else title.strip(),
             priority=priority,
         )
@@ -557,13 +567,8 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
 
 
 def _number(text: str) -> int:
-    """'12' or a kanji numeral up to 九十九 ('三', '十二')."""
-    if text.isdigit():
-        return int(text)
-    tens, _, ones = text.rpartition("十")
-    if "十" not in text:
-        return _KANJI_DIGITS[text]
-    return (_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
+    """'12' or a kanji numeral ('三', '十二'); 0 (no measure) for what is neither."""
+    return int(text) if text.isdigit() else kanji_to_int(text) or 0
 
 
 def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
