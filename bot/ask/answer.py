@@ -106,7 +106,11 @@ class Answerer:
         lang = spec.language
         if spec.problem in ("unknown_department", "ambiguous_department", "unsure_department"):
             return self._clarify(question, spec)
-        if spec.intent == "help" or spec.problem == "unknown":
+        if spec.intent == "help" or spec.problem in (
+            "unknown",
+            "no_context",
+            "several_municipalities",
+        ):
             return self._help(question, spec)
         fiscal_year = spec.fiscal_year if spec.fiscal_year is not None else years[-1]
         missing = [
@@ -321,6 +325,21 @@ class Answerer:
                 if lang == "ja"
                 else "I could not work out what you are asking. Try, for example:"
             )
+        elif spec.problem == "no_context":
+            head = t.pick(
+                lang,
+                "前の質問は引き継げないため、何についてか分かりませんでした。"
+                "事業番号や課の名前を添えて聞いてください。例:",
+                "I do not keep earlier questions, so I could not tell what this is about. "
+                "Please name the item or department, for example:",
+            )
+        elif spec.problem == "several_municipalities":
+            head = t.pick(
+                lang,
+                "一度に一つの自治体についてお答えします。次のように分けて聞いてください:",
+                "I answer about one municipality at a time. Ask them one by one:",
+            )
+            examples = list(spec.suggestions)
         elif spec.problem == "too_long":
             head = (
                 "質問が長すぎます（500文字まで）。次のように聞いてください:"

@@ -62,6 +62,12 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"(?P<cmp2>(?i:above|over|better\s+than|higher\s+than|at\s+least))\s+"
         r"(?:(?i:grade|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
     ),
+    # "rating is B", "items where evaluation is B", "B rank items"
+    re.compile(
+        r"(?i:grade|rating|evaluation|rank)\s+(?i:is|was|are|=|of)\s+(?P<set>" + _GSET + r")"
+        r"(?![A-Za-z])"
+    ),
+    re.compile(r"(?<![A-Za-z&])(?P<set>" + _GSET + r")\s*(?i:rank(?:ed)?|ランク)(?![A-Za-z])"),
     # "the B's", "B and below", "C or worse"
     re.compile(r"(?<![A-Za-z&])(?i:the)\s+(?P<set>[A-D])'?s(?![A-Za-z])"),
     re.compile(
@@ -128,6 +134,11 @@ _GRADE_RANGE = re.compile(
     r"(?![A-Za-z])(?:\s*評価)?"
 )
 
+_LONE_GRADE_EN = re.compile(
+    r"(?<![A-Za-z0-9&'.\-])([A-D])(?![A-Za-z0-9&'\-])"
+    r"(?=\s*(?:$|[?.,!)]|(?i:in|of|for|items?|grades?|rated|rank(?:ed)?|only|and|or|this|last|"
+    r"at|from|to)\b))"
+)
 _LONE_GRADE = re.compile(r"(?<![A-Za-z0-9&._\-])([A-D])(?![A-Za-z0-9&._\-])")
 
 _LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
@@ -244,6 +255,13 @@ def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) ->
             chosen = _grade_set(m.group("set"), _grade_modifier(m.groupdict()))
             if chosen:
                 grades |= chosen
+                work.take(m.start(), m.end())
+    if not grades and language == "en":
+        # "how many D?", "how many A in goal 3?", "new and A": a capital letter alone where
+        # an English sentence puts a grade (not "A list of…").
+        for m in list(_LONE_GRADE_EN.finditer(work.text)):
+            if not any(start <= m.start(1) < end for start, end in names):
+                grades.add(m.group(1))
                 work.take(m.start(), m.end())
     if not grades and language == "ja":
         # "継続のB", "高齢者支援課 D": in a Japanese question a capital A–D standing

@@ -34,9 +34,17 @@ _YEAR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"令和\s*(元|\d{1,2})\s*年度?"), "reiwa"),
     (re.compile(r"平成\s*(\d{1,2})\s*年度?"), "heisei"),
     (re.compile(r"(?<![A-Za-z0-9])FY\s*'?(\d{4}|\d{2})(?!\d)", re.IGNORECASE), "fy"),
-    (re.compile(r"(?<![A-Za-z0-9])R\s*(\d{1,2})(?:\s*年度)?(?![\d.])"), "reiwa"),
+    (re.compile(r"(?<![A-Za-z0-9])R\s*(\d{1,2}|元)(?:\s*年度?)?(?![\d.])"), "reiwa"),
     (re.compile(r"(?<![A-Za-z0-9])H\s*(\d{2})(?:\s*年度)?(?![\d.])"), "heisei"),
     (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?"), "western"),
+    # A pair first ("2019 and 2020"): once 'and 2020' is read, 2019 has no partner.
+    (
+        re.compile(
+            r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:and|to|vs|-|~|〜|から|と)\s*(?:19|20)\d{2})",
+            re.IGNORECASE,
+        ),
+        "western",
+    ),
     (
         re.compile(
             r"(?:fiscal(?:\s+year)?|year|in|for|of|from|to|between|and|vs\.?)\s+"
@@ -44,13 +52,6 @@ _YEAR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             re.IGNORECASE,
         ),
         "western_word",
-    ),
-    (
-        re.compile(
-            r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:and|to|vs|-|~|〜|から|と)\s*(?:19|20)\d{2})",
-            re.IGNORECASE,
-        ),
-        "western",
     ),
 ]
 
@@ -78,6 +79,16 @@ _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
             re.IGNORECASE,
         ),
         0,
+    ),
+    (
+        # The year after the latest report (which has no results yet), but not its plans:
+        # 次年度予定 is a column of the latest report.
+        re.compile(
+            r"(?:来年度|次年度|翌年度)(?!\s*の?\s*(?:事業)?\s*(?:予定|計画))|"
+            r"next\s+(?:fiscal\s+)?year(?!'?s?\s+(?:plans?|steps))",
+            re.IGNORECASE,
+        ),
+        1,
     ),
 ]
 
@@ -251,6 +262,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|脱却|"
             r"落ちた|悪くなった|良くなった|よくなった|ダウン|(?<!リスト)アップ|異なる|違う|"
             r"downgraded|upgraded|(?:lower|higher|worse|better)\s+grades?|"
+            r"grades?\s+(?:went\s+)?(?:up|down)\b|\b(?:up|down)\s+from\b|"
             r"向上|低下|前年度比|比較|(?:と|に)比べ(?:て|ると|た)?|trends?|histor(?:y|ies)|"
             r"over\s+the\s+years|"
             r"over\s+time|year\s+(?:on|over)\s+year|changed?|changes|improved?|"
@@ -286,14 +298,14 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _TREND_UP = re.compile(
-    r"上がった|改善|向上|良くなった|よくなった|(?<!リスト)アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
+    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|良くなった|よくなった|(?<!リスト)アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
     r"higher\s+grade|better\s+grade|"
     r"upgraded|increase",
     re.IGNORECASE,
 )
 
 _TREND_DOWN = re.compile(
-    r"下がった|悪化|低下|悪くなった|落ちた|ダウン|下降|worse|declin|dropped|fell|went\s+down|"
+    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|悪化|低下|悪くなった|落ちた|ダウン|下降|worse|declin|dropped|fell|went\s+down|"
     r"lower\s+grade|downgraded|decrease",
     re.IGNORECASE,
 )
@@ -337,7 +349,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     per_group = bool(take_regex(work, _PER_GROUP))
     asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
     share = bool(take_regex(work, _SHARE))
-    municipality = _take_municipality(work, lexicon)
+    municipalities = _take_municipalities(work, lexicon)
+    municipality = municipalities[0] if municipalities else None
     departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
     targets = _take_all(work, _TARGET_PATTERNS)
@@ -379,6 +392,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     ):
         # Named items alone: "事業42", "what is the status of item 16?" show the items.
         intent = "detail"
+    if intent in ("detail", "list") and item_numbers and len(fiscal_years) >= 2:
+        intent = "trend"  # "the grade of item 19 in 2019 and 2020"
     fiscal_year = fiscal_years[-1] if fiscal_years else None
     compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
     if (
@@ -404,8 +419,12 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "what changed in 2020?" compares with the year before.
         compare = max((y for y in years if y < fiscal_year), default=None)
 
-    nothing = not (
+    # Nothing picked out at all, or nothing but years: a list of everything is then a
+    # guess, and a detail or a follow-up names nothing to show.
+    vague = not (
         grades
+        or from_grades
+        or to_grades
         or departments
         or item_numbers
         or goal
@@ -415,9 +434,16 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         or categories
         or targets
         or keywords
-        or fiscal_years
         or municipality
     )
+    nothing = vague and not fiscal_years
+    if municipalities[1:]:
+        # One municipality at a time: offer the question once per city named.
+        problem = "several_municipalities"
+        dept_suggestions = _per_municipality(text, municipalities)
+    elif vague and (intent == "detail" or _FOLLOW_UP.search(text)):
+        # "詳細は？", "それの詳細", "same for 2020": planbot keeps no earlier question.
+        problem = problem or "no_context"
     if dept_problem:
         problem = problem or dept_problem
     elif nothing and intent == "list" and not wants_all:
@@ -550,12 +576,33 @@ def _take_bare_numbers(work: Work) -> tuple[int, ...]:
     return tuple(dict.fromkeys(n for n in found if n > 0))
 
 
-def _take_municipality(work: Work, lexicon: Lexicon) -> str | None:
-    """The municipality a question picks in a warehouse of several ("三鷹市のD評価")."""
+def _take_municipalities(work: Work, lexicon: Lexicon) -> list[str]:
+    """The municipalities a question names in a warehouse of several ("三鷹市のD評価")."""
     found = lexicon.match_municipalities(work.text)
     for match in found:
         work.take(match.start, match.end)
-    return found[0].name if found else None
+    return list(dict.fromkeys(m.name for m in found))
+
+
+def _per_municipality(text: str, names: list[str]) -> tuple[str, ...]:
+    """'三鷹市と武蔵野市のD評価' → ('三鷹市のD評価', '武蔵野市のD評価')."""
+    out = []
+    for keep in names:
+        question = text
+        for other in names:
+            if other != keep:
+                question = re.sub(re.escape(other) + r"\s*(?:と|・|、|,|and|&)?\s*", "", question)
+        question = re.sub(r"(?:と|・|、|,|and|&)\s*(?=の|$)", "", question).strip()
+        out.append(question)
+    return tuple(out)
+
+
+# Words that point back at an earlier message, which planbot does not keep.
+_FOLLOW_UP = re.compile(
+    r"それ|その|あれ|さっき|先ほど|前の質問|上の件|同じ条件|同じく|次のページ|続き|"
+    r"\b(?:those|same|previous|above|again)\b",
+    re.IGNORECASE,
+)
 
 
 def _take_departments(

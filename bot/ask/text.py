@@ -64,15 +64,36 @@ def _spelled_numbers(text: str) -> str:
     )
 
 
+# What a Slack message carries besides the question: links, mentions (<@U…>, <!here>,
+# <#C…|name>, a typed @planbot), emoji codes, HTML-escaped quote marks.
+_SLACK_MARKUP = re.compile(
+    r"<(?:[@#!][^>]*|https?://[^>]*|mailto:[^>]*)>|https?://\S+|(?<![\w@])@[\w.-]+"
+    r"|:[a-z0-9_+\-]+:|^\s*(?:&gt;|>)\s?",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Courtesies around a question, which carry nothing to search for.
+_SOCIAL = re.compile(
+    r"お疲れ様(?:です|でございます)?|おつかれさま(?:です)?|お疲れさま(?:です)?|"
+    r"(?:いつも)?お世話に(?:なって(?:おります|います))?|度々すみません|すみません|すいません|"
+    r"恐れ入りますが|恐縮ですが|お手数(?:ですが|をおかけしますが|をおかけします)?|"
+    r"(?:どうぞ)?よろしくお願い(?:いたします|致します|します)|よろしくです|"
+    r"【[^】]{0,10}】|(?:^|\s)(?:件名|本文)\s*[:：]|[(（]?(?:大至急|至急|急ぎ(?:です)?)[)）]?|急ぎで|"
+    r"(?:ちょっと|少し)?確認(?:なん|な)ですが|質問(?:です|なんですが|があります)|"
+    r"[^。、!?\n]{0,30}(?:ので|のですが|んですが|必要があって|ため|の件(?:ですが|で))(?=[、,\s])",
+)
+
+
 def clean_question(raw: str) -> tuple[str, str | None]:
     """Normalise user input; returns (text, problem) where problem explains a refusal."""
-    text = _CONTROL.sub(" ", raw)
+    text = _SLACK_MARKUP.sub(" ", raw.replace("&lt;", "<").replace("&amp;", "&"))
+    text = _CONTROL.sub(" ", text)
     text = "".join(
         ch for ch in text if unicodedata.category(ch) not in ("Cs", "Co", "So") or ch == "★"
     )
     text = nfkc(text)
     text = unify_kodomo(text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _SOCIAL.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip(" 、,。")
     text = _spelled_numbers(text)
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], "too_long"

@@ -66,3 +66,9 @@ def test_a_deployment_pinned_to_a_city_says_so(store: Store) -> None:
     assert "武蔵野市" in other.text and "三鷹市" in other.text
     own = pinned.answer("武蔵野市のD評価")
     assert (own.count, _places(own)) == (1, {"武蔵野市"})
+
+
+def test_two_municipalities_at_once_are_asked_one_by_one(store: Store) -> None:
+    answer = Answerer(store, aliases_file=ALIASES).answer("三鷹市と武蔵野市のD評価")
+    assert (answer.intent, answer.ok, answer.problem) == ("help", False, "several_municipalities")
+    assert answer.suggestions == ("三鷹市のD評価", "武蔵野市のD評価")
