@@ -174,10 +174,11 @@ def item_grade_history(df: pd.DataFrame, params: dict[str, Any], cap: int) -> li
     if params.get("to_year") is not None:
         mask &= years <= int(params["to_year"])
     sub = df[mask].copy()
-    sub["plan_start"] = sub.groupby(["municipality", "plan"])["fiscal_year"].transform("min")
+    sub["year"] = sub["fiscal_year"].astype("int64")  # a categorical, from the partitions
+    sub["plan_start"] = sub.groupby(["municipality", "plan"])["year"].transform("min")
     sub = sub.sort_values(
         ["municipality", "plan_start", "plan", "item_no", "department", "fiscal_year"]
-    ).drop(columns=["plan_start"])
+    ).drop(columns=["plan_start", "year"])
     return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
 
 

@@ -470,6 +470,10 @@ def test_column_labels_with_notes_and_other_words(tmp_path: Path, seed_report: R
     assert [e.next_plan_text for e in ahead.evaluations] == [
         e.next_plan_text for e in seed_report.evaluations
     ]
+    noted = reports.seed_text().replace("\t令和元年度事業実績", "\t事業実績(令和元年度)")
+    noted = noted.replace("\t令和2年度事業予定", "\t事業予定(令和2年度)")
+    noted_report = _parse(tmp_path, noted)
+    assert (noted_report.fiscal_year, noted_report.next_fiscal_year) == (2019, 2020)
     as_of = _parse(
         tmp_path,
         reports.seed_text().replace(
@@ -497,6 +501,9 @@ def test_measure_headings_written_otherwise(tmp_path: Path, seed_report: Report)
     cover = reports.seed_text().split("\n")
     cover.insert(1, "1. 計画の概要\t\t\t")
     assert _signature(_parse(tmp_path, "\n".join(cover))) == _signature(seed_report)
+    # Nor is a numbered footnote that no item follows.
+    footnote = [*reports.seed_text().rstrip("\n").split("\n"), "1) 数値は令和2年3月末現在\t\t\t"]
+    assert _signature(_parse(tmp_path, "\n".join(footnote))) == _signature(seed_report)
     problems = _problems(tmp_path, "\n".join(lines))
     assert problems[0].endswith(
         f":{line}: heading '2. 男性の子育て' is numbered in a way that "

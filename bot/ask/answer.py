@@ -75,7 +75,13 @@ class Answerer:
 
     # --- answering -------------------------------------------------------------------
     def parse(self, question: str) -> QuerySpec:
-        return parse_question(question, self.lexicon(), years=self.years())
+        spec = parse_question(question, self.lexicon(), years=self.years())
+        if spec.municipality and not self.municipality:
+            # "武蔵野市の今年度…": this year is the latest that city has reported.
+            own = self.years(spec.municipality)
+            if own and own != self.years():
+                spec = parse_question(question, self.lexicon(), years=own)
+        return spec
 
     def answer(self, question: str) -> Answer:
         """The answer to a question, remembered per warehouse snapshot.

@@ -88,8 +88,11 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
 
 # Grade transitions between two years, read before single grades (which they contain).
 _FROM_TO = re.compile(
-    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:→|->|=>|⇒|から|より)\s*"
-    r"(?:評価)?\s*(?P<to>[A-D])(?:\s*評価)?(?:\s*(?:に|へ))?"
+    # An arrow is a change; "BからD" is one only when it goes somewhere ("BからDに下がった"),
+    # else it is the range B to D ("BからDの事業").
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*"
+    r"(?:(?:→|->|=>|⇒)\s*(?:評価)?\s*(?P<to>[A-D])(?:\s*評価)?(?:\s*(?:に|へ))?|"
+    r"(?:から|より)\s*(?:評価)?\s*(?P<to3>[A-D])(?:\s*評価)?\s*(?:に|へ))"
     r"|(?i:from)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])\s+(?i:to)\s+"
     r"(?:(?i:grade|an?)\s+)?(?P<to2>[A-D])(?![A-Za-z])"
 )
@@ -123,15 +126,15 @@ _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 # The same grade in both years: "D評価が続いている", "2年連続でA", "D in both years".
 _SAME_GRADE = re.compile(
     r"(?:\d+\s*年(?:度)?\s*)?連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|"
-    r"続いて(?:いる|います)?|続く|引き続き|変わらな(?:い|かった)|"
-    r"変わらず|同じ評価|据え置き|(?i:both\s+years|still|remained|stayed|unchanged|"
+    r"続いて(?:いる|います)|変わらな(?:い|かった)|"
+    r"変わらず|同じ評価|据え置き|(?i:both\s+years|remained|stayed|unchanged|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
 )
 
 # "B〜D", "A~B評価", "B-D": every grade between.
 _GRADE_RANGE = re.compile(
-    r"(?:評価\s*(?:が|は)?\s*)?(?<![A-Za-z&])(?P<a>[A-D])\s*(?:~|〜|-|–|—)\s*(?P<b>[A-D])"
-    r"(?![A-Za-z])(?:\s*評価)?"
+    r"(?:評価\s*(?:が|は)?\s*)?(?<![A-Za-z&])(?P<a>[A-D])\s*(?:評価)?\s*(?:~|〜|-|–|—|から)\s*"
+    r"(?P<b>[A-D])(?![A-Za-z])(?:\s*評価)?(?:\s*まで)?"
 )
 
 _LONE_GRADE_EN = re.compile(

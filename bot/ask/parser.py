@@ -120,7 +120,7 @@ _ITEM_PATTERNS = [
         r"(?:item|program|project)s?\s*(?:no\.?|number|#)?\s*(" + _NUM_LIST + ")", re.IGNORECASE
     ),
     re.compile(r"(?<![A-Za-z])(?:no\.?|#|№)\s*(" + _NUM_LIST + ")", re.IGNORECASE),
-    re.compile(r"(" + _NUM_LIST + r")\s*番(?!目標)"),
+    re.compile(r"(" + _NUM_LIST + r")\s*番(?!目標|目|多|少|手|に|の?(?:多|少))"),
 ]
 
 # A number counting something else ("2段階", "3年", "5件") is no item number.
@@ -349,7 +349,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     per_group = bool(take_regex(work, _PER_GROUP))
     asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
     share = bool(take_regex(work, _SHARE))
-    municipalities = _take_municipalities(work, lexicon)
+    named = _take_municipalities(work, lexicon)
+    municipalities = list(dict.fromkeys(name for name, _ in named))
     municipality = municipalities[0] if municipalities else None
     departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
     categories = _take_all(work, _CATEGORY_PATTERNS)
@@ -440,7 +441,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     if municipalities[1:]:
         # One municipality at a time: offer the question once per city named.
         problem = "several_municipalities"
-        dept_suggestions = _per_municipality(text, municipalities)
+        dept_suggestions = _per_municipality(text, named)
     elif vague and (intent == "detail" or _FOLLOW_UP.search(text)):
         # "詳細は？", "それの詳細", "same for 2020": planbot keeps no earlier question.
         problem = problem or "no_context"
@@ -576,25 +577,26 @@ def _take_bare_numbers(work: Work) -> tuple[int, ...]:
     return tuple(dict.fromkeys(n for n in found if n > 0))
 
 
-def _take_municipalities(work: Work, lexicon: Lexicon) -> list[str]:
-    """The municipalities a question names in a warehouse of several ("三鷹市のD評価")."""
+def _take_municipalities(work: Work, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(name, as written) of the municipalities a question names ("三鷹市のD評価")."""
     found = lexicon.match_municipalities(work.text)
+    named = [(m.name, work.text[m.start : m.end]) for m in found]
     for match in found:
         work.take(match.start, match.end)
-    return list(dict.fromkeys(m.name for m in found))
+    return named
 
 
-def _per_municipality(text: str, names: list[str]) -> tuple[str, ...]:
-    """'三鷹市と武蔵野市のD評価' → ('三鷹市のD評価', '武蔵野市のD評価')."""
-    out = []
-    for keep in names:
+def _per_municipality(text: str, named: list[tuple[str, str]]) -> tuple[str, ...]:
+    """'三鷹と武蔵野市のD評価' → ('三鷹のD評価', '武蔵野市のD評価')."""
+    out: dict[str, str] = {}
+    for keep, _ in named:
         question = text
-        for other in names:
-            if other != keep:
-                question = re.sub(re.escape(other) + r"\s*(?:と|・|、|,|and|&)?\s*", "", question)
+        for name, written in named:
+            if name != keep:
+                question = re.sub(re.escape(written) + r"\s*(?:と|・|、|,|and|&)?\s*", "", question)
         question = re.sub(r"(?:と|・|、|,|and|&)\s*(?=の|$)", "", question).strip()
-        out.append(question)
-    return tuple(out)
+        out.setdefault(keep, question)
+    return tuple(out.values())
 
 
 # Words that point back at an earlier message, which planbot does not keep.

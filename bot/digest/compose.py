@@ -167,6 +167,7 @@ def describe_changes(
     if previous is None:
         return ["今回が最初の配信です。" if ja else "This is the first digest."]
     lines: list[str] = []
+    previous = _upgraded(previous, current)
     old, new = previous["grades"], current["grades"]
     # Most weeks bring no new report: comparing the whole dicts is one C-level pass,
     # where looking at each of a national digest's ~340,000 grades took a second.
@@ -208,6 +209,20 @@ def describe_changes(
                     else f"{where}Item {item} {name} {en_verb}."
                 )
     return lines or [_nothing_changed(ja)]
+
+
+def _upgraded(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """A state stored before keys carried the plan, in today's keys: each old key takes
+    the plan of the current key it matches (a key no longer current keeps none)."""
+    grades: dict[str, str] = previous["grades"]
+    if not grades or next(iter(grades)).count("|") >= 4:
+        return previous
+    plan_of = {key.rsplit("|", 1)[0]: key.rsplit("|", 1)[1] for key in current["grades"]}
+    return {
+        **previous,
+        "grades": {f"{key}|{plan_of.get(key, '')}": grade for key, grade in grades.items()},
+        "names": {},  # (the current names name every item still there)
+    }
 
 
 def _nothing_changed(ja: bool) -> str:

@@ -128,6 +128,8 @@ class _State:
         field(default_factory=dict)
     )
     first_item_line: int = 0
+    #: A lone numbered line not read as a heading, until an item or a heading follows.
+    odd_heading: tuple[int, str] | None = None
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(Problem(self.file, line, reason))
@@ -335,8 +337,11 @@ def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals:
         _column_labels(state, lineno, cells)
     elif line.kind == "continuation":
         _continuation_row(state, lineno, cells, originals)
-    elif line.kind == "problem" or (line.kind == "odd_heading" and state.first_item_line):
-        # (Before the first item such a line is a cover page's "1. 計画の概要", not a heading.)
+    elif line.kind == "odd_heading":
+        # A heading only if items follow it before a heading planbot can read; otherwise a
+        # cover page's "1. 計画の概要" or a footnote "1) 数値は…".
+        state.odd_heading = (lineno, line.text)
+    elif line.kind == "problem":
         state.problem(lineno, line.text)
 
 
@@ -423,13 +428,14 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
             grade_columns.append((_grade_label_rank(label), col))
         elif label.endswith(_RESULT_ENDINGS):
             columns["result"] = col
-            _results_year(state, lineno, label)
+            # The year from the whole label: "事業実績(令和元年度)" keeps it in its note.
+            _results_year(state, lineno, cells[i])
         elif label.endswith(_PLAN_ENDINGS) or label.startswith("今後"):
             if plans_seen == 0 and "result" not in columns:
                 columns["plan"] = col
             else:
                 columns["next_plan"] = col
-                years = find_fiscal_years(label)
+                years = find_fiscal_years(cells[i])
                 if years:
                     state.next_fiscal_year = years[0]
             plans_seen += 1
@@ -501,6 +507,7 @@ def _results_year(state: _State, lineno: int, label: str) -> None:
 
 
 def _heading(state: _State, lineno: int, text: str) -> None:
+    state.odd_heading = None
     h = state.hierarchy
     # Every page repeats the headings it continues under: build each model once.
     key = (text, h.goal.number if h.goal else 0, h.policy.number if h.policy else 0)
@@ -608,6 +615,11 @@ def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> 
     if not name:
         state.problem(lineno, f"item {number} has no name")
         return
+    if state.odd_heading is not None:
+        # Items under a line that looked like a heading: they would be filed under the
+        # heading before it.
+        state.problem(*state.odd_heading)
+        state.odd_heading = None
     if not state.first_item_line:
         state.first_item_line = lineno
     # An item on several department sheets keeps the first row's fields.

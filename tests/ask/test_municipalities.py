@@ -72,3 +72,27 @@ def test_two_municipalities_at_once_are_asked_one_by_one(store: Store) -> None:
     answer = Answerer(store, aliases_file=ALIASES).answer("三鷹市と武蔵野市のD評価")
     assert (answer.intent, answer.ok, answer.problem) == ("help", False, "several_municipalities")
     assert answer.suggestions == ("三鷹市のD評価", "武蔵野市のD評価")
+
+
+def test_this_year_is_the_latest_the_city_named_has_reported(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # 武蔵野市 has reported FY2019 only, 三鷹市 FY2020 already.
+    tmp = tmp_path_factory.mktemp("years")
+    mitaka = reports.write(
+        tmp, "mitaka_fy2020.txt", reports.other_city_text(reports.second_year_text())
+    )
+    write_reports(tmp / "data", [parse_report_text(reports.SEED), parse_report_text(mitaka)])
+    store = Store(tmp / "data")
+    try:
+        answer = Answerer(store, aliases_file=ALIASES).answer("武蔵野市の今年度のD評価")
+        assert (answer.fiscal_year, answer.count, _places(answer)) == (2019, 1, {"武蔵野市"})
+        latest = Answerer(store, aliases_file=ALIASES).answer("D評価の事業")
+        assert latest.fiscal_year == 2020  # no city named: the warehouse's latest
+    finally:
+        store.close()
+
+
+def test_split_questions_keep_a_name_as_it_was_written(store: Store) -> None:
+    answer = Answerer(store, aliases_file=ALIASES).answer("三鷹と武蔵野市のD評価")
+    assert answer.suggestions == ("三鷹のD評価", "武蔵野市のD評価")

@@ -133,3 +133,21 @@ def test_a_successor_plan_is_not_compared_with_the_plan_before(tmp_path: Path) -
     # Within one plan the same change is reported (the FY2020 fixture moves 16 D → B).
     same_plan = _changes_after_fy2020(tmp_path, "plan4", reports.second_year_text())
     assert any("FY2019 D → FY2020 B" in line for line in same_plan)
+
+
+def test_a_state_stored_before_keys_carried_the_plan_still_compares(
+    seed_warehouse: Path,
+) -> None:
+    sub = Subscription(id="ja", channel="C1", schedule=Schedule(), language="ja")
+    store = Store(seed_warehouse)
+    try:
+        current = compose_digest(store, sub, MONDAY, None).state
+    finally:
+        store.close()
+    # year|item|department|municipality, as digests stored them before.
+    old_keys = {key.rsplit("|", 1)[0]: grade for key, grade in current["grades"].items()}
+    stored = {**current, "grades": old_keys, "names": {}}
+    assert compose.describe_changes(stored, current, "ja") == ["前回の配信から変更はありません。"]
+    stored["grades"] = {**old_keys, "2019|16|子ども政策課|武蔵野市": "C"}
+    (line,) = compose.describe_changes(stored, current, "ja")
+    assert line.startswith("事業16 ワーク・ライフ・バランス") and line.endswith("評価 C→D")
