@@ -102,7 +102,7 @@ _TO_ONLY = re.compile(
     # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
     r"(?=なっ(?!て(?:いる|います|る|おり))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
     r"|(?i:became|become|becoming|dropped\s+to|fell\s+to|rose\s+to|went\s+(?:up|down)\s+to|"
-    r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|now|newly)\s+"
+    r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|newly)\s+"
     r"(?:(?i:graded|grade|an?)\s+)?(?P<to2>" + _GSET + r")(?![A-Za-z])"
 )
 
