@@ -82,11 +82,7 @@ def test_year_again_replaces_it(warehouse: Path, tmp_path: Path) -> None:
 
 def test_partial_report_replaces_only_its_sheets(warehouse: Path, tmp_path: Path) -> None:
     # A report holding only 子ども政策課's sheet replaces that sheet and keeps the others.
-    lines = reports.seed_text().split("\n")
-    start = reports.line_of("\n".join(lines), "【対象課 子ども政策課】") - 1
-    end = reports.line_of("\n".join(lines), "【対象課 子ども育成課】") - 1
-    text = reports.replace_cell("\n".join(lines[start:end]), 18, 8, "A")
-    report = parse_report_text(reports.write(tmp_path, "policy_only.txt", text))
+    report = _policy_sheet_corrected(tmp_path)
     assert report.sheets == ("子ども政策課",)
     write_reports(warehouse, [report])
     rows = _grades(warehouse)
@@ -97,6 +93,51 @@ def test_partial_report_replaces_only_its_sheets(warehouse: Path, tmp_path: Path
     assert by_file["policy_only.txt"]["evaluations"] == 4
     assert by_file[reports.SEED.name]["evaluations"] == 37
     assert "子ども政策課" not in by_file[reports.SEED.name]["sheets"]
+
+
+def _policy_sheet_corrected(tmp_path: Path) -> Report:
+    """子ども政策課's sheet alone, item 18 regraded A (B in the seed)."""
+    lines = reports.seed_text().split("\n")
+    start = reports.line_of("\n".join(lines), "【対象課 子ども政策課】") - 1
+    end = reports.line_of("\n".join(lines), "【対象課 子ども育成課】") - 1
+    text = reports.replace_cell("\n".join(lines[start:end]), 18, 8, "A")
+    return parse_report_text(reports.write(tmp_path, "policy_only.txt", text))
+
+
+def test_a_report_and_its_correction_in_one_ingest(tmp_path: Path, seed_report: Report) -> None:
+    # The later file wins for its sheet; the earlier keeps its four others (it was dropped).
+    data_dir = tmp_path / "data"
+    write_reports(data_dir, [seed_report, _policy_sheet_corrected(tmp_path)])
+    rows = _grades(data_dir)
+    assert len(rows) == 41
+    assert (2019, 18, "子ども政策課", "A") in rows
+    by_file = {s["file"]: s for s in read_manifest(current_snapshot(data_dir))["sources"]}
+    assert (
+        by_file[reports.SEED.name]["evaluations"],
+        by_file["policy_only.txt"]["evaluations"],
+    ) == (
+        37,
+        4,
+    )
+
+
+def test_the_original_again_reverts_a_correction(warehouse: Path, tmp_path: Path) -> None:
+    seed = parse_report_text(reports.SEED)
+    write_reports(warehouse, [_policy_sheet_corrected(tmp_path)])
+    assert (2019, 18, "子ども政策課", "A") in _grades(warehouse)
+    result = write_reports(warehouse, [seed])
+    assert result.changed and result.added == [reports.SEED.name]
+    assert (2019, 18, "子ども政策課", "B") in _grades(warehouse)
+    # And then it is whole again: a third time changes nothing.
+    assert not write_reports(warehouse, [seed]).changed
+
+
+def test_one_sheet_again_keeps_the_years_other_goals(warehouse: Path, tmp_path: Path) -> None:
+    # 子ども政策課's sheet has goal II only; goal III stays.
+    write_reports(warehouse, [_policy_sheet_corrected(tmp_path)])
+    snap = current_snapshot(warehouse)
+    goals = duckdb.sql(f"SELECT goal_no FROM '{snap}/goals.parquet' ORDER BY 1").fetchall()
+    assert goals == [(2,), (3,)]
 
 
 def test_failed_write_leaves_previous_snapshot(

@@ -538,7 +538,10 @@ def _new_heading(state: _State, lineno: int, text: str) -> bool:
         numeral = m.group("num") if not m.group("num").isdigit() else ""
         title = rest.strip().lstrip(_TITLE_SEPARATORS).strip()
         goal = Goal(number=number, numeral=numeral, title=title, category_counts=counts)
-        state.goals.setdefault(number, goal)
+        known = state.goals.get(number)
+        if known is None or (counts and not known.category_counts):
+            # (The first heading of a goal may lack the counts a later page gives.)
+            state.goals[number] = goal
         h.goal, h.policy, h.measure = goal, None, None
         return True
     if m := _POLICY.match(text):

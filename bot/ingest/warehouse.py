@@ -138,9 +138,14 @@ def write_reports(data_dir: Path, reports: Sequence[Report]) -> IngestResult:
         previous = current_snapshot(data_dir)
         manifest = read_manifest(previous) if previous else {"sources": []}
         old_sources: list[dict[str, object]] = list(manifest["sources"])  # type: ignore[call-overload]
-        known = {str(s["checksum"]) for s in old_sources}
-        fresh = _last_per_key([r for r in reports if r.checksum not in known])
-        unchanged = [r.source_file for r in reports if r.checksum in known]
+        # A file already in, with every sheet still its own, changes nothing; one whose
+        # sheets a later correction replaced is ingested again (it reverts that correction).
+        held: dict[str, set[str]] = {}
+        for src in old_sources:
+            held.setdefault(str(src["checksum"]), set()).update(src["sheets"])  # type: ignore[call-overload]
+        is_held = [r.checksum in held and set(r.sheets) <= held[r.checksum] for r in reports]
+        fresh = _last_per_key([r for r, h in zip(reports, is_held, strict=True) if not h])
+        unchanged = [r.source_file for r, h in zip(reports, is_held, strict=True) if h]
         if not fresh:
             return IngestResult(
                 snapshot=previous.name if previous else None,
@@ -188,19 +193,41 @@ def _years(sources: Sequence[dict[str, object]]) -> list[int]:
 
 
 def _last_per_key(reports: Sequence[Report]) -> list[Report]:
-    # Within one ingest a later file wins over an earlier one for the same sheets.
+    """Within one ingest a later file wins over an earlier one for the sheets they share;
+    the earlier keeps its other sheets (a full report and a corrected sheet, together)."""
     owner: dict[tuple[str, str, int, str], int] = {}
     for i, report in enumerate(reports):
         for key in _sheet_keys(report):
             owner[key] = i
-    beaten = {
-        i for i, report in enumerate(reports) for key in _sheet_keys(report) if owner[key] != i
-    }
-    return [r for i, r in enumerate(reports) if i not in beaten]
+    kept: list[Report] = []
+    for i, report in enumerate(reports):
+        own = [s for s in report.sheets if owner[_sheet_key(report, s)] == i]
+        if len(own) == len(report.sheets):
+            kept.append(report)
+        elif own:
+            kept.append(_only_sheets(report, own))
+    return kept
+
+
+def _only_sheets(report: Report, sheets: list[str]) -> Report:
+    """A report cut down to some of its sheets: their evaluations, the items they grade."""
+    evaluations = tuple(e for e in report.evaluations if e.source.sheet in sheets)
+    numbers = {e.item_number for e in evaluations}
+    return report.model_copy(
+        update={
+            "sheets": tuple(sheets),
+            "evaluations": evaluations,
+            "items": tuple(i for i in report.items if i.number in numbers),
+        }
+    )
+
+
+def _sheet_key(report: Report, sheet: str) -> tuple[str, str, int, str]:
+    return (report.municipality, report.plan, report.fiscal_year, sheet)
 
 
 def _sheet_keys(report: Report) -> set[tuple[str, str, int, str]]:
-    return {(report.municipality, report.plan, report.fiscal_year, s) for s in report.sheets}
+    return {_sheet_key(report, s) for s in report.sheets}
 
 
 def _build_snapshot(
@@ -405,11 +432,14 @@ def _recount(
 
 
 def _write_goals(tmp: Path, previous: Path | None, fresh: list[Report]) -> None:
-    fresh_keys = {(r.municipality, r.plan, r.fiscal_year) for r in fresh}
+    # Per goal: a report of one department's sheet names only the goals that sheet has,
+    # and the year's other goals stay as they were.
+    fresh_keys = {(r.municipality, r.plan, r.fiscal_year, g.number) for r in fresh for g in r.goals}
     rows: list[dict[str, object]] = []
     if previous and (previous / "goals.parquet").exists():
         for row in pq.read_table(previous / "goals.parquet").to_pylist():
-            if (row["municipality"], row["plan"], row["fiscal_year"]) not in fresh_keys:
+            key = (row["municipality"], row["plan"], row["fiscal_year"], row["goal_no"])
+            if key not in fresh_keys:
                 rows.append(row)
     merged: dict[tuple[str, str, int, int], dict[str, object]] = {}
     for r in fresh:
