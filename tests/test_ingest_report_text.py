@@ -554,3 +554,75 @@ def test_a_damaged_utf8_file_says_where(tmp_path: Path) -> None:
     (problem,) = _problems(tmp_path, data[:cut] + data[cut + 2 :])
     line = data[:cut].count(b"\n") + 1
     assert f":{line}: broken UTF-8 text at byte" in problem
+
+
+def _relabel(line_start: str, labels: list[str], text: str | None = None) -> str:
+    """The seed with its label rows replaced (item rows unchanged)."""
+    return "\n".join(
+        "\t".join(labels) if line.startswith(line_start) else line
+        for line in (text or reports.seed_text()).split("\n")
+    )
+
+
+SEED_LABELS = ["事業名", "事業概要", "区分", "事業の対象者", "主管課", "令和元年度事業予定",
+               "令和元年度事業実績", "評価", "令和2年度事業予定", ""]  # fmt: skip
+
+
+def test_plan_and_result_columns_are_told_apart_by_their_words_and_years(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    def add(cells: list[str], labels: tuple[str, ...], values: tuple[str, ...]) -> list[str]:
+        extra = labels if cells[0] == "事業名" else values
+        return [*cells[:-1], *extra, cells[-1]] if cells[0] == "事業名" else [*cells, *extra]
+
+    expected = [(e.plan_text, e.result_text, e.next_plan_text) for e in seed_report.evaluations]
+    # An indicator's 令和元年度実績 and a 関連計画 after the real columns: the real ones win.
+    for labels, values in (
+        (("指標", "令和元年度目標", "令和元年度実績"), ("相談件数", "100人", "85人")),
+        (("関連計画",), ("第五次子どもプラン",)),
+    ):
+        text = _with_labels(reports.seed_text(), lambda c, ls=labels, vs=values: add(c, ls, vs))
+        report = _parse(tmp_path, text)
+        texts = [(e.plan_text, e.result_text, e.next_plan_text) for e in report.evaluations]
+        assert texts == expected, labels
+    # Results before the plan: the years say which plan is this year's.
+    swapped = [*SEED_LABELS]
+    swapped[5], swapped[6] = swapped[6], swapped[5]
+
+    def swap(cells: list[str]) -> list[str]:
+        if cells[0] != "事業名" and len(cells) > 7:
+            cells[6], cells[7] = cells[7], cells[6]
+        return cells
+
+    report = _parse(
+        tmp_path, _relabel("事業名\t", swapped, _with_labels(reports.seed_text(), swap))
+    )
+    texts = [(e.plan_text, e.result_text, e.next_plan_text) for e in report.evaluations]
+    assert texts == expected
+
+
+def test_a_row_two_departments_answer_for_is_one_evaluation_each(tmp_path: Path) -> None:
+    text = reports.seed_text()
+    line = reports.line_of(text, r"^39\t")
+    lines = text.split("\n")
+    cells = lines[line - 1].split("\t")
+    cells[5] = "高齢者支援課・地域支援課"
+    lines[line - 1] = "\t".join(cells)
+    lines[line] = ""  # the continuation row for 地域支援課, now in the cell above
+    report = _parse(tmp_path, "\n".join(lines))
+    assert sorted(e.department for e in _evals(report, 39)) == ["地域支援課", "高齢者支援課"]
+
+
+def test_label_rows_read_otherwise_and_one_problem_for_a_broken_one(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    # The number labelled 整理番号, or its label cell left empty: labels over their data.
+    for first in ("整理番号", ""):
+        text = _relabel("事業名\t", [first, *SEED_LABELS[:-1]])
+        assert _signature(_parse(tmp_path, text)) == _signature(seed_report), first
+    # A label row without 主管課: that is the problem, not every row under it.
+    broken = _relabel("事業名\t", [label.replace("主管課", "備考") for label in SEED_LABELS])
+    problems = _problems(tmp_path, broken)
+    label_rows = reports.seed_text().count("\n事業名\t")
+    assert len(problems) == label_rows  # one for each label row, none for the rows under it
+    assert all(p.endswith("column labels lack department") for p in problems)

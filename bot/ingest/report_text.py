@@ -128,6 +128,8 @@ class _State:
         field(default_factory=dict)
     )
     first_item_line: int = 0
+    #: The last column-label row lacked a required column: item rows cannot be read.
+    labels_broken: bool = False
     #: A lone numbered line not read as a heading, until an item or a heading follows.
     odd_heading: tuple[int, str] | None = None
 
@@ -404,13 +406,15 @@ _PLAN_NAME = re.compile(r"(?P<plan>.+?(?:計画|プラン)(?:\s*\(第[^)]*\))?)"
 
 def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
     # The label row has no label for the number column: labels sit one cell to the left
-    # of their data, unless the export did label the number.
+    # of their data, unless the export did label the number, or left its label cell empty
+    # (then the labels stand over their data).
     labels = [_label_core(c) for c in cells]
     has_number_label = any(_is_number_label(c) for c in labels)
-    shift = 0 if has_number_label else 1
+    shift = 0 if has_number_label or not labels[0] else 1
     columns: dict[str, int] = {"number": 0}
-    plans_seen = 0
     grade_columns: list[tuple[int, int]] = []  # (preference, column)
+    results: list[tuple[int, int, str]] = []  # (preference, column, label)
+    plans: list[tuple[int, str, str]] = []  # (column, label, label with its notes)
     for i, label in enumerate(labels):
         col = i + shift
         if _is_number_label(label):
@@ -428,26 +432,52 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
         elif _is_grade_label(label):
             grade_columns.append((_grade_label_rank(label), col))
         elif label.endswith(_RESULT_ENDINGS):
-            columns["result"] = col
-            # The year from the whole label: "事業実績(令和元年度)" keeps it in its note.
-            _results_year(state, lineno, cells[i])
+            # 事業実績 before an indicator's 令和元年度実績.
+            results.append((0 if "事業" in label else 1, col, cells[i]))
         elif label.endswith(_PLAN_ENDINGS) or label.startswith("今後"):
-            if plans_seen == 0 and "result" not in columns:
-                columns["plan"] = col
-            else:
-                columns["next_plan"] = col
-                years = find_fiscal_years(cells[i])
-                if years:
-                    state.next_fiscal_year = years[0]
-            plans_seen += 1
+            plans.append((col, label, cells[i]))
     if grade_columns:
         # "評価" beside "前年度評価" or "推進会議評価": this year's own grade, whatever the order.
         columns["grade"] = min(grade_columns)[1]
+    if results:
+        _, columns["result"], label = min(results)
+        # The year from the whole label: "事業実績(令和元年度)" keeps it in its note.
+        _results_year(state, lineno, label)
+    _plan_columns(state, columns, plans)
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
         state.problem(lineno, f"column labels lack {', '.join(missing)}")
+        state.labels_broken = True
         return
     state.columns = columns
+    state.labels_broken = False
+
+
+def _plan_columns(
+    state: _State, columns: dict[str, int], plans: list[tuple[int, str, str]]
+) -> None:
+    """This year's plan and next year's among the plan-like columns: by the year a label
+    names (令和元年度事業予定 / 令和2年度事業予定, in either order), else by place — before
+    the results this year's, after them next year's; 今後の方向性 is next year's. A label
+    without a year (関連計画) is taken only where no label with one is."""
+    year = state.fiscal_year
+    result = columns.get("result")
+    slots: dict[str, list[tuple[int, int, str]]] = {"plan": [], "next_plan": []}
+    for col, label, whole in plans:
+        years = find_fiscal_years(whole)
+        if years and year is not None and years[0] in (year, year + 1):
+            slot, rank = ("plan" if years[0] == year else "next_plan"), 0
+        elif label.startswith("今後") or label.startswith(("次年度", "来年度")):
+            slot, rank = "next_plan", 1
+        else:
+            slot = "plan" if result is None or col < result else "next_plan"
+            rank = 1 if years else 2
+        slots[slot].append((rank - (1 if "事業" in label else 0) / 2, col, whole))
+    for slot, found in slots.items():
+        if found:
+            _, columns[slot], whole = min(found)
+            if slot == "next_plan" and (years := find_fiscal_years(whole)):
+                state.next_fiscal_year = years[0]
 
 
 # A label's trailing notes: "(案)", "(令和2年3月末現在)", "(見込み)", "※".
@@ -461,7 +491,8 @@ def _label_core(label: str) -> str:
 
 
 def _is_number_label(label: str) -> bool:
-    return label.casefold().rstrip(".") in ("事業番号", "番号", "no", "事業no", "項番", "通番")
+    key = label.casefold().replace(" ", "").rstrip(".")
+    return key in ("事業番号", "番号", "no", "事業no", "項番", "通番", "整理番号")
 
 
 def _grade_label_rank(label: str) -> int:
@@ -593,6 +624,8 @@ def _value(originals: list[str], columns: dict[str, int], name: str) -> str:
 
 
 def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> None:
+    if state.labels_broken:
+        return  # the label row's problem is the one to fix; every row would repeat it
     cols = state.columns
     needed = max(cols[name] for name in _REQUIRED) + 1
     if len(originals) < needed:
@@ -678,6 +711,8 @@ def _new_item(
 
 
 def _continuation_row(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
+    if state.labels_broken:
+        return
     cols = state.columns
     if _cell(cells, cols, "name"):
         state.problem(lineno, "missing item number: the row names an item but has no number")
@@ -712,18 +747,27 @@ def _evaluation(state: _State, lineno: int, originals: list[str], item: Item) ->
     if not department:
         state.problem(lineno, f"item {item.number}: missing responsible department (主管課)")
         return
-    state.pending.append(
-        _Row(
-            lineno,
-            item,
-            department,
-            grade_text,
-            _display(originals, cols, "plan"),
-            _display(originals, cols, "result"),
-            _display(originals, cols, "next_plan"),
-            state.sheet or department,
-        )
+    texts = (
+        _display(originals, cols, "plan"),
+        _display(originals, cols, "result"),
+        _display(originals, cols, "next_plan"),
     )
+    # "高齢者支援課・地域支援課": a row both departments answer for is an evaluation each.
+    for name in _departments(department):
+        state.pending.append(
+            _Row(lineno, item, name, grade_text, *texts, state.sheet or department)
+        )
+
+
+_DEPARTMENT_SPLIT = re.compile(r"\s*[・、,/]\s*")
+_DEPARTMENT_ENDINGS = ("課", "室", "センター", "係", "部", "局", "所", "館")
+
+
+def _departments(cell: str) -> list[str]:
+    parts = [p for p in _DEPARTMENT_SPLIT.split(cell) if p]
+    if len(parts) > 1 and all(p.endswith(_DEPARTMENT_ENDINGS) for p in parts):
+        return parts
+    return [cell]
 
 
 def _display(originals: list[str], columns: dict[str, int], name: str) -> str:
