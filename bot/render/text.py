@@ -168,8 +168,10 @@ def item_title(item: AnswerItem, lang: Language) -> str:
 
 
 def plan_place(item: AnswerItem, lang: Language) -> str:
-    """Where the item sits in the plan: goal / basic policy / measure, ★ as (priority)."""
-    place = f"{goal_label(item.goal, lang)} / " + pick(
+    """Where the item sits in the plan: the plan (a city may run several), goal / basic
+    policy / measure, ★ as (priority)."""
+    place = f"{item.plan} " if item.plan else ""
+    place += f"{goal_label(item.goal, lang)} / " + pick(
         lang,
         f"基本施策{item.policy} / 施策({item.measure})",
         f"basic policy {item.policy} / measure ({item.measure})",

@@ -49,3 +49,8 @@ def test_one_plan_per_year_reads_as_before(answerer: Answerer) -> None:
     answer = answerer.answer("D評価の事業は？")
     assert (answer.fiscal_year, answer.count) == (2020, 1)
     assert "第五次" not in answer.text  # one plan in the answer: no need to name it
+
+
+def test_an_items_details_name_its_plan(answerer: Answerer) -> None:
+    answer = answerer.answer("事業16の詳細")
+    assert "位置づけ: 第五次男女平等推進計画 基本目標Ⅱ" in answer.text
