@@ -442,7 +442,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # One municipality at a time: offer the question once per city named.
         problem = "several_municipalities"
         dept_suggestions = _per_municipality(text, named)
-    elif vague and (intent == "detail" or _FOLLOW_UP.search(text)):
+    elif vague and not wants_all and (intent == "detail" or _FOLLOW_UP.search(text)):
         # "詳細は？", "それの詳細", "same for 2020": planbot keeps no earlier question.
         problem = problem or "no_context"
     if dept_problem:
