@@ -116,6 +116,7 @@ class Answerer:
             "unknown",
             "no_context",
             "several_municipalities",
+            "unknown_municipality",
         ):
             return self._help(question, spec)
         fiscal_year = spec.fiscal_year if spec.fiscal_year is not None else years[-1]
@@ -338,6 +339,13 @@ class Answerer:
                 "事業番号や課の名前を添えて聞いてください。例:",
                 "I do not keep earlier questions, so I could not tell what this is about. "
                 "Please name the item or department, for example:",
+            )
+        elif spec.problem == "unknown_municipality":
+            missing, *held = spec.suggestions
+            head = t.pick(
+                lang,
+                f"{missing}のデータはありません（データがあるのは: {'、'.join(held)}）。例:",
+                f"There is no data for {missing} (the data covers {', '.join(held)}). Try:",
             )
         elif spec.problem == "several_municipalities":
             head = t.pick(

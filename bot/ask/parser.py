@@ -21,7 +21,7 @@ from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
 from bot.ask.lexicon import Lexicon
 from bot.ask.text import JA_RUN, Work, clean_question, take_regex
-from bot.models import QuerySpec
+from bot.models import Keyword, QuerySpec
 from bot.text import (
     era_to_fiscal_year,
     find_fiscal_years,
@@ -442,6 +442,10 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # One municipality at a time: offer the question once per city named.
         problem = "several_municipalities"
         dept_suggestions = _per_municipality(text, named)
+    elif (unknown := _unknown_municipality(keywords, lexicon)) is not None:
+        # "三鷹市のD評価" where no report of 三鷹市 is in: say so, not "nothing found".
+        problem = "unknown_municipality"
+        dept_suggestions = (unknown, *lexicon.municipalities[:5])
     elif vague and not wants_all and (intent == "detail" or _FOLLOW_UP.search(text)):
         # "詳細は？", "それの詳細", "same for 2020": planbot keeps no earlier question.
         problem = problem or "no_context"
@@ -597,6 +601,27 @@ def _per_municipality(text: str, named: list[tuple[str, str]]) -> tuple[str, ...
         question = re.sub(r"(?:と|・|、|,|and|&)\s*(?=の|$)", "", question).strip()
         out.setdefault(keep, question)
     return tuple(out.values())
+
+
+def _unknown_municipality(keywords: tuple[Keyword, ...], lexicon: Lexicon) -> str | None:
+    """A keyword that is a municipality's name (三鷹市, 調布市, 港区) the warehouse lacks."""
+    if not lexicon.municipalities:
+        return None
+    for keyword in keywords:
+        word = keyword.word
+        if _MUNICIPALITY_NAME.fullmatch(word) and word not in _NOT_MUNICIPALITIES:
+            return word
+    return None
+
+
+_MUNICIPALITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}[市区町村]")  # (not 地区, 都市)
+# Words shaped like a municipality's name that are not one.
+_NOT_MUNICIPALITIES = frozenset(
+    [
+        *("市町村", "区市町村", "大都市", "政令市", "中核市", "特別区", "行政区", "選挙区"),
+        *("城下町", "門前町", "宿場町", "農山村"),
+    ]
+)
 
 
 # Words that point back at an earlier message, which planbot does not keep.
