@@ -17,7 +17,7 @@ _G = r"[A-D]"
 _GSET = _G + r"(?:\s*(?:or|and|か|または|又は|もしくは|と|や|、|,|/|・)\s*" + _G + r")*"
 
 # "A評価じゃない", "評価がAではない": every grade but those named.
-_NOT_JA = r"(?:では|じゃ|で)(?:ない|なく|無い)"
+_NOT_JA = r"(?:では|じゃ|で)(?:ない|無い)(?![とか])"
 
 # The words after a grade that widen or invert it (C以下, A以外, Aではない).
 _MOD = r"以上|以下|以外|未満|を除く|" + _NOT_JA
@@ -125,30 +125,52 @@ _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 
 # The same grade in both years: "D評価が続いている", "2年連続でA", "D in both years".
 _SAME_GRADE = re.compile(
-    r"(?:\d+\s*年(?:度)?\s*)?連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|"
+    r"\d+\s*年(?:度)?\s*連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|"
     r"続いて(?:いる|います)|変わらな(?:い|かった)|"
     r"変わらず|同じ評価|据え置き|(?i:both\s+years|remained|stayed|unchanged|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
 )
 
-# "B〜D", "A~B評価", "B-D": every grade between.
+_INSTEAD = re.compile(
+    r"(?<![A-Za-z&])(?:評価\s*(?:が|は)?\s*)?(?:"
+    + _GSET
+    + r")\s*(?:評価)?\s*(?:では|じゃ)なく(?:て)?"
+    r"[、,\s]*(?=.*(?<![A-Za-z])[A-D](?![A-Za-z]))"
+)
+_GRADE_CONTEXT = re.compile(r"評価|(?i:grades?|rated|ratings?)|(?<![A-Za-z])[A-D](?![A-Za-z.])")
+# "B〜D", "A~B評価", "B-D", "A to D": every grade between.
 _GRADE_RANGE = re.compile(
-    r"(?:評価\s*(?:が|は)?\s*)?(?<![A-Za-z&])(?P<a>[A-D])\s*(?:評価)?\s*(?:~|〜|-|–|—|から)\s*"
+    r"(?:評価\s*(?:が|は)?\s*)?(?<![A-Za-z&])(?P<a>[A-D])\s*(?:評価)?\s*"
+    r"(?:~|〜|-|–|—|から|\s(?i:to|through|thru)\s)\s*"
     r"(?P<b>[A-D])(?![A-Za-z])(?:\s*評価)?(?:\s*まで)?"
 )
 
 _LONE_GRADE_EN = re.compile(
-    r"(?<![A-Za-z0-9&'.\-])([A-D])(?![A-Za-z0-9&'\-])"
-    r"(?=\s*(?:$|[?.,!)]|(?i:in|of|for|items?|grades?|rated|rank(?:ed)?|only|and|or|this|last|"
-    r"at|from|to)\b))"
+    r"(?<![A-Za-z0-9&'.\-])([A-D])(?![A-Za-z0-9&'\-])(?![.][A-Za-z])"
+    r"(?=\s*(?:$|[?.,!)]|(?i:in|of|items?|grades?|rated|rank(?:ed)?|only|and|or|this|last|"
+    r"at|are|is|were|was)\b))"
 )
-_LONE_GRADE = re.compile(r"(?<![A-Za-z0-9&._\-])([A-D])(?![A-Za-z0-9&._\-])")
+# Words a capital letter names a thing after: Plan B, Appendix A, vitamin D, Option A.
+_LABEL_BEFORE = re.compile(
+    r"(?i:plan|appendix|table|section|format|room|vitamin|option|type|class|part|annex|figure|"
+    r"block|floor|zone|group|team|model|version|building|schedule|case|step)\s+$"
+)
+# In Japanese, a letter between particles (継続のB, 高齢者支援課 D, Dは何件): not one inside
+# a word (包括C, C棟, Aさん, A社, Aグループ, B型, DV(D)).
+_LONE_GRADE = re.compile(
+    r"(?:^|(?<=[\sのはがをとでもや、,・]))([A-D])"
+    r"(?=$|[\s?？!！。、,]|の|は|が|を|で|と|も|や|か|だけ|のみ|以上|以下|評価)"
+)
 
+_NEGATED = re.compile(r"(?i:\bnot(?:\s+yet)?|\bnever|\bhave\s+not|\bhasn't|\bhaven't)\s*$")
+_NEGATED_AFTER = re.compile(
+    r"\s*(?:では|じゃ|で)?(?:ない|なく)|\s*(?:でき|し|され)(?:なかった|ていない|てない)|\s*せず"
+)
 _LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?:概ね|おおむね|ほぼ)順調|mostly\s+on\s+track", re.IGNORECASE), "B"),
     (
         re.compile(
-            r"(?<!不)順調(?!で(?:は)?ない)|目標(?:を)?達成|達成(?:した|済み?)|"
+            r"(?<!不)順調|目標(?:を)?達成(?!に向け)|達成(?:した|済み?)|"
             r"(?<!mostly\s)on\s+track|achieved",
             re.IGNORECASE,
         ),
@@ -224,7 +246,8 @@ def take_transition(work: Work, question: str) -> tuple[tuple[Grade, ...], tuple
             before.extend(g for k, v in found.items() if k.startswith("from") for g in v)
             after.extend(g for k, v in found.items() if k.startswith("to") for g in v)
             work.take(m.start(), m.end())
-    same = bool(take_regex(work, _SAME_GRADE))
+    # Only about grades: "連続講座", "例年と変わらず実施", "remained suspended" are not.
+    same = bool(_GRADE_CONTEXT.search(question)) and bool(take_regex(work, _SAME_GRADE))
     return (
         tuple(Grade(g) for g in GRADE_ORDER if g in before),
         tuple(Grade(g) for g in GRADE_ORDER if g in after),
@@ -246,6 +269,8 @@ def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) ->
     """The grades asked for; ``names`` are the spans of department names, whose letters
     ("子家C") are not grades."""
     grades: set[str] = set()
+    for m in list(_INSTEAD.finditer(work.text)):
+        work.take(m.start(), m.end())  # "D評価ではなくC評価": the C, not "all but D"
     for m in list(_GRADE_RANGE.finditer(work.text)):
         low, high = sorted((GRADE_ORDER.index(m.group("a")), GRADE_ORDER.index(m.group("b"))))
         grades |= set(GRADE_ORDER[low : high + 1])
@@ -263,6 +288,8 @@ def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) ->
         # "how many D?", "how many A in goal 3?", "new and A": a capital letter alone where
         # an English sentence puts a grade (not "A list of…").
         for m in list(_LONE_GRADE_EN.finditer(work.text)):
+            if _LABEL_BEFORE.search(work.text[: m.start(1)]):
+                continue
             if not any(start <= m.start(1) < end for start, end in names):
                 grades.add(m.group(1))
                 work.take(m.start(), m.end())
@@ -277,8 +304,14 @@ def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) ->
     if not grades:
         # The legend's words for a grade: 順調 (A), 概ね順調 (B), 実施せず (D) …
         for pattern, letter in _LEGEND_WORDS:
-            if take_regex(work, pattern):
-                grades.add(letter)
+            for m in take_regex(work, pattern):
+                if _NEGATED.search(work.text[max(0, m.start() - 12) : m.start()]) or (
+                    _NEGATED_AFTER.match(work.text, m.end())
+                ):
+                    # "not on track", "順調じゃない", "達成できなかった": any grade but that.
+                    grades |= set(GRADE_ORDER) - {letter}
+                else:
+                    grades.add(letter)
     if not grades and take_regex(work, _ATTENTION):
         grades = {"C", "D"}
     return tuple(Grade(g) for g in GRADE_ORDER if g in grades)

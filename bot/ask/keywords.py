@@ -15,10 +15,10 @@ from bot.text import (
 # Multi-character particles split anywhere; a single hiragana only after kanji, katakana or
 # latin, so words spelt partly in hiragana (ひとり親, 見守り) stay whole.
 _JA_PARTICLES = re.compile(
-    "(?:に関する|に関係する|に関連する|についての|について|関連の|関連|に係る|を含む|のうち|の中で|"
+    "(?:に関する|に関係する|に関連する|についての|について|関連の|関連|に係る|を含む|のうち|の中で|との|に向けた|"
     "における|による|ではない|では|には|とは|での|への|からの|までの|よりの|から|まで|など|"
     "等の|より)"
-    "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|な|って|ね|よ)"
+    "|(?<![\u3040-\u309f])(?:の|は|が|を|に|で|と|や|も|へ|か|な(?=[\u4e00-\u9fff\u30a0-\u30ff])|って|ね|よ)"
 )
 
 
@@ -136,6 +136,10 @@ JA_STOPWORDS = frozenset(
         "誰",
         "いつ",
         "一番",
+        "異なる",
+        "違う",
+        "異なった",
+        "違った",
         "引き続き",
         "ページ",
         "以下",

@@ -80,16 +80,6 @@ _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
         ),
         0,
     ),
-    (
-        # The year after the latest report (which has no results yet), but not its plans:
-        # 次年度予定 is a column of the latest report.
-        re.compile(
-            r"(?:来年度|次年度|翌年度)(?!\s*の?\s*(?:事業)?\s*(?:予定|計画))|"
-            r"next\s+(?:fiscal\s+)?year(?!'?s?\s+(?:plans?|steps))",
-            re.IGNORECASE,
-        ),
-        1,
-    ),
 ]
 
 # --- hierarchy -----------------------------------------------------------------------
@@ -131,7 +121,8 @@ _BARE_NUMBER = re.compile(
 
 # A department named to be left out.
 _EXCEPT_AFTER = re.compile(
-    r"\s*(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|なく|無い)(?!か))"
+    # (Not "でないと", "unless", nor "ではなく…", "instead of", which names another.)
+    r"\s*(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|無い)(?![とか]))"
 )
 
 _EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|なく|無い))$")
@@ -163,7 +154,7 @@ _SHARE = re.compile(
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
     r"(?:多い|少ない)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|どんな(?:課|部署)|"
-    r"(?:課|部署)(?:の)?(?:一覧|リスト)|(?:課|部署)?ランキング|"
+    r"(?:^|(?<=[\s、。のはを]))(?:全|各)?(?:課|部署)(?:の)?(?:一覧|リスト)|(?:課|部署)?ランキング|"
     r"(?:top|rank(?:ing)?)\s+(?:of\s+)?(?:the\s+)?(?:departments|divisions)|"
     r"list\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
     r"(?:departments|divisions)|all\s+(?:the\s+)?(?:departments|divisions)|"
@@ -259,8 +250,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "trend",
         re.compile(
-            r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|脱却|"
-            r"落ちた|悪くなった|良くなった|よくなった|ダウン|(?<!リスト)アップ|異なる|違う|"
+            r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|"
+            r"落ちた|悪くなった|良くなった|よくなった|(?<![ァ-ヺー])ダウン(?!症)|(?<![ァ-ヺー])アップ|"
             r"downgraded|upgraded|(?:lower|higher|worse|better)\s+grades?|"
             r"grades?\s+(?:went\s+)?(?:up|down)\b|\b(?:up|down)\s+from\b|"
             r"向上|低下|前年度比|比較|(?:と|に)比べ(?:て|ると|た)?|trends?|histor(?:y|ies)|"
@@ -275,7 +266,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "summary",
         re.compile(
-            r"まとめ|サマリー?|概況|概要|集計|内訳|分布|進捗状況|状況|全体像|summar(?:y|ies|"
+            r"まとめ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
+            r"summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
             # (Per-department wordings — by department, 課別, which department — are
             # read before the intent, by _PER_GROUP and _WHICH_DEPARTMENT.)
@@ -298,14 +290,16 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _TREND_UP = re.compile(
-    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|良くなった|よくなった|(?<!リスト)アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
+    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|良くなった|よくなった|"
+    r"(?<![ァ-ヺー])アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
     r"higher\s+grade|better\s+grade|"
     r"upgraded|increase",
     re.IGNORECASE,
 )
 
 _TREND_DOWN = re.compile(
-    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|悪化|低下|悪くなった|落ちた|ダウン|下降|worse|declin|dropped|fell|went\s+down|"
+    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|悪化|低下|悪くなった|落ちた|"
+    r"(?<![ァ-ヺー])ダウン(?!症)|下降|worse|declin|dropped|fell|went\s+down|"
     r"lower\s+grade|downgraded|decrease",
     re.IGNORECASE,
 )
@@ -360,7 +354,11 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "how many items does each department have?", "課ごとの件数": counts per group
         # are what a summary shows.
         intent = "summary"
-    if from_grades or to_grades or same_grade:
+    if (from_grades or to_grades or same_grade) and intent == "detail" and item_numbers:
+        # "事業16はなぜDになったのか" asks for the item's reasons: its details, graded D.
+        grades = tuple(dict.fromkeys((*grades, *to_grades)))
+        from_grades = to_grades = ()
+    elif from_grades or to_grades or same_grade:
         intent = "trend"
         if same_grade and not (from_grades or to_grades):
             direction = "same"
@@ -609,12 +607,20 @@ def _unknown_municipality(keywords: tuple[Keyword, ...], lexicon: Lexicon) -> st
         return None
     for keyword in keywords:
         word = keyword.word
-        if _MUNICIPALITY_NAME.fullmatch(word) and word not in _NOT_MUNICIPALITIES:
+        if (
+            _MUNICIPALITY_NAME.fullmatch(word)
+            and word not in _NOT_MUNICIPALITIES
+            and not _NOT_A_PLACE.search(word)
+        ):
             return word
     return None
 
 
 _MUNICIPALITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}[市区町村]")  # (not 地区, 都市)
+# Parts of words about places in general: 近隣市, 姉妹都市, 各市町村, 多摩地区, 二十三区.
+_NOT_A_PLACE = re.compile(
+    r"都市|地区|区市|町村|市区|^(?:近隣|姉妹|各|他|全|周辺|健康|多摩|二十三|県内|都内)"
+)
 # Words shaped like a municipality's name that are not one.
 _NOT_MUNICIPALITIES = frozenset(
     [
@@ -626,8 +632,8 @@ _NOT_MUNICIPALITIES = frozenset(
 
 # Words that point back at an earlier message, which planbot does not keep.
 _FOLLOW_UP = re.compile(
-    r"それ|その|あれ|さっき|先ほど|前の質問|上の件|同じ条件|同じく|次のページ|続き|"
-    r"\b(?:those|same|previous|above|again)\b",
+    r"(?<![\u3040-\u309f])(?:それ(?!ぞれ)|その(?![\u3040-\u309f])|あれ)|さっき|先ほど|"
+    r"前の質問|上の件|同じ条件|同じく|次のページ|続き|\b(?:those|above|again)\b",
     re.IGNORECASE,
 )
 

@@ -40,7 +40,7 @@ class Work:
 _KANJI_NUMBER = re.compile(
     # Not inside a longer word: 事業一覧 is a list, not item 1.
     r"(基本目標|基本施策|施策|令和|平成|事業)\s*([一二三四五六七八九十]{1,4})"
-    r"(?=年|[^\u3400-\u9fff]|$)(?![つ番度人回])"
+    r"(?=年|[^\u3400-\u9fff]|$)(?![つ番度人回かヶカ])"
 )
 
 _ENGLISH_NUMBER = re.compile(
@@ -67,9 +67,11 @@ def _spelled_numbers(text: str) -> str:
 # What a Slack message carries besides the question: links, mentions (<@U…>, <!here>,
 # <#C…|name>, a typed @planbot), emoji codes, HTML-escaped quote marks.
 _SLACK_MARKUP = re.compile(
-    r"<(?:[@#!][^>]*|https?://[^>]*|mailto:[^>]*)>|https?://\S+|(?<![\w@])@[\w.-]+"
-    r"|:[a-z0-9_+\-]+:|^\s*(?:&gt;|>)\s?",
-    re.IGNORECASE | re.MULTILINE,
+    # (A link ends where ASCII does: "…/report.pdfの事業16" keeps its Japanese; an emoji
+    # code is lower case, so "評価:A:" keeps its grade; "@高齢者支援課" is no mention.)
+    r"<(?:[@#!][^>]*|https?://[^>]*|mailto:[^>]*)>|https?://[!-~]+|(?<![\w@])@[A-Za-z0-9._-]+"
+    r"|:[a-z0-9_+\-]{2,}:|^\s*(?:&gt;|>)\s?",
+    re.MULTILINE,
 )
 # Courtesies around a question, which carry nothing to search for.
 _SOCIAL = re.compile(
@@ -80,15 +82,18 @@ _SOCIAL = re.compile(
     r"【(?:質問|至急|急ぎ|確認|お願い|相談|再送|依頼|共有|連絡|報告)】|(?:^|\s)(?:件名|本文)\s*[:：]|"
     r"[(（]?(?:大至急|至急|急ぎ(?:です)?)[)）]?|急ぎで|"
     r"(?:ちょっと|少し)?確認(?:なん|な)ですが|質問(?:です|なんですが|があります)|"
-    # Why the asker needs it ("来週の会議で使うので、"), never what they ask about.
-    r"[^。、!?\n]{0,20}(?:で使う|に使う|に報告する|に説明する|に提出する|を作成する|を作る)"
-    r"(?:ので|ため|必要があって|予定なので)(?=[、,\s])|[^。、!?\n]{0,30}の件(?:ですが|で)(?=[、,\s])",
+    # Why the asker needs it, in so many words ("来週の会議で使うので、") — never a clause
+    # around it, which is where the subject is ("高齢者支援課の件ですが、").
+    r"(?:来週|今週|明日|次回|今度)?の?(?:会議|打ち合わせ|打合せ|資料|報告書?)(?:で|に)使う(?:ので|ため)|"
+    r"(?:課長|部長|係長|室長|上司|市長)に(?:報告|説明)する(?:ので|ため|必要があって)|"
+    r"(?:この|その|あの|上の|先ほどの)?(?:スレッド|投稿|メッセージ|メール)の件(?:ですが|で)?",
 )
 
 
 def clean_question(raw: str) -> tuple[str, str | None]:
     """Normalise user input; returns (text, problem) where problem explains a refusal."""
     text = _SLACK_MARKUP.sub(" ", raw.replace("&lt;", "<").replace("&amp;", "&"))
+    text = re.sub(r"(?<![A-Za-z])D\.\s?V\.?(?![A-Za-z])", "DV", text)  # "D.V."
     text = _CONTROL.sub(" ", text)
     text = "".join(
         ch for ch in text if unicodedata.category(ch) not in ("Cs", "Co", "So") or ch == "★"

@@ -620,7 +620,8 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
 
 def _value(originals: list[str], columns: dict[str, int], name: str) -> str:
     """A cell as matched on: NFKC and trimmed, markup removed ("<p>B</p>" is B)."""
-    return nfkc(html_to_text(_cell(originals, columns, name)))
+    cell = _cell(originals, columns, name)
+    return nfkc(html_to_text(cell) if "<" in cell or "&" in cell else cell)
 
 
 def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> None:
@@ -764,6 +765,8 @@ _DEPARTMENT_ENDINGS = ("課", "室", "センター", "係", "部", "局", "所",
 
 
 def _departments(cell: str) -> list[str]:
+    if not any(sep in cell for sep in "・、,/"):
+        return [cell]
     parts = [p for p in _DEPARTMENT_SPLIT.split(cell) if p]
     if len(parts) > 1 and all(p.endswith(_DEPARTMENT_ENDINGS) for p in parts):
         return parts
