@@ -265,9 +265,11 @@ def direction_between(before: tuple[Grade, ...], after: tuple[Grade, ...]) -> st
     return "changed"
 
 
-def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) -> tuple[Grade, ...]:
+def take_grades(
+    work: Work, language: Language, names: list[tuple[int, int]], *, legend: bool = True
+) -> tuple[Grade, ...]:
     """The grades asked for; ``names`` are the spans of department names, whose letters
-    ("子家C") are not grades."""
+    ("子家C") are not grades; ``legend``: whether the legend's words (順調) name grades."""
     grades: set[str] = set()
     for m in list(_INSTEAD.finditer(work.text)):
         work.take(m.start(), m.end())  # "D評価ではなくC評価": the C, not "all but D"
@@ -305,6 +307,8 @@ def take_grades(work: Work, language: Language, names: list[tuple[int, int]]) ->
         # The legend's words for a grade: 順調 (A), 概ね順調 (B), 実施せず (D) …
         for pattern, letter in _LEGEND_WORDS:
             for m in take_regex(work, pattern):
+                if not legend:
+                    continue
                 if _NEGATED.search(work.text[max(0, m.start() - 12) : m.start()]) or (
                     _NEGATED_AFTER.match(work.text, m.end())
                 ):

@@ -146,7 +146,7 @@ _PER_GROUP = re.compile(
 
 # A share of the whole ("A評価の割合"): the breakdown of every grade answers it.
 _SHARE = re.compile(
-    r"割合|比率|構成比|パーセント|達成率|%|percent(?:age)?s?|proportions?|ratios?|share\s+of",
+    r"割合|比率|構成比|パーセント|達成率|%|percent(?:age)?s?|proportions?|ratios?",  # (not "share")
     re.IGNORECASE,
 )
 
@@ -339,7 +339,9 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     was_grade = bool(LATER.search(text) and WAS.search(work.text))
     from_grades, to_grades, same_grade = take_transition(work, text)
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
-    grades = take_grades(work, language, names)
+    # "Is item 42 on track?", "事業42は順調ですか": how it stands, not a filter for A.
+    status = bool(_STATUS.search(text))
+    grades = take_grades(work, language, names, legend=not status)
     per_group = bool(take_regex(work, _PER_GROUP))
     asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
     share = bool(take_regex(work, _SHARE))
@@ -372,6 +374,8 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
             direction = "down"  # "dropped to D", "Dに下がった"
         else:
             direction = direction or "changed"
+    if status and intent == "list":
+        intent = "detail" if item_numbers else "summary"
     if share and intent in ("list", "count", "summary"):
         # The grades asked about are read off the whole breakdown, with their shares.
         intent, grades = "summary", ()
@@ -444,7 +448,11 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "三鷹市のD評価" where no report of 三鷹市 is in: say so, not "nothing found".
         problem = "unknown_municipality"
         dept_suggestions = (unknown, *lexicon.municipalities[:5])
-    elif vague and not wants_all and (intent == "detail" or _FOLLOW_UP.search(text)):
+    elif (
+        vague
+        and not wants_all
+        and (_FOLLOW_UP.search(text) or (intent == "detail" and not _TEXT_COLUMN.search(text)))
+    ):
         # "詳細は？", "それの詳細", "same for 2020": planbot keeps no earlier question.
         problem = problem or "no_context"
     if dept_problem:
@@ -619,7 +627,8 @@ def _unknown_municipality(keywords: tuple[Keyword, ...], lexicon: Lexicon) -> st
 _MUNICIPALITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}[市区町村]")  # (not 地区, 都市)
 # Parts of words about places in general: 近隣市, 姉妹都市, 各市町村, 多摩地区, 二十三区.
 _NOT_A_PLACE = re.compile(
-    r"都市|地区|区市|町村|市区|^(?:近隣|姉妹|各|他|全|周辺|健康|多摩|二十三|県内|都内)"
+    r"都市|地区|区市|町村|市区|(?:通学|担当|学|校|選挙|行政|管轄|受持)区$|"
+    r"^(?:近隣|姉妹|各|他|全|周辺|健康|多摩|二十三|県内|都内)"
 )
 # Words shaped like a municipality's name that are not one.
 _NOT_MUNICIPALITIES = frozenset(
@@ -630,6 +639,15 @@ _NOT_MUNICIPALITIES = frozenset(
 )
 
 
+# A question of how things stand, answered by a summary or the details, not a grade filter.
+_STATUS = re.compile(
+    r"^(?:is|are|was|were|has|have)\b.*\b(?:on\s+track|achieved)|"
+    r"\bwhat\s+(?:was|were|has(?:\s+been)?|have(?:\s+been)?|did)\b.*\bachiev|"
+    r"(?:順調|達成)(?:していますか|しましたか|でしょうか|ですか|できた|できましたか|か[?？]|[?？])",
+    re.IGNORECASE,
+)
+# A column of texts named: "次年度予定の詳細" is every item's, not a follow-up.
+_TEXT_COLUMN = re.compile(r"予定|計画|実績|方針|取組|(?i:next\s+year|plans?|results?)")
 # Words that point back at an earlier message, which planbot does not keep.
 _FOLLOW_UP = re.compile(
     r"(?<![\u3040-\u309f])(?:それ(?!ぞれ)|その(?![\u3040-\u309f])|あれ)|さっき|先ほど|"
