@@ -601,13 +601,19 @@ def test_plan_and_result_columns_are_told_apart_by_their_words_and_years(
     assert texts == expected
 
 
-def test_a_row_two_departments_answer_for_is_one_evaluation_each(tmp_path: Path) -> None:
+def _item_39_shared(departments: str) -> tuple[list[str], int]:
+    """The seed's lines with item 39's department cell naming several, and its line."""
     text = reports.seed_text()
     line = reports.line_of(text, r"^39\t")
     lines = text.split("\n")
     cells = lines[line - 1].split("\t")
-    cells[5] = "高齢者支援課・地域支援課"
+    cells[5] = departments
     lines[line - 1] = "\t".join(cells)
+    return lines, line
+
+
+def test_a_row_two_departments_answer_for_is_one_evaluation_each(tmp_path: Path) -> None:
+    lines, line = _item_39_shared("高齢者支援課・地域支援課")
     lines[line] = ""  # the continuation row for 地域支援課, now in the cell above
     report = _parse(tmp_path, "\n".join(lines))
     assert sorted(e.department for e in _evals(report, 39)) == ["地域支援課", "高齢者支援課"]
@@ -626,3 +632,48 @@ def test_label_rows_read_otherwise_and_one_problem_for_a_broken_one(
     label_rows = reports.seed_text().count("\n事業名\t")
     assert len(problems) == label_rows  # one for each label row, none for the rows under it
     assert all(p.endswith("column labels lack department") for p in problems)
+
+
+def test_what_a_real_export_also_holds_is_read_as_before(
+    tmp_path: Path, seed_report: Report
+) -> None:
+    seed = reports.seed_text()
+    # A quoted cell whose inner lines are numbered, and not the row's last cell.
+    quoted = reports.replace_cell(seed, 16, 7, '"実績:\n(1) 講演会を延期\n(2) 情報提供を実施"')
+    (ev16,) = _evals(_parse(tmp_path, quoted), 16)
+    assert ev16.result_text == "実績:\n(1) 講演会を延期\n(2) 情報提供を実施"
+    # Notes at the foot of a page or the head of the next: furniture, not headings.
+    for note in ("1) 数値は令和2年3月末現在", "(1) 数値は令和2年3月末現在のものです。"):
+        lines = seed.split("\n")
+        lines.insert(reports.line_of(seed, "【対象課 子ども政策課】") - 1, note + "\t\t\t")
+        assert _signature(_parse(tmp_path, "\n".join(lines))) == _signature(seed_report), note
+    # One unit written with its section or division: not two departments.
+    for cell in ("健康福祉部・高齢者支援課", "高齢者支援課・介護保険係"):
+        report = _parse(tmp_path, reports.replace_cell(seed, 19, 5, cell))
+        assert [e.department for e in _evals(report, 19)] == [cell]
+    # Last year's results beside this year's: this year's are the results.
+    prior = [*SEED_LABELS[:6], "平成30年度事業実績", *SEED_LABELS[6:]]
+
+    def add_prior(cells: list[str]) -> list[str]:
+        return [*cells[:7], "前年度の実績", *cells[7:]] if cells[0] != "事業名" else cells
+
+    text = _relabel("事業名\t", prior[:-1], _with_labels(seed, add_prior))
+    report = _parse(tmp_path, text)
+    assert (report.fiscal_year, _signature(report)) == (2019, _signature(seed_report))
+    assert [e.result_text for e in report.evaluations] == [
+        e.result_text for e in seed_report.evaluations
+    ]
+
+
+def test_a_departments_own_row_outranks_a_row_it_shares(tmp_path: Path) -> None:
+    # Item 39: 地域支援課 and 高齢者支援課 share line 23's row, and 高齢者支援課 has its own.
+    lines, line = _item_39_shared("地域支援課・高齢者支援課")
+    own = lines[line].split("\t")
+    own[5], own[8] = "高齢者支援課", "A"
+    lines[line] = "\t".join(own)
+    by_dept = {e.department: e for e in _evals(_parse(tmp_path, "\n".join(lines)), 39)}
+    assert (by_dept["地域支援課"].source.line, by_dept["高齢者支援課"].source.line) == (
+        line,
+        line + 1,
+    )
+    assert by_dept["高齢者支援課"].grade is Grade.A

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pydantic import ValidationError
+from rapidfuzz import fuzz
 
 from bot.ingest.problems import Problem, ReportRejected
 from bot.models import (
@@ -95,6 +96,8 @@ class _Row(NamedTuple):
     result_text: str
     next_plan_text: str
     sheet: str
+    #: Read from a cell naming several departments (高齢者支援課・地域支援課).
+    shared: bool = False
 
 
 @dataclass
@@ -205,7 +208,7 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
             _open_quote(record)
             and end + 1 < len(lines)
             and end - i < _MAX_CELL_LINES
-            and not _NEW_ROW.match(lines[end + 1])
+            and not (_NEW_ROW.match(lines[end + 1]) and not _CLOSING_QUOTE.search(lines[end + 1]))
         ):
             end += 1
             record += "\n" + lines[end]
@@ -225,6 +228,11 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
 _NEW_ROW = re.compile(
     r"^\s*(?:[0-9０-９]{1,5}|[(（]\s*[0-9０-９]+\s*[)）][^\t]*|基本(?:目標|施策)[^\t]*)\t|.*【\s*対象課"
 )
+
+
+# The end of a quoted cell: its quote, then the next cell or the end of the row. A line
+# that has it closes the cell, whatever it starts with ("(2) 相談…"\tB\t…).
+_CLOSING_QUOTE = re.compile(r'"(?:\t|$)')
 
 
 def _open_quote(record: str) -> bool:
@@ -304,6 +312,8 @@ def _classify(cells: list[str]) -> _Line:
     if any(c in _NAME_LABELS for c in cells) and any(_is_grade_label(c) for c in cells):
         return _Line("labels")
     if filled == [0]:
+        if first.endswith("。"):
+            return _FURNITURE  # a note ("(1) 数値は令和2年3月末現在のものです。"), never a heading
         if first not in _HIERARCHY_LABELS and _looks_like_heading(first):
             return _Line("heading", first)
         if _OTHER_NUMBERING.match(first):
@@ -334,8 +344,10 @@ def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals:
     if line.kind == "heading":
         _heading(state, lineno, line.text)
     elif line.kind == "header":
+        state.odd_heading = None  # a new page: the line was the last page's footnote
         _page_header(state, lineno, line.text, line.sheet)
     elif line.kind == "labels":
+        state.odd_heading = None  # a note above the column labels, not a heading
         _column_labels(state, lineno, cells)
     elif line.kind == "continuation":
         _continuation_row(state, lineno, cells, originals)
@@ -413,7 +425,7 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
     shift = 0 if has_number_label or not labels[0] else 1
     columns: dict[str, int] = {"number": 0}
     grade_columns: list[tuple[int, int]] = []  # (preference, column)
-    results: list[tuple[int, int, str]] = []  # (preference, column, label)
+    results: list[tuple[int, int, int, str]] = []  # (year, preference, column, label)
     plans: list[tuple[int, str, str]] = []  # (column, label, label with its notes)
     for i, label in enumerate(labels):
         col = i + shift
@@ -432,15 +444,17 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
         elif _is_grade_label(label):
             grade_columns.append((_grade_label_rank(label), col))
         elif label.endswith(_RESULT_ENDINGS):
-            # 事業実績 before an indicator's 令和元年度実績.
-            results.append((0 if "事業" in label else 1, col, cells[i]))
-        elif label.endswith(_PLAN_ENDINGS) or label.startswith("今後"):
+            # The latest year's results (not a 前年度 column beside them), 事業実績 before an
+            # indicator's 令和元年度実績.
+            years = find_fiscal_years(cells[i])
+            results.append((-max(years, default=0), 0 if "事業" in label else 1, col, cells[i]))
+        elif label.endswith(_PLAN_ENDINGS):
             plans.append((col, label, cells[i]))
     if grade_columns:
         # "評価" beside "前年度評価" or "推進会議評価": this year's own grade, whatever the order.
         columns["grade"] = min(grade_columns)[1]
     if results:
-        _, columns["result"], label = min(results)
+        _, _, columns["result"], label = min(results)
         # The year from the whole label: "事業実績(令和元年度)" keeps it in its note.
         _results_year(state, lineno, label)
     _plan_columns(state, columns, plans)
@@ -462,12 +476,14 @@ def _plan_columns(
     without a year (関連計画) is taken only where no label with one is."""
     year = state.fiscal_year
     result = columns.get("result")
-    slots: dict[str, list[tuple[int, int, str]]] = {"plan": [], "next_plan": []}
+    slots: dict[str, list[tuple[float, int, str]]] = {"plan": [], "next_plan": []}
     for col, label, whole in plans:
         years = find_fiscal_years(whole)
         if years and year is not None and years[0] in (year, year + 1):
             slot, rank = ("plan" if years[0] == year else "next_plan"), 0
-        elif label.startswith("今後") or label.startswith(("次年度", "来年度")):
+        elif label.startswith(("次年度", "来年度", "翌年度")):
+            slot, rank = "next_plan", 0.5
+        elif label.startswith("今後"):
             slot, rank = "next_plan", 1
         else:
             slot = "plan" if result is None or col < result else "next_plan"
@@ -684,7 +700,8 @@ def _same_name(first: str, other: str) -> bool:
     """One item's name as two sheets write it: spacing, width, punctuation and a trailing
     note such as (再掲) aside."""
     a, b = search_key(first), search_key(other)
-    return a.startswith(b) or b.startswith(a)
+    # (取組 / 取り組み, a word more or less: the same name; another item's name is not.)
+    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80
 
 
 def _new_item(
@@ -754,18 +771,20 @@ def _evaluation(state: _State, lineno: int, originals: list[str], item: Item) ->
         _display(originals, cols, "next_plan"),
     )
     # "高齢者支援課・地域支援課": a row both departments answer for is an evaluation each.
-    for name in _departments(department):
+    names = _departments(department)
+    for name in names:
         state.pending.append(
-            _Row(lineno, item, name, grade_text, *texts, state.sheet or department)
+            _Row(lineno, item, name, grade_text, *texts, state.sheet or department, len(names) > 1)
         )
 
 
-_DEPARTMENT_SPLIT = re.compile(r"\s*[・、,/]\s*")
-_DEPARTMENT_ENDINGS = ("課", "室", "センター", "係", "部", "局", "所", "館")
+_DEPARTMENT_SPLIT = re.compile(r"\s*[・、,/\n]\s*")
+# Only units of one level: 健康福祉部・高齢者支援課 or 男女平等推進室・人権係 name one unit.
+_DEPARTMENT_ENDINGS = ("課", "室", "センター")
 
 
 def _departments(cell: str) -> list[str]:
-    if not any(sep in cell for sep in "・、,/"):
+    if not any(sep in cell for sep in "・、,/\n"):
         return [cell]
     parts = [p for p in _DEPARTMENT_SPLIT.split(cell) if p]
     if len(parts) > 1 and all(p.endswith(_DEPARTMENT_ENDINGS) for p in parts):
@@ -798,7 +817,10 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
         state.problem(1, "no plan items found: is this a progress report export?")
     seen: dict[tuple[int, str], tuple[int, str]] = {}
     year = state.fiscal_year
-    for row in state.pending:
+    # A department's own row for an item outranks a row it shares with another department.
+    own = {(r.item.number, r.department) for r in state.pending if not r.shared}
+    rows = [r for r in state.pending if not (r.shared and (r.item.number, r.department) in own)]
+    for row in rows:
         key = (row.item.number, row.department)
         if (first := seen.get(key)) is not None:
             first_line, first_grade = first
