@@ -91,26 +91,28 @@ _FROM_TO = re.compile(
     # An arrow is a change; "BからD" is one only when it goes somewhere ("BからDに下がった"),
     # else it is the range B to D ("BからDの事業").
     r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*"
-    r"(?:(?:→|->|=>|⇒)\s*(?:評価)?\s*(?P<to>[A-D])(?:\s*評価)?(?:\s*(?:に|へ))?|"
-    r"(?:から|より)\s*(?:評価)?\s*(?P<to3>[A-D])(?:\s*評価)?\s*(?:に|へ))"
+    r"(?:(?:→|->|=>|⇒)\s*(?:評価)?\s*(?P<to>" + _GSET + r")(?:\s*評価)?(?:\s*(?:に|へ))?|"
+    r"(?:から|より)\s*(?:評価)?\s*(?P<to3>" + _GSET + r")(?:\s*評価)?\s*(?:に|へ))"
     r"|(?i:from)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])\s+(?i:to)\s+"
     r"(?:(?i:grade|an?)\s+)?(?P<to2>[A-D])(?![A-Za-z])"
 )
 
 _TO_ONLY = re.compile(
-    r"(?:評価\s*(?:が|は)?\s*)?(?P<to>[A-D])\s*(?:評価)?\s*(?:に|へ)\s*"
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<to>" + _GSET + r")\s*(?:評価)?\s*(?:に|へ)\s*"
     # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
     r"(?=なっ(?!て(?:いる|います|る|おり))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
-    r"|(?i:became|become|becoming|dropped\s+to|fell\s+to|rose\s+to|went\s+(?:up|down)\s+to|"
+    r"|(?i:became|become|becoming|(?:dropped|drop|fell|fall|falls|rose|rise|risen)\s+to|"
+    r"(?:went|go|gone)\s+(?:up|down)\s+to|"
     r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|newly)\s+"
     r"(?:(?i:graded|grade|an?)\s+)?(?P<to2>" + _GSET + r")(?![A-Za-z])"
 )
 
 _FROM_ONLY = re.compile(
-    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:から|より)"
-    r"(?=\s*(?:の)?\s*(?:上が|下が|改善|悪化|変わ|変化|回復|向上|低下|脱))"
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>[A-D])\s*(?:評価)?\s*(?:から|より)\s*(?:の)?\s*"
+    r"(?:改善|悪化|変化|回復|向上|低下|(?=上が|下が|変わ|脱|落ち|良く|悪く))"
     # "(前年度)D評価だった事業は今どうなった？": see WAS
-    r"|(?i:from|out\s+of)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])(?![A-Za-z])"
+    r"|(?i:from|out\s+of|no\s+longer(?:\s+graded)?)\s+(?:(?i:grade|an?)\s+)?(?P<from2>[A-D])"
+    r"(?![A-Za-z])"
 )
 
 WAS = re.compile(r"(?<![A-Za-z&])(?P<was>[A-D])\s*(?:評価)?\s*だった")
@@ -125,7 +127,7 @@ _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 
 # The same grade in both years: "D評価が続いている", "2年連続でA", "D in both years".
 _SAME_GRADE = re.compile(
-    r"\d+\s*年(?:度)?\s*連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|"
+    r"\d+\s*年(?:度)?\s*連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|ずっと|"
     r"続いて(?:いる|います)|変わらな(?:い|かった)|"
     r"変わらず|同じ評価|据え置き|(?i:both\s+years|remained|stayed|unchanged|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",

@@ -357,8 +357,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # are what a summary shows.
         intent = "summary"
     if (from_grades or to_grades or same_grade) and intent == "detail" and item_numbers:
-        # "事業16はなぜDになったのか" asks for the item's reasons: its details, graded D.
-        grades = tuple(dict.fromkeys((*grades, *to_grades)))
+        # "事業16はなぜDになったのか" asks for the item's reasons: its details, any grade.
         from_grades = to_grades = ()
     elif from_grades or to_grades or same_grade:
         intent = "trend"
@@ -711,8 +710,9 @@ def _take_departments(
                 work.take(*span)
             elif looks_like_department and not partial:
                 close = lexicon.match_fuzzy(token)
-                if not token.endswith("課") and (not close or close[0][1] < 70):
-                    # "配偶者暴力相談支援センター" is an item's name, not a department.
+                if len(token) >= 8 and not token.endswith("課") and (not close or close[0][1] < 70):
+                    # "配偶者暴力相談支援センター" is an item's name, not a department (a short
+                    # "センター" or "高齢者関係" is a department typed loosely: ask which).
                     continue
                 sure = [n for n, score in close if score >= 85]
                 if len(sure) >= 1 and (len(close) == 1 or close[0][1] - close[1][1] >= 5):
