@@ -140,7 +140,7 @@ _NAME_LIST_GAP = re.compile(r"^\s*(?:、|,|・|と|や|/|and|or)\s*$", re.IGNORE
 # Counts asked per department or goal.
 _PER_GROUP = re.compile(
     r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?|grades?|ratings?)|"
-    r"各課|各部署|各目標|(?:課|部署|目標|評価)(?:ごと|毎|別)(?:に|の)?",
+    r"各課|各部署|各目標|(?:課|部署|(?:基本)?目標|評価|区分|(?:基本)?施策|対象者?)(?:ごと|毎|別)(?:に|の)?",
     re.IGNORECASE,
 )
 
@@ -153,7 +153,7 @@ _SHARE = re.compile(
 # Asking which department (owns an item, has D grades) rather than naming one.
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
-    r"(?:多い|少ない)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|どんな(?:課|部署)|"
+    r"(?:多い|少ない|ある|いる|持つ|抱える)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|どんな(?:課|部署)|"
     r"(?:^|(?<=[\s、。のはを]))(?:全|各)?(?:課|部署)(?:の)?(?:一覧|リスト)|(?:課|部署)?ランキング|"
     r"(?:top|rank(?:ing)?)\s+(?:of\s+)?(?:the\s+)?(?:departments|divisions)|"
     r"list\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
@@ -278,7 +278,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "detail",
         re.compile(
-            r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|出典|出所|どの資料|根拠|"
+            r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|出典|出所|どの資料|根拠|何評価|評価は何|"
+            r"どの評価|"
             r"details?|tell\s+me\s+about|sources?\b|"
             r"more\s+about|describe|\bwhy\b|reasons?|"
             # What comes next is in the details (次年度予定), not in a list line.
@@ -409,13 +410,14 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "what changed since last year?": from that year to the latest.
         compare, fiscal_year = fiscal_year, latest
     if (
-        was_grade
+        (was_grade or direction == "same")
         and compare is None
         and fiscal_year is not None
         and latest is not None
         and fiscal_year < latest
     ):
-        # "令和元年度にA評価だった事業は今どうなっている？": from that year to the latest.
+        # "令和元年度にA評価だった事業は今どうなっている？", "前年度と同じ評価": from that year
+        # to the latest.
         compare, fiscal_year = fiscal_year, latest
     if intent == "trend" and not item_numbers and compare is None and fiscal_year is not None:
         # "what changed in 2020?" compares with the year before.
