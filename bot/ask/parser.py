@@ -176,7 +176,11 @@ _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?:市民|住民)(?:向け|対象)?(?:の|で|に)?"), "市民"),
+    # (Not the start of a word: 市民活動, 市民相談 are words of their own.)
+    (
+        re.compile(r"(?:市民|住民)(?:向け|対象)?(?:の|で|に)?(?![\u4e00-\u9fff\u30a0-\u30ff])"),
+        "市民",
+    ),
     (re.compile(r"(?<![\u3400-\u9fff])市(?:が|を)?(?:対象|向け)|庁内向け"), "市"),
     (re.compile(r"(?:事業者等?|企業|事業所)(?:向け|対象)?(?:の|で|に)?"), "事業者等"),
     (
