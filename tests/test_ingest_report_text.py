@@ -677,3 +677,31 @@ def test_a_departments_own_row_outranks_a_row_it_shares(tmp_path: Path) -> None:
         line + 1,
     )
     assert by_dept["高齢者支援課"].grade is Grade.A
+
+
+def test_notes_cells_and_units_seen_in_real_exports(tmp_path: Path, seed_report: Report) -> None:
+    seed = reports.seed_text()
+    # Notes say what headings do not, with or without 。: furniture wherever they stand.
+    for note in (
+        "①数値は令和2年3月末現在",
+        "1. 評価は主管課の自己評価",
+        "(2) 高齢者支援課の回答による",
+    ):
+        lines = seed.split("\n")
+        lines.insert(reports.line_of(seed, r"^18\t") - 1, note + "\t\t\t")
+        assert _signature(_parse(tmp_path, "\n".join(lines))) == _signature(seed_report), note
+    # A quoted cell holding tabbed lines of its own ("(1)交流会\t12回") is one cell.
+    cell = '"実績:\n(1)交流会\t12回\n(2)講演会\t1回"'
+    (ev16,) = _evals(_parse(tmp_path, reports.replace_cell(seed, 16, 7, cell)), 16)
+    assert ev16.result_text == "実績:\n(1)交流会\t12回\n(2)講演会\t1回"
+    # A center and its own section are one unit.
+    report = _parse(tmp_path, reports.replace_cell(seed, 72, 5, "子ども家庭支援センター・相談室"))
+    assert [e.department for e in _evals(report, 72)] == ["子ども家庭支援センター・相談室"]
+    # The same item with a bracketed note on another sheet is the same item.
+    name = _item(seed_report, 39).name
+    line = reports.line_of(seed, r"^39\t")
+    lines = seed.split("\n")
+    cells = lines[line].split("\t")  # the continuation row for 高齢者支援課
+    cells[0], cells[1] = "39", "【再掲】" + name
+    lines[line] = "\t".join(cells)
+    assert _signature(_parse(tmp_path, "\n".join(lines))) == _signature(seed_report)

@@ -52,6 +52,10 @@ _POLICY = re.compile(r"^基本施策\s*(?P<num>\d+)\s*(?P<title>.*)$")
 _MEASURE = re.compile(
     r"^(?:施策\s*)?\(\s*(?P<num>\d+|[一二三四五六七八九十]{1,3})\s*\)\s*(?P<title>.*)$"
 )
+# What notes say and headings do not: "①数値は令和2年3月末現在", "(2) 高齢者支援課の回答による".
+_NOTE_WORDS = re.compile(
+    r"数値|現在|参考|速報|※|注[:)]|による$|のものです|を含む|を除く|回答|評価は|自己評価"
+)
 _MEASURE_BARE = re.compile(r"^施策\s*(?P<num>\d+)\s*(?P<title>.*)$")  # 施策1 …
 # A lone first cell numbered some other way ("2. 男性の…", "三、…"): a heading planbot
 # cannot place, which must not be passed over as page furniture.
@@ -226,7 +230,9 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
 # A line that begins a row of its own (an item, a heading, a page header) cannot be the
 # inside of a quoted cell: a quote still open there was a stray one, not Excel's quoting.
 _NEW_ROW = re.compile(
-    r"^\s*(?:[0-9０-９]{1,5}|[(（]\s*[0-9０-９]+\s*[)）][^\t]*|基本(?:目標|施策)[^\t]*)\t|.*【\s*対象課"
+    # (A whole row: a cell's own inner line "(1)交流会\t12回" has a tab or two, a row more.)
+    r"^\s*(?:[0-9０-９]{1,5}|[(（]\s*[0-9０-９]+\s*[)）][^\t]*|基本(?:目標|施策)[^\t]*|"
+    r"[^\t]*【\s*対象課[^\t]*)(?:\t[^\t]*){3,}$"
 )
 
 
@@ -312,7 +318,7 @@ def _classify(cells: list[str]) -> _Line:
     if any(c in _NAME_LABELS for c in cells) and any(_is_grade_label(c) for c in cells):
         return _Line("labels")
     if filled == [0]:
-        if first.endswith("。"):
+        if first.endswith("。") or _NOTE_WORDS.search(first):
             return _FURNITURE  # a note ("(1) 数値は令和2年3月末現在のものです。"), never a heading
         if first not in _HIERARCHY_LABELS and _looks_like_heading(first):
             return _Line("heading", first)
@@ -696,12 +702,15 @@ def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> 
     _evaluation(state, lineno, originals, known)
 
 
+_BRACKETED = re.compile(r"【[^】]*】|[(（][^)）]*[)）]")  # 【再掲】, (事業19再掲)
+
+
 def _same_name(first: str, other: str) -> bool:
     """One item's name as two sheets write it: spacing, width, punctuation and a trailing
     note such as (再掲) aside."""
-    a, b = search_key(first), search_key(other)
-    # (取組 / 取り組み, a word more or less: the same name; another item's name is not.)
-    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80
+    a, b = (search_key(_BRACKETED.sub("", n)) for n in (first, other))
+    # (取組 / 取り組み: the same name; another item's name is not, even a similar one.)
+    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 90
 
 
 def _new_item(
@@ -787,7 +796,10 @@ def _departments(cell: str) -> list[str]:
     if not any(sep in cell for sep in "・、,/\n"):
         return [cell]
     parts = [p for p in _DEPARTMENT_SPLIT.split(cell) if p]
-    if len(parts) > 1 and all(p.endswith(_DEPARTMENT_ENDINGS) for p in parts):
+    # Units of one kind side by side (課 and 課, センター and 課), not a unit and its section
+    # (子ども家庭支援センター・相談室).
+    kinds = {"室" if p.endswith("室") else "課" for p in parts}
+    if len(parts) > 1 and all(p.endswith(_DEPARTMENT_ENDINGS) for p in parts) and len(kinds) == 1:
         return parts
     return [cell]
 
