@@ -585,6 +585,12 @@ def test_plan_and_result_columns_are_told_apart_by_their_words_and_years(
         report = _parse(tmp_path, text)
         texts = [(e.plan_text, e.result_text, e.next_plan_text) for e in report.evaluations]
         assert texts == expected, labels
+    # Another plan named in a column is no next-year plan, even where there is none.
+    related = _parse(tmp_path, reports.seed_text().replace("\t令和2年度事業予定", "\t関連計画"))
+    assert (related.next_fiscal_year, {e.next_plan_text for e in related.evaluations}) == (
+        None,
+        {""},
+    )
     # Results before the plan: the years say which plan is this year's.
     swapped = [*SEED_LABELS]
     swapped[5], swapped[6] = swapped[6], swapped[5]

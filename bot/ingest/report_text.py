@@ -479,7 +479,8 @@ def _plan_columns(
     """This year's plan and next year's among the plan-like columns: by the year a label
     names (令和元年度事業予定 / 令和2年度事業予定, in either order), else by place — before
     the results this year's, after them next year's; 今後の方向性 is next year's. A label
-    without a year (関連計画) is taken only where no label with one is."""
+    without a year is taken only where no label with one is, and 関連計画 (another plan
+    named) never."""
     year = state.fiscal_year
     result = columns.get("result")
     slots: dict[str, list[tuple[float, int, str]]] = {"plan": [], "next_plan": []}
@@ -491,6 +492,8 @@ def _plan_columns(
             slot, rank = "next_plan", 0.5
         elif label.startswith("今後"):
             slot, rank = "next_plan", 1
+        elif label.endswith("計画") and not years and "事業" not in label:
+            continue  # 関連計画, 上位計画: another plan's name, not this item's texts
         else:
             slot = "plan" if result is None or col < result else "next_plan"
             rank = 1 if years else 2
