@@ -76,6 +76,10 @@ def search_keys(texts: Sequence[str]) -> list[str]:
     return _SEARCH_NOISE.sub("", joined).split(_BATCH_SEPARATOR)
 
 
+#: Characters after a municipality's name that make it the start of another word:
+#: 市民, 区役所, 市政, 市議会, 市長, 市営, 市立, 市内, 市部.
+PLACE_WORD_CONTINUES = "民役政議長営立内部"
+
 _KANJI_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
 
 

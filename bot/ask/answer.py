@@ -244,7 +244,7 @@ class Answerer:
                 to_year=wanted[-1] if bounded else None,
             )
             items = answer_items(rows.rows)
-            count = len({(i.municipality, i.plan, i.item_no) for i in items})
+            count = _item_count(items)
             reading = t.describe_filters(spec, lang, None)
             head = "評価の推移" if lang == "ja" else "grades by fiscal year"
             lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
@@ -285,7 +285,7 @@ class Answerer:
             to_grades=[g.value for g in spec.to_grades] or None,
         )
         items = answer_items(rows.rows)
-        count = len({(i.municipality, i.plan, i.item_no) for i in items})
+        count = _item_count(items)
         reading = t.describe_filters(spec, lang, fiscal_year)
         label = {
             "up": ("評価が上がった事業", "grade improved"),
@@ -327,10 +327,10 @@ class Answerer:
         lang = spec.language
         examples = self.examples(lang)
         if spec.problem == "unknown":
-            head = (
-                "質問の意味が分かりませんでした。次のように聞いてください:"
-                if lang == "ja"
-                else "I could not work out what you are asking. Try, for example:"
+            head = t.pick(
+                lang,
+                "質問の意味が分かりませんでした。次のように聞いてください:",
+                "I could not work out what you are asking. Try, for example:",
             )
         elif spec.problem == "no_context":
             head = t.pick(
@@ -355,28 +355,29 @@ class Answerer:
             )
             examples = list(spec.suggestions)
         elif spec.problem == "too_long":
-            head = (
-                "質問が長すぎます（500文字まで）。次のように聞いてください:"
-                if lang == "ja"
-                else "That question is too long (500 characters at most). Try:"
+            head = t.pick(
+                lang,
+                "質問が長すぎます（500文字まで）。次のように聞いてください:",
+                "That question is too long (500 characters at most). Try:",
             )
         elif asks_grade_meaning(question):
-            head = (
-                "\n".join(t.grade_legend(lang))
-                + "\n"
-                + t.pick(lang, "次のようにも聞けます:", "You can also ask, for example:")
+            head = "\n".join(
+                [
+                    *t.grade_legend(lang),
+                    t.pick(lang, "次のようにも聞けます:", "You can also ask, for example:"),
+                ]
             )
         elif is_thanks(question):
-            head = (
-                "どういたしまして。ほかにも次のように聞けます:"
-                if lang == "ja"
-                else "You're welcome. You can also ask, for example:"
+            head = t.pick(
+                lang,
+                "どういたしまして。ほかにも次のように聞けます:",
+                "You're welcome. You can also ask, for example:",
             )
         else:
-            head = (
-                "planbot は進捗状況調査報告書の内容に答えます。例:"
-                if lang == "ja"
-                else "planbot answers questions about the plan's progress reports. Examples:"
+            head = t.pick(
+                lang,
+                "planbot は進捗状況調査報告書の内容に答えます。例:",
+                "planbot answers questions about the plan's progress reports. Examples:",
             )
         years = self.years()
         data = (
@@ -620,12 +621,22 @@ def _count_groups(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any
     return [{column: key, **_count_rows(group)} for key, group in sorted(groups.items())]
 
 
+def _item_key(municipality: str, plan: str | None, item_no: int) -> tuple[str, str, int]:
+    """An item's identity: numbers repeat across municipalities and restart with a plan."""
+    return municipality, plan or "", item_no
+
+
+def _item_count(items: Sequence[AnswerItem]) -> int:
+    """Distinct items among answer items (an item graded by two departments is one)."""
+    return len({_item_key(i.municipality, i.plan, i.item_no) for i in items})
+
+
 def _count_rows(rows: list[dict[str, Any]]) -> dict[str, int]:
     """count_matching's figures for rows already fetched in full."""
     counts = {g.value.lower(): 0 for g in Grade}
     for row in rows:
         counts[str(row["grade"]).lower()] += 1
-    items = {(row["municipality"], row.get("plan"), row["item_no"]) for row in rows}
+    items = {_item_key(row["municipality"], row.get("plan"), row["item_no"]) for row in rows}
     return {"items": len(items), "evaluations": len(rows), **counts}
 
 

@@ -22,7 +22,7 @@ _NOT_JA = r"(?:では|じゃ|で)(?:ない|無い)(?![とか])"
 # The words after a grade that widen or invert it (C以下, A以外, Aではない).
 _MOD = r"以上|以下|以外|未満|を除く|" + _NOT_JA
 
-_MOD_AFTER_WORD = r"以上|以下|以外|未満|より上|より下|を除く|" + _NOT_JA
+_MOD_AFTER_WORD = _MOD + "|より上|より下"
 
 _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # 評価D, 評価がD, 評価はC以下, 評価: A
@@ -119,9 +119,7 @@ WAS = re.compile(r"(?<![A-Za-z&])(?P<was>[A-D])\s*(?:評価)?\s*だった")
 
 LATER = re.compile(r"どうなっ|その後|今は|現在|今年|最新|今の評価")
 
-_LATER_WORDS = re.compile(
-    r"今?どうなっ(?:た|ている|てる|ていますか|ていますか)?|その後|今は|現在|今の"
-)
+_LATER_WORDS = re.compile(r"今?どうなっ(?:た|ている|てる|ていますか)?|その後|今は|現在|今の")
 
 _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 
@@ -207,16 +205,14 @@ def _grade_set(letters: str, mod: str | None) -> set[str]:
     worst = GRADE_ORDER.index(max(chosen, key=GRADE_ORDER.index))
     if mod in ("以上", "better", "higher", "above", "at_least"):
         return set(GRADE_ORDER[: worst + 1])
-    if mod == "より上":
+    if mod in ("より上", "strictly_above"):
         return set(GRADE_ORDER[:worst])
     if mod in ("以下", "worse", "lower", "below", "less"):
         return set(GRADE_ORDER[best:])
     if mod in ("未満", "より下", "strictly_below"):
         return set(GRADE_ORDER[best + 1 :])
-    if mod in ("以外", "を除く", "not") or (mod or "").endswith(("ない", "なく", "無い")):
+    if mod in ("以外", "を除く", "not") or (mod or "").endswith(("ない", "無い")):
         return set(GRADE_ORDER) - chosen
-    if mod == "strictly_above":
-        return set(GRADE_ORDER[:worst])
     return chosen
 
 
@@ -231,16 +227,20 @@ def _grade_modifier(groups: dict[str, str | None]) -> str | None:
     return mod.lower() if mod else None
 
 
-def take_transition(work: Work, question: str) -> tuple[tuple[Grade, ...], tuple[Grade, ...], bool]:
-    """(earlier grades, later grades, same grade in both years) of a question about how
-    grades moved; empty when it names no transition."""
+def take_transition(
+    work: Work, question: str
+) -> tuple[tuple[Grade, ...], tuple[Grade, ...], bool, bool]:
+    """(earlier grades, later grades, same grade in both years, a grade said to have been
+    — "D評価だった事業は今年どうなった？") of a question about how grades moved."""
     before: list[str] = []
     after: list[str] = []
+    was = False
     if LATER.search(question):
         # "前年度D評価だった事業は今年どうなった？": D was the earlier year's grade.
         for m in list(WAS.finditer(work.text)):
             before.append(m.group("was"))
             work.take(m.start(), m.end())
+            was = True
         take_regex(work, _LATER_WORDS)
     for pattern in (_FROM_TO, _TO_ONLY, _FROM_ONLY):
         for m in list(pattern.finditer(work.text)):
@@ -254,6 +254,7 @@ def take_transition(work: Work, question: str) -> tuple[tuple[Grade, ...], tuple
         tuple(Grade(g) for g in GRADE_ORDER if g in before),
         tuple(Grade(g) for g in GRADE_ORDER if g in after),
         same,
+        was,
     )
 
 

@@ -8,9 +8,7 @@ import re
 from bot.ask.lexicon import Lexicon
 from bot.ask.text import ACRONYM, EN_WORD, HIRAGANA_ONLY, JA_RUN, Work
 from bot.models import Keyword
-from bot.text import (
-    search_key,
-)
+from bot.text import search_key
 
 # Multi-character particles split anywhere; a single hiragana only after kanji, katakana or
 # latin, so words spelt partly in hiragana (ひとり親, 見守り) stay whole.
@@ -108,7 +106,6 @@ JA_STOPWORDS = frozenset(
         "見たい",
         "確認",
         "確認したい",
-        "調べて",
         "次年度予定",
         "次年度",
         "来年度",
@@ -117,7 +114,6 @@ JA_STOPWORDS = frozenset(
         "成果",
         "取組状況",
         "内容は",
-        "どう",
         "どうなって",
         "なって",
         "した",
@@ -272,7 +268,6 @@ _EN_STOPWORDS = frozenset(
         "current",
         "this",
         "last",
-        "its",
         "it",
         "i",
         "can",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.text import search_key
+from bot.text import PLACE_WORD_CONTINUES, search_key
 
 _DEPT_SUFFIXES = ("課", "室", "係", "部", "担当")
 # Kanji and katakana: the characters that continue a Japanese word (hiragana are mostly
@@ -251,7 +251,7 @@ def municipality_variants(name: str) -> set[str]:
 
 
 # After these, a municipality's name is the start of another word: 市民, 区役所, 町内会.
-_WORD_GOES_ON = frozenset("民役政議長営立内部会")
+_WORD_GOES_ON = frozenset(PLACE_WORD_CONTINUES + "会")  # and 町内会
 
 
 def department_variants(name: str) -> set[str]:

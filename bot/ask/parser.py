@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from bot.ask.grades import LATER, WAS, direction_between, take_grades, take_transition
+from bot.ask.grades import direction_between, take_grades, take_transition
 from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
 from bot.ask.lexicon import Lexicon
@@ -125,7 +125,8 @@ _EXCEPT_AFTER = re.compile(
     r"\s*(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|無い)(?![とか]))"
 )
 
-_EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|なく|無い))$")
+# (では is a particle the tokens are already cut at.)
+_EXCEPT_SUFFIX = re.compile(r"(?:以外|を除く|を除いた|除く|(?:じゃ|で)(?:ない|なく|無い))$")
 
 _EXCEPT_BEFORE = re.compile(
     r"(?:except(?:\s+for)?|excluding|other\s+than|besides|not(?:\s+in)?|non-?|outside)"
@@ -322,14 +323,14 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     if problem == "too_long":
         # Cut short, a question may have lost the words that matter: ask again.
         return QuerySpec(intent="help", language=language, problem=problem)
-    bare = text.strip(" ?？!！。.、,~〜")
+    bare = text.strip(_EDGE_PUNCTUATION)
     if (
         not text
         or _HELP.match(bare)
         or _HELP.match(text)
         or _GREETING.match(bare)
-        or is_thanks(bare)
-        or asks_grade_meaning(text)
+        or _THANKS.match(bare)
+        or _grade_meaning(text)
     ):
         return QuerySpec(intent="help", language=language, problem=problem)
 
@@ -341,8 +342,7 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     fiscal_years, starts = _take_years(work, latest)
     goal, policy, measure, priority = _take_hierarchy(work)
     item_numbers = _take_items(work)
-    was_grade = bool(LATER.search(text) and WAS.search(work.text))
-    from_grades, to_grades, same_grade = take_transition(work, text)
+    from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
     # "Is item 42 on track?", "事業42は順調ですか": how it stands, not a filter for A.
     status = bool(_STATUS.search(text))
@@ -404,24 +404,15 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     fiscal_year = fiscal_years[-1] if fiscal_years else None
     compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
     if (
-        intent == "trend"
-        and fiscal_year is not None
-        and latest is not None
-        and compare is None
-        and fiscal_year in starts
-        and fiscal_year < latest
-    ):
-        # "what changed since last year?": from that year to the latest.
-        compare, fiscal_year = fiscal_year, latest
-    if (
-        (was_grade or direction == "same")
-        and compare is None
+        compare is None
         and fiscal_year is not None
         and latest is not None
         and fiscal_year < latest
+        and ((intent == "trend" and fiscal_year in starts) or was_grade or direction == "same")
     ):
-        # "令和元年度にA評価だった事業は今どうなっている？", "前年度と同じ評価": from that year
-        # to the latest.
+        # One earlier year named as the start ("what changed since last year?"), or as the
+        # year a grade was or stayed ("令和元年度にA評価だった事業は今どうなっている？",
+        # "前年度と同じ評価"): from that year to the latest.
         compare, fiscal_year = fiscal_year, latest
     if intent == "trend" and not item_numbers and compare is None and fiscal_year is not None:
         # "what changed in 2020?" compares with the year before.
@@ -493,15 +484,22 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
 def asks_grade_meaning(raw: str) -> bool:
     """Whether a message asks what the grades mean ("評価Cとは？", "what do the grades
     mean?"): the help then starts with the grade legend."""
-    text = clean_question(raw)[0]
-    return bool(
-        _MEANING.search(text) and _GRADE_WORD.search(text) and not _NAMES_SOMETHING.search(text)
-    )
+    return _grade_meaning(clean_question(raw)[0])
 
 
 def is_thanks(raw: str) -> bool:
     """Whether a message only thanks planbot (its reply then starts with "you're welcome")."""
-    return bool(_THANKS.match(clean_question(raw)[0].strip(" ?？!！。.、,~〜")))
+    return bool(_THANKS.match(clean_question(raw)[0].strip(_EDGE_PUNCTUATION)))
+
+
+_EDGE_PUNCTUATION = " ?？!！。.、,~〜"
+
+
+def _grade_meaning(text: str) -> bool:
+    """``asks_grade_meaning`` of a question already cleaned."""
+    return bool(
+        _MEANING.search(text) and _GRADE_WORD.search(text) and not _NAMES_SOMETHING.search(text)
+    )
 
 
 # "令和2年度予定", "2020年度の計画": a plan for the year after the latest report's year is

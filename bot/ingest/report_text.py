@@ -34,6 +34,7 @@ from bot.models import (
     SourceRef,
 )
 from bot.text import (
+    PLACE_WORD_CONTINUES,
     find_fiscal_years,
     html_to_text,
     kanji_to_int,
@@ -407,7 +408,7 @@ def _municipality_prefix(head: str) -> str | None:
         for i, ch in enumerate(head[:_MUNICIPALITY_MAX])
         if ch in _SUFFIXES
         and i >= 1
-        and head[i + 1 : i + 2] not in ("", *"民役政議長営立内部街域")
+        and head[i + 1 : i + 2] not in ("", *PLACE_WORD_CONTINUES, "街", "域")
         and not (ch == "区" and head[i - 1] == "地")  # 地区 (a district) in a plan's name
         # 都市 (a city, in a plan's name) after a municipality: "…市都市計画"
         and not (ch == "都" and head[i + 1 : i + 2] == "市")
