@@ -217,7 +217,7 @@ def _upgraded(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, An
     grades: dict[str, str] = previous["grades"]
     if not grades or next(iter(grades)).count("|") >= 4:
         return previous
-    plan_of = {key.rsplit("|", 1)[0]: key.rsplit("|", 1)[1] for key in current["grades"]}
+    plan_of = {old: plan for old, _, plan in (key.rpartition("|") for key in current["grades"])}
     return {
         **previous,
         "grades": {f"{key}|{plan_of.get(key, '')}": grade for key, grade in grades.items()},
@@ -234,10 +234,10 @@ def _nothing_changed(ja: bool) -> str:
 
 
 def _parse_key(key: str) -> tuple[str, str, str, str, str]:
-    """A fingerprint key's (year, item, department, municipality, plan); keys stored before
-    the plan was part of them have none."""
-    year, item, dept, municipality, *plan = key.split("|")
-    return year, item, dept, municipality, plan[0] if plan else ""
+    """A fingerprint key's (year, item, department, municipality, plan) (a state stored
+    before keys had the plan is brought to them first, by _upgraded)."""
+    year, item, dept, municipality, plan = key.split("|")
+    return year, item, dept, municipality, plan
 
 
 def _items_of_year(grades: dict[str, str], year: int) -> set[tuple[str, str, str]]:

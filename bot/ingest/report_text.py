@@ -10,6 +10,7 @@ the same character are one; the original cell text is kept for display.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import re
@@ -137,7 +138,8 @@ class _State:
     )
     first_item_line: int = 0
     #: The last column-label row lacked a required column: item rows cannot be read.
-    labels_broken: bool = False
+    #: The column-label row last applied (every page repeats it: it is read once).
+    label_cells: list[str] | None = None
     #: A lone numbered line not read as a heading, until an item or a heading follows.
     odd_heading: tuple[int, str] | None = None
 
@@ -277,7 +279,8 @@ def _decode(data: bytes, file: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        broken_at = exc.start
+        # (utf-8-sig counts from after a BOM; the line and byte are the file's.)
+        broken_at = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
     try:
         return data.decode("cp932")
     except UnicodeDecodeError:
@@ -285,13 +288,9 @@ def _decode(data: bytes, file: str) -> str:
     # Mostly UTF-8 with one broken spot (a file cut or damaged mid-character): say where.
     line = data[:broken_at].count(b"\n") + 1
     reason = "not a text file (neither UTF-8 nor Shift_JIS)"
-    if broken_at > 0 and _mostly_text(data[:broken_at]):
+    if broken_at > 0:  # (all before it is UTF-8: the file is text, damaged there)
         reason = f"broken UTF-8 text at byte {broken_at} (a damaged or cut file?)"
     raise ReportRejected([Problem(file, line, reason)])
-
-
-def _mostly_text(data: bytes) -> bool:
-    return data.decode("utf-8", errors="replace").count("\ufffd") == 0
 
 
 class _Line(NamedTuple):
@@ -355,7 +354,10 @@ def _apply(state: _State, lineno: int, line: _Line, cells: list[str], originals:
         _page_header(state, lineno, line.text, line.sheet)
     elif line.kind == "labels":
         state.odd_heading = None  # a note above the column labels, not a heading
-        _column_labels(state, lineno, cells)
+        if cells is not state.label_cells or not state.columns:
+            # (The same row again — classified once, so the same list — changes nothing.)
+            state.label_cells = cells
+            _column_labels(state, lineno, cells)
     elif line.kind == "continuation":
         _continuation_row(state, lineno, cells, originals)
     elif line.kind == "odd_heading":
@@ -468,10 +470,9 @@ def _column_labels(state: _State, lineno: int, cells: list[str]) -> None:
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
         state.problem(lineno, f"column labels lack {', '.join(missing)}")
-        state.labels_broken = True
+        state.columns = {}  # no row under these labels can be read
         return
     state.columns = columns
-    state.labels_broken = False
 
 
 def _plan_columns(
@@ -646,14 +647,13 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
 
 def _value(originals: list[str], columns: dict[str, int], name: str) -> str:
     """A cell as matched on: NFKC and trimmed, markup removed ("<p>B</p>" is B)."""
-    cell = _cell(originals, columns, name)
-    return nfkc(html_to_text(cell) if "<" in cell or "&" in cell else cell)
+    return nfkc(_display(originals, columns, name))
 
 
 def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> None:
-    if state.labels_broken:
-        return  # the label row's problem is the one to fix; every row would repeat it
     cols = state.columns
+    if not cols:
+        return  # the label row's problem is the one to fix; every row would repeat it
     needed = max(cols[name] for name in _REQUIRED) + 1
     if len(originals) < needed:
         state.problem(
@@ -742,9 +742,9 @@ def _new_item(
 
 
 def _continuation_row(state: _State, lineno: int, cells: list[str], originals: list[str]) -> None:
-    if state.labels_broken:
-        return
     cols = state.columns
+    if not cols:
+        return
     if _cell(cells, cols, "name"):
         state.problem(lineno, "missing item number: the row names an item but has no number")
         return
@@ -791,14 +791,15 @@ def _evaluation(state: _State, lineno: int, originals: list[str], item: Item) ->
         )
 
 
-_DEPARTMENT_SPLIT = re.compile(r"\s*[・、,/\n]\s*")
+_DEPARTMENT_SEPARATORS = "・、,/\n"
+_DEPARTMENT_SPLIT = re.compile(rf"\s*[{_DEPARTMENT_SEPARATORS}]\s*")
 # Only units of one level: 健康福祉部・高齢者支援課 or 男女平等推進室・人権係 name one unit.
 _DEPARTMENT_ENDINGS = ("課", "室", "センター")
 
 
 def _departments(cell: str) -> list[str]:
-    if not any(sep in cell for sep in "・、,/\n"):
-        return [cell]
+    if not any(sep in cell for sep in _DEPARTMENT_SEPARATORS):
+        return [cell]  # (most cells: no split to run)
     parts = [p for p in _DEPARTMENT_SPLIT.split(cell) if p]
     # Units of one kind side by side (課 and 課, センター and 課), not a unit and its section
     # (子ども家庭支援センター・相談室).
