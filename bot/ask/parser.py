@@ -211,7 +211,7 @@ _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # --- intents ---------------------------------------------------------------------------
 _HELP = re.compile(
     r"^(?:help|ヘルプ|使い方|\?|？|how\s+to\s+use|what\s+can\s+you\s+do|"
-    r"何ができる.*|できること.*|使い方を?教えて.*|commands?|"
+    r"何ができ(?:る|ます).*|できること.*|使い方を?教えて.*|commands?|"
     # Which years the data covers: the help lists them.
     r"(?:何年度|どの年度|いつ)(?:の|分の)?データ.*|データ(?:の)?(?:範囲|期間|年度).*|"
     r"(?:which|what)\s+(?:fiscal\s+)?years.*|.*\byears?\s+(?:are\s+)?(?:available|covered)"
