@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from bot.ask.answer import Answerer
@@ -15,13 +17,15 @@ NEXT_PLAN = "第五次男女平等推進計画"
 
 
 @pytest.fixture(scope="module")
-def answerer(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
     tmp = tmp_path_factory.mktemp("plans")
     # FY2020 under the next plan: the same rows, so every number means another item.
     text = reports.second_year_text().replace("第四次男女平等推進計画", NEXT_PLAN)
     successor = reports.write(tmp, "plan5_fy2020.txt", text)
     write_reports(tmp / "data", [parse_report_text(reports.SEED), parse_report_text(successor)])
-    return Answerer(Store(tmp / "data"), aliases_file=ALIASES)
+    store = Store(tmp / "data")
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
 
 
 def test_an_items_history_is_per_plan(answerer: Answerer) -> None:

@@ -41,6 +41,13 @@ HOLIDAY_MONDAY = _first_monday(
 )
 
 
+def test_the_business_day_rule_knows_a_holiday_monday() -> None:
+    # The Mondays above are chosen with is_business_day itself: pin it on known dates
+    # (成人の日 2027-01-11, and the Tuesday after it).
+    assert not is_business_day(date(2027, 1, 11))
+    assert is_business_day(date(2027, 1, 12))
+
+
 def _iso(moment: datetime, tz: tzinfo = JST) -> str:
     return moment.astimezone(tz).isoformat(timespec="minutes")
 
