@@ -48,6 +48,21 @@ def two_year_warehouse(
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def three_year_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, seed_report: Report, second_year_report: Report
+) -> Path:
+    """FY2019–FY2021, the last year after a reorganisation (see reports.reorganised_year_text):
+    a department renamed, one split, an item dropped and one added."""
+    texts = tmp_path_factory.mktemp("fy2021")
+    path = reports.write(texts, "musashino_plan4_fy2021.txt", reports.reorganised_year_text())
+    data_dir = tmp_path_factory.mktemp("three_year_wh")
+    write_reports(data_dir, [seed_report])
+    write_reports(data_dir, [second_year_report])
+    write_reports(data_dir, [parse_report_text(path)])
+    return data_dir
+
+
 @pytest.fixture
 def store(seed_warehouse: Path) -> Iterator[object]:
     from bot.store.database import Store

@@ -47,6 +47,59 @@ def third_year_text() -> str:
     return text.replace("令和2年度事業実績", "令和3年度事業実績")
 
 
+#: The FY2021 reorganisation: 子ども政策課 renamed (all four of its items move), 子ども育成課
+#: split (items 30 and 34 to 保育課, 35 to 児童青少年課).
+RENAMED = ("子ども政策課", "子ども子育て支援課")
+SPLIT = ("子ども育成課", {"保育課": (30, 34), "児童青少年課": (35,)})
+#: Item 86 is not in the FY2021 report; item 87 is new in it (高齢者支援課's sheet).
+DROPPED_FY2021 = 86
+ADDED_FY2021 = 87
+ADDED_NAME = "高齢者の見守りネットワークの強化"
+#: Grades in FY2021 that differ from FY2020: item → (FY2020 grade, FY2021 grade).
+FY2021_CHANGES: dict[int, tuple[str, str]] = {
+    16: ("B", "A"),
+    33: ("B", "C"),
+    35: ("A", "B"),
+    42: ("C", "D"),
+}
+
+
+def reorganised_year_text() -> str:
+    """FY2021 after a reorganisation: a department renamed, one split, one item dropped
+    and one added, grades changed (FY2021_CHANGES); every other grade as in FY2020."""
+    old, new = RENAMED
+    text = third_year_text().replace(old, new)
+    split_from, split_to = SPLIT
+    first, *others = split_to
+    text = text.replace(split_from, first)
+    for dept in others:
+        for item in split_to[dept]:
+            text = replace_cell(text, item, 5, dept)
+    for item, (before, after) in FY2021_CHANGES.items():
+        assert _cell(text, item, 8) == before, (item, _cell(text, item, 8))
+        text = replace_cell(text, item, 8, after)
+    lines = text.split("\n")
+    dropped = next(i for i, line in enumerate(lines) if line.startswith(f"{DROPPED_FY2021}\t"))
+    cells = lines[dropped].split("\t")
+    cells[:4] = [
+        str(ADDED_FY2021),
+        ADDED_NAME,
+        "地域の事業者と連携し、高齢者の見守りを強化する。",
+        "新規",
+    ]
+    cells[6:10] = ["見守り協定の締結を進める。", "協定事業者を3者増やした。", "B", "協定の拡大"]
+    lines[dropped] = "\t".join(cells)
+    return "\n".join(lines)
+
+
+def _cell(text: str, item_no: int, column: int) -> str:
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if cells[0] == str(item_no):
+            return cells[column]
+    raise AssertionError(item_no)
+
+
 def write(tmp: Path, name: str, text: str, *, encoding: str = "utf-8") -> Path:
     path = tmp / name
     path.write_bytes(text.encode(encoding))
