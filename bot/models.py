@@ -218,6 +218,8 @@ class AnswerItem(Frozen):
     source: SourceRef
     #: In an answer about grade changes: the earlier year's grade (this one is the later).
     from_grade: Grade | None = None
+    #: …and the department that gave it, where the item has moved since (a rename, a split).
+    from_department: str | None = None
 
 
 class Summary(Frozen):

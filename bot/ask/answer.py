@@ -673,12 +673,18 @@ def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
         "next_plan_text": row["next_plan_text"],
         "relisted_from": row["relisted_from"],
         "from_grade": row.get("from_grade"),
+        "from_department": _moved_from(row),
         "source": {
             "file": row["source_file"],
             "sheet": row["source_sheet"],
             "line": row["source_line"],
         },
     }
+
+
+def _moved_from(row: dict[str, Any]) -> str | None:
+    before = row.get("from_department")
+    return before if before and before != row["department"] else None
 
 
 def grade_dict(row: dict[str, Any]) -> dict[str, int]:

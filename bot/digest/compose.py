@@ -274,22 +274,34 @@ def _year_changes(
     ja: bool,
     several: bool,
 ) -> list[str]:
-    """Grade changes between two fiscal years, per item and department."""
-    changed = []
-    prefix = f"{year}|"
+    """Grade changes between two fiscal years, per item: an item whose department was
+    renamed, split or merged is compared with the grade its former department gave."""
+    # (municipality, plan, item) → {department: grade}, per year; a successor plan
+    # renumbers its items, so the plan is part of the item.
+    per_year: dict[str, dict[tuple[str, str, str], dict[str, str]]] = {
+        str(earlier): {},
+        str(year): {},
+    }
     for key, grade in grades.items():
-        if not key.startswith(prefix):
-            continue
-        _, item, dept, municipality, plan = _parse_key(key)
-        # The same plan's item only: a successor plan renumbers its items.
-        before = grades.get(f"{earlier}|{item}|{dept}|{municipality}|{plan}")
-        if before and before != grade:
-            changed.append((key, before, grade))
+        y, item, dept, municipality, plan = _parse_key(key)
+        if y in per_year:
+            per_year[y].setdefault((municipality, plan, item), {})[dept] = grade
+    changed = []
+    for (municipality, plan, item), now in per_year[str(year)].items():
+        then = per_year[str(earlier)].get((municipality, plan, item), {})
+        gone = [d for d in then if d not in now]
+        for dept, grade in now.items():
+            before = [(dept, then[dept])] if dept in then else [(d, then[d]) for d in gone]
+            for old_dept, old_grade in before:
+                if old_grade != grade:
+                    key = f"{year}|{item}|{dept}|{municipality}|{plan}"
+                    changed.append((key, old_dept, old_grade, grade))
     lines = []
-    for key, before, grade in sorted(changed, key=lambda c: _key_order(c[0])):
+    for key, old_dept, before, grade in sorted(changed, key=lambda c: _key_order(c[0])):
         _, item, dept, municipality, plan = _parse_key(key)
         label = _item_label(item, dept, municipality, plan, names, ja, several)
-        lines.append(f"{label}: FY{earlier} {before} → FY{year} {grade}")
+        moved = f"{old_dept} " if old_dept != dept else ""
+        lines.append(f"{label}: FY{earlier} {moved}{before} → FY{year} {grade}")
     return lines
 
 

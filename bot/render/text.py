@@ -150,6 +150,9 @@ def item_line(
         else (f" | {fiscal_year_label(item.fiscal_year, lang)}" if with_year else "")
     )
     change = f"  ({item.from_grade.value}→{item.grade.value})" if item.from_grade else ""
+    if item.from_grade and item.from_department:
+        # The item moved between the two years: say whose grade the earlier one was.
+        change = f"  ({item.from_department} {item.from_grade.value}→{item.grade.value})"
     if lang == "ja":
         dept = _origin(item, where, " ")
         return (
