@@ -144,8 +144,84 @@ class Report(Frozen):
 
 # --- questions and answers -------------------------------------------------------------
 
-Intent = Literal["list", "count", "detail", "summary", "trend", "help"]
+
+class Intent(StrEnum):
+    """The shape of answer a question asks for."""
+
+    LIST = "list"
+    COUNT = "count"
+    DETAIL = "detail"
+    SUMMARY = "summary"
+    TREND = "trend"
+    HELP = "help"
+
+
+class Problem(StrEnum):
+    """Why a question could not be answered as asked (the reply says what to do instead)."""
+
+    UNKNOWN = "unknown"
+    NO_CONTEXT = "no_context"
+    TOO_LONG = "too_long"
+    SEVERAL_MUNICIPALITIES = "several_municipalities"
+    UNKNOWN_MUNICIPALITY = "unknown_municipality"
+    OTHER_MUNICIPALITY = "other_municipality"
+    UNKNOWN_DEPARTMENT = "unknown_department"
+    AMBIGUOUS_DEPARTMENT = "ambiguous_department"
+    UNSURE_DEPARTMENT = "unsure_department"
+    NO_YEAR = "no_year"
+    ONE_YEAR = "one_year"
+    #: Topic words only, and no item speaks of any of them.
+    NO_TOPIC_MATCH = "no_topic_match"
+
+
 Language = Literal["ja", "en"]
+
+
+class SpanKind(StrEnum):
+    """What recognised a span of a question."""
+
+    LANGUAGE = "language"
+    YEAR = "year"
+    HIERARCHY = "hierarchy"
+    ITEM = "item"
+    TRANSITION = "transition"
+    GRADE = "grade"
+    PER_GROUP = "per_group"
+    WHICH_DEPARTMENT = "which_department"
+    SHARE = "share"
+    MUNICIPALITY = "municipality"
+    DEPARTMENT = "department"
+    CATEGORY = "category"
+    TARGET = "target"
+    INTENT = "intent"
+    ALL = "all"
+    NUMBER = "number"
+    TOPIC = "topic"
+    OTHER = "other"
+
+
+class Span(Frozen):
+    """A part of a question a recogniser read (offsets into the cleaned question)."""
+
+    kind: SpanKind
+    start: int
+    end: int
+    text: str
+
+
+class Flag(StrEnum):
+    """What a question says besides its filters, kept because it drove a decision."""
+
+    HELP = "help"
+    STATUS = "status"
+    PER_GROUP = "per_group"
+    ASKS_DEPARTMENT = "asks_department"
+    SHARE = "share"
+    WANTS_ALL = "wants_all"
+    WAS_GRADE = "was_grade"
+    SAME_GRADE = "same_grade"
+    FOLLOW_UP = "follow_up"
+    VAGUE = "vague"
 
 
 class Keyword(Frozen):
@@ -158,7 +234,7 @@ class Keyword(Frozen):
 class QuerySpec(Frozen):
     """A question as planbot understood it: an intent and typed filters, never raw text."""
 
-    intent: Intent = "list"
+    intent: Intent = Intent.LIST
     language: Language = "ja"
     grades: tuple[Grade, ...] = ()
     departments: tuple[str, ...] = ()
@@ -190,7 +266,21 @@ class QuerySpec(Frozen):
     suggestions: tuple[str, ...] = ()
     #: Words the parser could not place, kept to explain a zero-result answer.
     unmatched: tuple[str, ...] = ()
-    problem: str | None = None
+    problem: Problem | None = None
+
+
+class Reading(Frozen):
+    """A message as read: the cleaned text, every span a recogniser took (and what took
+    it), the flags that drove a decision, and the question it was decided to be."""
+
+    question: str
+    text: str
+    spans: tuple[Span, ...] = ()
+    flags: frozenset[Flag] = frozenset()
+    spec: QuerySpec = QuerySpec()
+
+    def spans_of(self, kind: SpanKind) -> tuple[Span, ...]:
+        return tuple(s for s in self.spans if s.kind == kind)
 
 
 class AnswerItem(Frozen):
@@ -253,5 +343,5 @@ class Answer(Frozen):
     queries: tuple[QueryRun, ...] = ()
     suggestions: tuple[str, ...] = ()
     #: Why the question could not be answered as asked (unknown, no_year, …), or None.
-    problem: str | None = None
+    problem: Problem | None = None
     ok: bool = True

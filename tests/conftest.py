@@ -9,6 +9,7 @@ from bot.ingest.report_text import parse_report_text
 from bot.ingest.warehouse import write_reports
 from bot.models import Report
 from tests import reports
+from tests.evaluation_summary import summary_line
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +71,9 @@ def store(seed_warehouse: Path) -> Iterator[object]:
     s = Store(seed_warehouse)
     yield s
     s.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = summary_line(terminalreporter)
+    if line:
+        terminalreporter.write_line(line)

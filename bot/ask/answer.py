@@ -15,15 +15,18 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from bot.ask import filters
 from bot.ask.lexicon import Lexicon
-from bot.ask.parser import asks_grade_meaning, is_thanks, parse_question
+from bot.ask.parser import asks_grade_meaning, is_thanks, read_question
 from bot.models import (
     Answer,
     AnswerItem,
     Grade,
     Language,
+    Problem,
     QueryRun,
     QuerySpec,
+    Reading,
     Summary,
 )
 from bot.render import text as t
@@ -74,14 +77,19 @@ class Answerer:
         return years
 
     # --- answering -------------------------------------------------------------------
-    def parse(self, question: str) -> QuerySpec:
-        spec = parse_question(question, self.lexicon(), years=self.years())
+    def read(self, question: str) -> Reading:
+        """The message as read against this warehouse's names and years."""
+        reading = read_question(question, self.lexicon(), years=self.years())
+        spec = reading.spec
         if spec.municipality and not self.municipality:
             # "武蔵野市の今年度…": this year is the latest that city has reported.
             own = self.years(spec.municipality)
             if own and own != self.years():
-                spec = parse_question(question, self.lexicon(), years=own)
-        return spec
+                reading = read_question(question, self.lexicon(), years=own)
+        return reading
+
+    def parse(self, question: str) -> QuerySpec:
+        return self.read(question).spec
 
     def answer(self, question: str) -> Answer:
         """The answer to a question, remembered per warehouse snapshot.
@@ -110,13 +118,17 @@ class Answerer:
             return self._other_municipality(question, spec)
         years = self.years(spec.municipality)
         lang = spec.language
-        if spec.problem in ("unknown_department", "ambiguous_department", "unsure_department"):
+        if spec.problem in (
+            Problem.UNKNOWN_DEPARTMENT,
+            Problem.AMBIGUOUS_DEPARTMENT,
+            Problem.UNSURE_DEPARTMENT,
+        ):
             return self._clarify(question, spec)
         if spec.intent == "help" or spec.problem in (
-            "unknown",
-            "no_context",
-            "several_municipalities",
-            "unknown_municipality",
+            Problem.UNKNOWN,
+            Problem.NO_CONTEXT,
+            Problem.SEVERAL_MUNICIPALITIES,
+            Problem.UNKNOWN_MUNICIPALITY,
         ):
             return self._help(question, spec)
         fiscal_year = spec.fiscal_year if spec.fiscal_year is not None else years[-1]
@@ -133,7 +145,7 @@ class Answerer:
 
     # --- shapes ----------------------------------------------------------------------
     def _params(self, spec: QuerySpec, fiscal_year: int | None = None) -> dict[str, Any]:
-        return filter_params(spec, self.municipality, fiscal_year)
+        return filters.sql_params(spec, self.municipality, fiscal_year)
 
     def _run(self, runs: list[QueryRun], name: str, **params: Any) -> QueryResult:
         result = self.store.run(name, **params)
@@ -161,7 +173,7 @@ class Answerer:
         )
         count = int(counts["items"])
         where = t.origins(items)
-        reading = t.describe_filters(spec, lang, fiscal_year)
+        reading = filters.describe(spec, lang, fiscal_year)
         summary = None
         if spec.intent == "count":
             summary = Summary(grades=grade_dict(counts), total=int(counts["evaluations"]))
@@ -213,7 +225,7 @@ class Answerer:
         )
         items = answer_items(rows.rows)
         count = int(counts["items"])
-        reading = t.describe_filters(spec, lang, fiscal_year)
+        reading = filters.describe(spec, lang, fiscal_year)
         head = "まとめ" if lang == "ja" else "summary"
         lines = [f"{reading} {head}: {t.count_label(count, lang)}", *t.summary_lines(summary, lang)]
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
@@ -245,7 +257,7 @@ class Answerer:
             )
             items = answer_items(rows.rows)
             count = _item_count(items)
-            reading = t.describe_filters(spec, lang, None)
+            reading = filters.describe(spec, lang, None)
             head = "評価の推移" if lang == "ja" else "grades by fiscal year"
             lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
             where = t.origins(items)
@@ -257,7 +269,7 @@ class Answerer:
             (y for y in years if y < fiscal_year), default=None
         )
         if earlier is None:
-            reading = t.describe_filters(spec, lang, fiscal_year)
+            reading = filters.describe(spec, lang, fiscal_year)
             lines = [f"{reading}: {_one_year_note(lang, years)}"]
             return self._make(
                 question,
@@ -270,7 +282,7 @@ class Answerer:
                 reading,
                 runs,
                 (),
-                problem="one_year",
+                problem=Problem.ONE_YEAR,
             )
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
         params = self._params(spec)
@@ -286,7 +298,7 @@ class Answerer:
         )
         items = answer_items(rows.rows)
         count = _item_count(items)
-        reading = t.describe_filters(spec, lang, fiscal_year)
+        reading = filters.describe(spec, lang, fiscal_year)
         label = {
             "up": ("評価が上がった事業", "grade improved"),
             "down": ("評価が下がった事業", "grade fell"),
@@ -320,19 +332,19 @@ class Answerer:
             [],
             (),
             ok=False,
-            problem="other_municipality",
+            problem=Problem.OTHER_MUNICIPALITY,
         )
 
     def _help(self, question: str, spec: QuerySpec) -> Answer:
         lang = spec.language
         examples = self.examples(lang)
-        if spec.problem == "unknown":
+        if spec.problem == Problem.UNKNOWN:
             head = t.pick(
                 lang,
                 "質問の意味が分かりませんでした。次のように聞いてください:",
                 "I could not work out what you are asking. Try, for example:",
             )
-        elif spec.problem == "no_context":
+        elif spec.problem == Problem.NO_CONTEXT:
             head = t.pick(
                 lang,
                 "前の質問は引き継げないため、何についてか分かりませんでした。"
@@ -340,21 +352,21 @@ class Answerer:
                 "I do not keep earlier questions, so I could not tell what this is about. "
                 "Please name the item or department, for example:",
             )
-        elif spec.problem == "unknown_municipality":
+        elif spec.problem == Problem.UNKNOWN_MUNICIPALITY:
             missing, *held = spec.suggestions
             head = t.pick(
                 lang,
                 f"{missing}のデータはありません（データがあるのは: {'、'.join(held)}）。例:",
                 f"There is no data for {missing} (the data covers {', '.join(held)}). Try:",
             )
-        elif spec.problem == "several_municipalities":
+        elif spec.problem == Problem.SEVERAL_MUNICIPALITIES:
             head = t.pick(
                 lang,
                 "一度に一つの自治体についてお答えします。次のように分けて聞いてください:",
                 "I answer about one municipality at a time. Ask them one by one:",
             )
             examples = list(spec.suggestions)
-        elif spec.problem == "too_long":
+        elif spec.problem == Problem.TOO_LONG:
             head = t.pick(
                 lang,
                 "質問が長すぎます（500文字まで）。次のように聞いてください:",
@@ -474,39 +486,18 @@ class Answerer:
             else f"There is no data for {t.fiscal_year_label(year, lang)}. Available: {have}"
         )
         return self._make(
-            question, spec, year, (), 0, None, [text], "", [], (), ok=False, problem="no_year"
+            question, spec, year, (), 0, None, [text], "", [], (), ok=False, problem=Problem.NO_YEAR
         )
 
     def _broader(self, spec: QuerySpec, fiscal_year: int) -> tuple[str, ...]:
         """The nearest broader questions that do have results, most specific first."""
-        updates: list[dict[str, Any]] = []
-        if len(spec.keywords) > 1:
-            # Several words found together nowhere: each word alone may still be found.
-            updates.extend(
-                {"keywords": tuple(k for k in spec.keywords if k is not kw)} for kw in spec.keywords
-            )
-        hierarchy = (spec.goal, spec.policy, spec.measure, spec.priority)
-        for present, update in (
-            (spec.keywords, {"keywords": ()}),
-            (spec.grades, {"grades": ()}),
-            (spec.categories, {"categories": ()}),
-            (spec.target_groups, {"target_groups": ()}),
-            (
-                any(v is not None for v in hierarchy),
-                {"goal": None, "policy": None, "measure": None, "priority": None},
-            ),
-            (spec.departments, {"departments": (), "excluded_departments": ()}),
-        ):
-            if present:
-                updates.append(update)
         out: list[str] = []
-        for update in updates:
-            broader = spec.model_copy(update=update)
+        for broader in filters.broadenings(spec):
             counts = self.store.run("count_matching", **self._params(broader, fiscal_year))
             n = int(counts.rows[0]["items"])
             if n:
                 out.append(
-                    f"{t.describe_filters(broader, spec.language, fiscal_year)}: "
+                    f"{filters.describe(broader, spec.language, fiscal_year)}: "
                     f"{t.count_label(n, spec.language)}"
                 )
             if len(out) >= 2:
@@ -534,7 +525,7 @@ class Answerer:
             question=question,
             language=spec.language,
             intent=intent or spec.intent,  # type: ignore[arg-type]
-            filters=spec_filters(spec, fiscal_year),
+            filters=filters.shown(spec, fiscal_year),
             fiscal_year=fiscal_year,
             items=items,
             count=count,
@@ -548,69 +539,9 @@ class Answerer:
         )
 
 
-def filter_params(
-    spec: QuerySpec, municipality: str | None, fiscal_year: int | None = None
-) -> dict[str, Any]:
-    """The bound parameters of the shared ``matching`` filter for a reading of a question;
-    an empty filter is NULL, which the SQL reads as "no filter"."""
-    params: dict[str, Any] = {
-        # A pinned deployment answers for its own municipality whatever a button says.
-        "municipality": municipality or spec.municipality,
-        "grades": [g.value for g in spec.grades] or None,
-        "departments": list(spec.departments) or None,
-        "item_nos": list(spec.item_numbers) or None,
-        "goal": spec.goal,
-        "policy": spec.policy,
-        "measure": spec.measure,
-        "priority": spec.priority,
-        "categories": list(spec.categories) or None,
-        "targets": list(spec.target_groups) or None,
-        "keywords": [list(k.matches) for k in spec.keywords] or None,
-    }
-    if fiscal_year is not None:
-        params["fiscal_year"] = fiscal_year
-    return params
-
-
 def rows_query(params: dict[str, Any]) -> str:
     """The named query listing the matching rows: with keywords, name hits come first."""
     return "evaluations_matching" if params.get("keywords") else "evaluations_filtered"
-
-
-def spec_filters(spec: QuerySpec, fiscal_year: int | None) -> dict[str, object]:
-    """The filters as the JSON contract shows them: only those the question set."""
-    out: dict[str, object] = {}
-    if spec.grades:
-        out["grades"] = [g.value for g in spec.grades]
-    if spec.from_grades:
-        out["from_grades"] = [g.value for g in spec.from_grades]
-    if spec.to_grades:
-        out["to_grades"] = [g.value for g in spec.to_grades]
-    if spec.excluded_departments:
-        out["excluded_departments"] = list(spec.excluded_departments)
-    elif spec.departments:
-        out["departments"] = list(spec.departments)
-    if spec.item_numbers:
-        out["item_numbers"] = list(spec.item_numbers)
-    for name in ("goal", "policy", "measure", "priority"):
-        value = getattr(spec, name)
-        if value is not None:
-            out[name] = value
-    if spec.categories:
-        out["categories"] = list(spec.categories)
-    if spec.target_groups:
-        out["target_groups"] = list(spec.target_groups)
-    if spec.keywords:
-        out["keywords"] = [k.word for k in spec.keywords]
-    if fiscal_year is not None:
-        out["fiscal_year"] = fiscal_year
-    if spec.compare_fiscal_year is not None:
-        out["compare_fiscal_year"] = spec.compare_fiscal_year
-    if spec.trend_direction is not None:
-        out["trend_direction"] = spec.trend_direction
-    if spec.municipality is not None:
-        out["municipality"] = spec.municipality
-    return out
 
 
 def _count_groups(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:

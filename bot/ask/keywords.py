@@ -350,7 +350,7 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
             work.take(m.start(), m.end())
             lowered = work.text.lower()
     for run in list(JA_RUN.finditer(work.text)):
-        for token, _ in ja_tokens(run.group(0), run.start()):
+        for token, start in ja_tokens(run.group(0), run.start()):
             token = token.strip()
             if len(token) < 2 or token in JA_STOPWORDS or HIRAGANA_ONLY.match(token):
                 continue
@@ -362,6 +362,8 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
             if len(token) < 2 or token in JA_STOPWORDS or HIRAGANA_ONLY.match(token):
                 continue
             keywords.append(_ja_keyword(token, lexicon))
+            if work.text.startswith(token, start):
+                work.take(start, start + len(token))
     for m in EN_WORD.finditer(work.text):
         word = m.group(0).strip("'-")
         low = word.lower()

@@ -21,7 +21,7 @@ from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
 from bot.ask.lexicon import Lexicon
 from bot.ask.text import JA_RUN, Work, clean_question, take_regex
-from bot.models import Keyword, QuerySpec
+from bot.models import Flag, Intent, Keyword, Problem, QuerySpec, Reading, SpanKind
 from bot.text import (
     era_to_fiscal_year,
     find_fiscal_years,
@@ -316,13 +316,20 @@ _ALL = re.compile(
 
 
 def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec:
-    """Read a question. ``years`` are the fiscal years the warehouse holds (any order)."""
+    """The question a message asks (``read_question``'s decision alone)."""
+    return read_question(raw, lexicon, years=years).spec
+
+
+def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
+    """Read a message. ``years`` are the fiscal years the warehouse holds (any order)."""
     text, problem = clean_question(raw)
     work = Work(text)
     language = language_of(text, lexicon)
-    if problem == "too_long":
+    if problem == Problem.TOO_LONG:
         # Cut short, a question may have lost the words that matter: ask again.
-        return QuerySpec(intent="help", language=language, problem=problem)
+        return _help_reading(
+            raw, text, QuerySpec(intent=Intent.HELP, language=language, problem=problem)
+        )
     bare = text.strip(_EDGE_PUNCTUATION)
     if (
         not text
@@ -332,31 +339,58 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         or _THANKS.match(bare)
         or _grade_meaning(text)
     ):
-        return QuerySpec(intent="help", language=language, problem=problem)
+        return _help_reading(
+            raw, text, QuerySpec(intent=Intent.HELP, language=language, problem=problem)
+        )
 
-    for pattern, _ in REPLY_LANGUAGE:
-        take_regex(work, pattern)  # (read by language_of)
+    flags: set[Flag] = set()
+    with work.reading(SpanKind.LANGUAGE):
+        for pattern, _ in REPLY_LANGUAGE:
+            take_regex(work, pattern)  # (read by language_of)
     latest = max(years) if years else None
-    if latest is not None:
-        _next_year_plan(work, latest)
-    fiscal_years, starts = _take_years(work, latest)
-    goal, policy, measure, priority = _take_hierarchy(work)
-    item_numbers = _take_items(work)
-    from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
+    with work.reading(SpanKind.YEAR):
+        if latest is not None:
+            _next_year_plan(work, latest)
+        fiscal_years, starts = _take_years(work, latest)
+    with work.reading(SpanKind.HIERARCHY):
+        goal, policy, measure, priority = _take_hierarchy(work)
+    with work.reading(SpanKind.ITEM):
+        item_numbers = _take_items(work)
+    with work.reading(SpanKind.TRANSITION):
+        from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
     # "Is item 42 on track?", "事業42は順調ですか": how it stands, not a filter for A.
     status = bool(_STATUS.search(text))
-    grades = take_grades(work, language, names, legend=not status)
-    per_group = bool(take_regex(work, _PER_GROUP))
-    asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
-    share = bool(take_regex(work, _SHARE))
-    named = _take_municipalities(work, lexicon)
+    with work.reading(SpanKind.GRADE):
+        grades = take_grades(work, language, names, legend=not status)
+    with work.reading(SpanKind.PER_GROUP):
+        per_group = bool(take_regex(work, _PER_GROUP))
+    with work.reading(SpanKind.WHICH_DEPARTMENT):
+        asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
+    with work.reading(SpanKind.SHARE):
+        share = bool(take_regex(work, _SHARE))
+    with work.reading(SpanKind.MUNICIPALITY):
+        named = _take_municipalities(work, lexicon)
     municipalities = list(dict.fromkeys(name for name, _ in named))
     municipality = municipalities[0] if municipalities else None
-    departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
-    categories = _take_all(work, _CATEGORY_PATTERNS)
-    targets = _take_all(work, _TARGET_PATTERNS)
-    intent, direction = _take_intent(work, len(fiscal_years))
+    with work.reading(SpanKind.DEPARTMENT):
+        departments, excluded, dept_suggestions, dept_problem = _take_departments(work, lexicon)
+    with work.reading(SpanKind.CATEGORY):
+        categories = _take_all(work, _CATEGORY_PATTERNS)
+    with work.reading(SpanKind.TARGET):
+        targets = _take_all(work, _TARGET_PATTERNS)
+    with work.reading(SpanKind.INTENT):
+        intent, direction = _take_intent(work, len(fiscal_years))
+    for flag, on in (
+        (Flag.STATUS, status),
+        (Flag.PER_GROUP, per_group),
+        (Flag.ASKS_DEPARTMENT, asks_department),
+        (Flag.SHARE, share),
+        (Flag.SAME_GRADE, same_grade),
+        (Flag.WAS_GRADE, was_grade),
+    ):
+        if on:
+            flags.add(flag)
     if per_group and intent in ("count", "list"):
         # "how many items does each department have?", "課ごとの件数": counts per group
         # are what a summary shows.
@@ -387,10 +421,15 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.
         intent = "detail" if item_numbers else "summary"
-    wants_all = bool(take_regex(work, _ALL))
+    with work.reading(SpanKind.ALL):
+        wants_all = bool(take_regex(work, _ALL))
+    if wants_all:
+        flags.add(Flag.WANTS_ALL)
     if intent in ("detail", "trend", "list") and not item_numbers:
-        item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
-    keywords, unmatched = take_keywords(work, lexicon)
+        with work.reading(SpanKind.NUMBER):
+            item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
+    with work.reading(SpanKind.TOPIC):
+        keywords, unmatched = take_keywords(work, lexicon)
 
     if (
         intent in ("list", "summary")
@@ -436,13 +475,15 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         or municipality
     )
     nothing = vague and not fiscal_years
+    if vague:
+        flags.add(Flag.VAGUE)
     if municipalities[1:]:
         # One municipality at a time: offer the question once per city named.
-        problem = "several_municipalities"
+        problem = Problem.SEVERAL_MUNICIPALITIES
         dept_suggestions = _per_municipality(text, named)
     elif (unknown := _unknown_municipality(keywords, lexicon)) is not None:
         # "三鷹市のD評価" where no report of 三鷹市 is in: say so, not "nothing found".
-        problem = "unknown_municipality"
+        problem = Problem.UNKNOWN_MUNICIPALITY
         dept_suggestions = (unknown, *lexicon.municipalities[:5])
     elif (
         vague
@@ -450,12 +491,13 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         and (_FOLLOW_UP.search(text) or (intent == "detail" and not _TEXT_COLUMN.search(text)))
     ):
         # "詳細は？", "それの詳細", "same for 2020": planbot keeps no earlier question.
-        problem = problem or "no_context"
+        flags.add(Flag.FOLLOW_UP)
+        problem = problem or Problem.NO_CONTEXT
     if dept_problem:
         problem = problem or dept_problem
     elif nothing and intent == "list" and not wants_all:
-        problem = problem or "unknown"
-    return QuerySpec(
+        problem = problem or Problem.UNKNOWN
+    spec = QuerySpec(
         intent=intent,
         language=language,
         grades=grades,
@@ -479,6 +521,13 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
         unmatched=unmatched,
         problem=problem,
     )
+    return Reading(
+        question=raw, text=text, spans=tuple(work.spans), flags=frozenset(flags), spec=spec
+    )
+
+
+def _help_reading(raw: str, text: str, spec: QuerySpec) -> Reading:
+    return Reading(question=raw, text=text, flags=frozenset({Flag.HELP}), spec=spec)
 
 
 def asks_grade_meaning(raw: str) -> bool:
@@ -689,7 +738,7 @@ def _take_departments(
             _blank_words(work, window)
         elif not suggestions and start >= 0:
             suggestions.append(name)
-            problem = "unsure_department"
+            problem = Problem.UNSURE_DEPARTMENT
             _blank_words(work, window)
         break
     # Japanese fragments: a department without 課, or the core of its name.
@@ -710,7 +759,7 @@ def _take_departments(
                 work.take(*span)
             elif len(partial) > 1 and looks_like_department:
                 suggestions.extend(p for p in partial if p not in suggestions)
-                problem = problem or "ambiguous_department"
+                problem = problem or Problem.AMBIGUOUS_DEPARTMENT
                 work.take(*span)
             elif looks_like_department and not partial:
                 close = lexicon.match_fuzzy(token)
@@ -725,7 +774,9 @@ def _take_departments(
                     likely = [n for n, score in close if score >= 50]
                     suggestions.extend(likely)
                     problem = problem or (
-                        "ambiguous_department" if len(likely) > 1 else "unknown_department"
+                        Problem.AMBIGUOUS_DEPARTMENT
+                        if len(likely) > 1
+                        else Problem.UNKNOWN_DEPARTMENT
                     )
                 work.take(*span)
     if excluded:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
+from bot.models import Problem, Span, SpanKind
 from bot.text import kanji_to_int, nfkc, unify_kodomo
 
 MAX_QUESTION_CHARS = 500
@@ -27,12 +30,28 @@ ACRONYM = re.compile(r"^[A-Z]{2,4}$")
 
 @dataclass
 class Work:
-    """The question being consumed: recognised spans are blanked out of ``text``."""
+    """The question being consumed: recognised spans are blanked out of ``text`` and kept,
+    with what recognised them, in ``spans``."""
 
     text: str
+    spans: list[Span] = field(default_factory=list)
+    kind: SpanKind = SpanKind.OTHER
 
     def take(self, start: int, end: int) -> None:
+        if self.text[start:end].strip():
+            self.spans.append(
+                Span(kind=self.kind, start=start, end=end, text=self.text[start:end].strip())
+            )
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+    @contextmanager
+    def reading(self, kind: SpanKind) -> Iterator[Work]:
+        """Spans taken inside the block are recorded as ``kind``."""
+        before, self.kind = self.kind, kind
+        try:
+            yield self
+        finally:
+            self.kind = before
 
 
 # Numbers written out where a number is expected: 基本目標二, 令和二年度, 平成三十一年度,
@@ -90,7 +109,7 @@ _SOCIAL = re.compile(
 )
 
 
-def clean_question(raw: str) -> tuple[str, str | None]:
+def clean_question(raw: str) -> tuple[str, Problem | None]:
     """Normalise user input; returns (text, problem) where problem explains a refusal."""
     text = _SLACK_MARKUP.sub(" ", raw.replace("&lt;", "<").replace("&amp;", "&"))
     text = re.sub(r"(?<![A-Za-z])D\.\s?V\.?(?![A-Za-z])", "DV", text)  # "D.V."
@@ -104,7 +123,7 @@ def clean_question(raw: str) -> tuple[str, str | None]:
     text = re.sub(r"\s+", " ", text).strip(" 、,。")
     text = _spelled_numbers(text)
     if len(text) > MAX_QUESTION_CHARS:
-        return text[:MAX_QUESTION_CHARS], "too_long"
+        return text[:MAX_QUESTION_CHARS], Problem.TOO_LONG
     return text, None
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_items, filter_params, grade_dict, rows_query
+from bot.ask.answer import answer_items, grade_dict, rows_query
+from bot.ask.filters import sql_params
 from bot.digest.ledger import Subscription
 from bot.models import AnswerItem, QuerySpec
 from bot.render import text as t
@@ -54,7 +55,7 @@ def _scope_params(sub: Subscription, municipality: str | None) -> dict[str, Any]
         scope = QuerySpec(goal=int(sub.scope_value))
     else:
         scope = QuerySpec()
-    return filter_params(scope, municipality)
+    return sql_params(scope, municipality)
 
 
 def compose_digest(

@@ -8,11 +8,9 @@ from typing import Literal
 
 from bot.models import (
     CATEGORY_EN,
-    TARGET_GROUP_EN,
     AnswerItem,
     Grade,
     Language,
-    QuerySpec,
     Summary,
 )
 from bot.text import int_to_roman, wareki
@@ -39,62 +37,6 @@ def goal_label(goal: int, lang: Language) -> str:
         numeral = chr(0x215F + goal) if 1 <= goal <= 12 else int_to_roman(goal)
         return f"基本目標{numeral}"
     return f"goal {int_to_roman(goal)}"
-
-
-def describe_filters(spec: QuerySpec, lang: Language, fiscal_year: int | None = None) -> str:
-    """The question as planbot read it, e.g. "評価D・子ども政策課・令和元年度"."""
-    parts: list[str] = []
-    ja = lang == "ja"
-    if spec.municipality:
-        parts.append(spec.municipality)
-    if spec.grades:
-        letters = "/".join(g.value for g in spec.grades)
-        parts.append(f"評価{letters}" if ja else f"grade {letters}")
-    if spec.from_grades or spec.to_grades:
-        # "評価B→A"; one side only: "評価D→" (out of D), "評価→D" (into D).
-        before = "/".join(g.value for g in spec.from_grades)
-        after = "/".join(g.value for g in spec.to_grades)
-        parts.append(
-            f"評価{before}→{after}"
-            if ja
-            else f"grade {before} → {after}".replace("  ", " ").strip()
-        )
-    if spec.excluded_departments:
-        left_out = "・".join(spec.excluded_departments)
-        parts.append(f"{left_out}以外" if ja else f"all but {', '.join(spec.excluded_departments)}")
-    else:
-        parts.extend(spec.departments)
-    if spec.item_numbers:
-        nums = (
-            "・".join(str(n) for n in spec.item_numbers)
-            if ja
-            else ", ".join(str(n) for n in spec.item_numbers)
-        )
-        parts.append(f"事業{nums}" if ja else f"item {nums}")
-    if spec.goal:
-        parts.append(goal_label(spec.goal, lang))
-    if spec.policy:
-        parts.append(f"基本施策{spec.policy}" if ja else f"basic policy {spec.policy}")
-    if spec.measure:
-        parts.append(f"施策({spec.measure})" if ja else f"measure ({spec.measure})")
-    if spec.priority:
-        parts.append("重点施策" if ja else "priority measures")
-    for c in spec.categories:
-        parts.append(f"区分:{c}" if ja else f"{CATEGORY_EN.get(c, c)} ({c})")
-    for t in spec.target_groups:
-        parts.append(f"対象:{t}" if ja else f"for {TARGET_GROUP_EN.get(t, t)} ({t})")
-    for kw in spec.keywords:
-        parts.append(f"「{kw.word}」" if ja else f'"{kw.word}"')
-    if fiscal_year is not None:
-        if spec.compare_fiscal_year is not None and spec.intent == "trend":
-            a = fiscal_year_label(spec.compare_fiscal_year, lang)
-            b = fiscal_year_label(fiscal_year, lang)
-            parts.append(f"{a}→{b}" if ja else f"{a} → {b}")
-        else:
-            parts.append(fiscal_year_label(fiscal_year, lang))
-    if not parts:
-        parts.append("全事業" if ja else "all items")
-    return "・".join(parts) if ja else " · ".join(parts)
 
 
 def grade_legend(lang: Language) -> list[str]:
