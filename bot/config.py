@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     #: years are ~1,000 rows; measured ~4 KB a row); larger ones are read from their files.
     memory_rows: int = Field(default=10_000, ge=0, validation_alias="PLANBOT_MEMORY_ROWS")
 
+    # --- report files (ingest and Slack uploads) ---
+    #: A report file larger than this is refused before it is read.
+    max_upload_mb: float = Field(default=20, gt=0, validation_alias="PLANBOT_MAX_UPLOAD_MB")
+    #: A workbook unpacking to more than this is refused as a decompression bomb.
+    max_unpacked_mb: float = Field(default=200, gt=0, validation_alias="PLANBOT_MAX_UNPACKED_MB")
+    #: Rows and columns a workbook sheet may have (a city's sheet has a few hundred rows).
+    max_sheet_rows: int = Field(default=20_000, ge=1, validation_alias="PLANBOT_MAX_SHEET_ROWS")
+    max_sheet_columns: int = Field(default=100, ge=1, validation_alias="PLANBOT_MAX_SHEET_COLUMNS")
+
     # --- Slack ---
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")

@@ -126,6 +126,13 @@ class Evaluation(Frozen):
     source: SourceRef
 
 
+class SkippedSheet(Frozen):
+    """A workbook sheet that holds no department's rows (a summary, a hidden list)."""
+
+    name: str
+    reason: str
+
+
 class Report(Frozen):
     """A parsed progress report: every item and every evaluation, with provenance."""
 
@@ -140,6 +147,8 @@ class Report(Frozen):
     goals: tuple[Goal, ...]
     items: tuple[Item, ...]
     evaluations: tuple[Evaluation, ...]
+    #: Workbook sheets passed over, each with why (said in the ingest output).
+    skipped_sheets: tuple[SkippedSheet, ...] = ()
 
 
 # --- questions and answers -------------------------------------------------------------

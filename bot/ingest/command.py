@@ -8,10 +8,11 @@ from pathlib import Path
 from bot.config import Settings
 from bot.ingest.files import parse_report_files
 from bot.ingest.warehouse import write_reports
+from bot.ingest.workbook import WorkbookLimits
 
 
 def ingest_command(settings: Settings, files: list[Path]) -> int:
-    reports, problems = parse_report_files(files)
+    reports, problems = parse_report_files(files, WorkbookLimits.from_settings(settings))
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -19,6 +20,9 @@ def ingest_command(settings: Settings, files: list[Path]) -> int:
             f"refused: {len(problems)} problem(s); the warehouse was not changed", file=sys.stderr
         )
         return 1
+    for report in reports:
+        for sheet in report.skipped_sheets:
+            print(f"{report.source_file}: skipped sheet '{sheet.name}': {sheet.reason}")
     result = write_reports(settings.data_dir, reports)
     years = ", ".join(f"FY{y}" for y in result.fiscal_years)
     if result.changed:

@@ -8,11 +8,42 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.ingest.problems import Problem, ReportRejected
-from bot.ingest.report_text import parse_report_text
+from bot.ingest.report_text import parse_report_bytes
+from bot.ingest.workbook import (
+    DEFAULT_LIMITS,
+    WorkbookLimits,
+    check_size,
+    is_workbook,
+    parse_workbook_bytes,
+)
 from bot.models import Report
 
 
-def parse_report_files(paths: Sequence[Path]) -> tuple[list[Report], list[Problem]]:
+def parse_report_file(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> Report:
+    """A text export or a workbook, told apart by name (and a workbook's first bytes)."""
+    name = str(path)
+    try:
+        # (An oversized file is refused before a byte of it is read.)
+        check_size(path.stat().st_size, file=name, limits=limits)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportRejected([Problem(name, 1, f"cannot read file: {exc.strerror}")]) from exc
+    return parse_report_data(data, file=name, source_name=path.name, limits=limits)
+
+
+def parse_report_data(
+    data: bytes, *, file: str, source_name: str, limits: WorkbookLimits = DEFAULT_LIMITS
+) -> Report:
+    """A report's bytes in either format; ``file`` names it in problems."""
+    if is_workbook(source_name, data):
+        return parse_workbook_bytes(data, file=file, source_name=source_name, limits=limits)
+    check_size(len(data), file=file, limits=limits)
+    return parse_report_bytes(data, file=file, source_name=source_name)
+
+
+def parse_report_files(
+    paths: Sequence[Path], limits: WorkbookLimits = DEFAULT_LIMITS
+) -> tuple[list[Report], list[Problem]]:
     """Every sound file parsed, in the order given, and the problems of every other one.
 
     Parsing stays in this process: a pool of workers was measured no faster, as sending
@@ -23,7 +54,7 @@ def parse_report_files(paths: Sequence[Path]) -> tuple[list[Report], list[Proble
     with _collector_paused():
         for path in paths:
             try:
-                reports.append(parse_report_text(path))
+                reports.append(parse_report_file(path, limits))
             except ReportRejected as exc:
                 problems.extend(exc.problems)
     return reports, problems

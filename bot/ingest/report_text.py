@@ -15,10 +15,10 @@ import csv
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from pydantic import ValidationError
 from rapidfuzz import fuzz
@@ -32,6 +32,7 @@ from bot.models import (
     Item,
     Measure,
     Report,
+    SkippedSheet,
     SourceRef,
 )
 from bot.text import (
@@ -143,8 +144,35 @@ class _State:
     #: A lone numbered line not read as a heading, until an item or a heading follows.
     odd_heading: tuple[int, str] | None = None
 
-    def problem(self, line: int, reason: str) -> None:
-        self.problems.append(Problem(self.file, line, reason))
+    #: Where rows sit in a workbook; None for a text export (rows are its lines).
+    places: RowPlaces | None = None
+
+    def problem(self, line: int, reason: str, column: int | None = None) -> None:
+        place = self.places.cell(line, column) if self.places is not None else ""
+        self.problems.append(Problem(self.file, line, reason, place))
+
+    def at(self, line: int) -> str:
+        """A row named in a problem's words: "line 12", or "子ども政策課!A86"."""
+        return f"line {line}" if self.places is None else self.places.cell(line, None)
+
+    def source_line(self, line: int) -> int:
+        return line if self.places is None else self.places.row(line)
+
+
+class RowPlaces(Protocol):
+    """Where the rows fed to the parser came from, when they are not a text file's lines."""
+
+    def cell(self, index: int, column: int | None) -> str:
+        """The cell a problem is at: ``SHEET!A86`` (the row's first cell without a column)."""
+        ...
+
+    def row(self, index: int) -> int:
+        """The row number a source cites (the sheet's own row)."""
+        ...
+
+
+#: A table row as fed to the parser: (row index, the row's text as a cache key, its cells).
+ReportRow = tuple[int, str, list[str]]
 
 
 def parse_report_text(path: Path, *, display_name: str | None = None) -> Report:
@@ -160,11 +188,33 @@ def parse_report_text(path: Path, *, display_name: str | None = None) -> Report:
 def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None) -> Report:
     """Parse the export's bytes. ``file`` names it in problems; ``source_name`` in provenance."""
     text = _decode(data, file)
-    state = _State(file=file)
+    return parse_report_rows(
+        _rows(text),
+        file=file,
+        source_name=source_name or Path(file).name,
+        checksum=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def parse_report_rows(
+    rows: Iterable[ReportRow],
+    *,
+    file: str,
+    source_name: str,
+    checksum: str,
+    places: RowPlaces | None = None,
+    skipped_sheets: tuple[SkippedSheet, ...] = (),
+) -> Report:
+    """The layout logic shared by every format: rows of cells in, a report out.
+
+    Rows come in document order (a workbook's sheets one after another); ``places`` says
+    where each row sits when problems and sources must name a sheet and cell.
+    """
+    state = _State(file=file, places=places)
     # Every printed page repeats its header, legend, column labels and headings: what a
     # row that is not an item row is depends on its text alone, so it is worked out once.
     known: dict[str, tuple[_Line, list[str]]] = {}
-    for lineno, line, originals in _rows(text):
+    for lineno, line, originals in rows:
         if (seen := known.get(line)) is None:
             head = nfkc(originals[0])
             if _ITEM_NO.match(head) and "".join(originals[1:]).strip():
@@ -181,12 +231,20 @@ def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None
         kind, cells = seen
         if kind.kind != "furniture":
             _apply(state, lineno, kind, cells, originals)
-    return _finish(state, data, source_name or Path(file).name)
+    return _finish(state, checksum, source_name, skipped_sheets)
 
 
 _QUOTED_CELL = re.compile(r'(?:^|\t)"')
 # A quoted cell spanning more lines than this is an unterminated quote, not a cell.
 _MAX_CELL_LINES = 50
+
+
+def department_sheet_of(cells: Iterable[str]) -> str | None:
+    """The department a page header row names (【対象課 子ども政策課】), else None."""
+    joined = nfkc(" ".join(c for c in cells if c))
+    if "対象課" not in joined:
+        return None
+    return m.group("sheet") if (m := _SHEET.search(joined)) else None
 
 
 def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
@@ -558,7 +616,7 @@ def _results_year(state: _State, lineno: int, label: str) -> None:
     if state.fiscal_year is not None and state.fiscal_year != years[0]:
         state.problem(
             lineno,
-            f"results header says FY{years[0]} but line {state.fiscal_year_line} "
+            f"results header says FY{years[0]} but {state.at(state.fiscal_year_line)} "
             f"said FY{state.fiscal_year}: one report holds one fiscal year",
         )
         return
@@ -676,8 +734,13 @@ def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> 
         state.problem(lineno, f"item {number} appears before its goal, policy and measure")
         return
     name = _display(originals, cols, "name")
+    if not name and state.last_item is not None and state.last_item.number == number:
+        # The item above again, for another department: a workbook's number cell merged
+        # down over its continuation rows gives each of them the number.
+        _evaluation(state, lineno, originals, state.last_item)
+        return
     if not name:
-        state.problem(lineno, f"item {number} has no name")
+        state.problem(lineno, f"item {number} has no name", cols["name"])
         return
     if state.odd_heading is not None:
         # Items under a line that looked like a heading: they would be filed under the
@@ -698,8 +761,8 @@ def _item_row(state: _State, lineno: int, originals: list[str], number: int) -> 
         # put this row's grade on that item and lose this item.
         state.problem(
             lineno,
-            f"item {number} is named '{name[:30]}' here but '{known.name[:30]}' at line "
-            f"{state.item_lines[number]}: is the number mistyped?",
+            f"item {number} is named '{name[:30]}' here but '{known.name[:30]}' at "
+            f"{state.at(state.item_lines[number])}: is the number mistyped?",
         )
         return
     state.last_item = known
@@ -770,13 +833,21 @@ def _evaluation(state: _State, lineno: int, originals: list[str], item: Item) ->
         grade_text = m.group(1)  # "A(順調)", "B: 概ね順調": the letter and its legend
     department = _value(originals, cols, "department")
     if not grade_text:
-        state.problem(lineno, f"item {item.number}: missing grade (expected A–D)")
+        state.problem(lineno, f"item {item.number}: missing grade (expected A–D)", cols["grade"])
         return
     if grade_text not in Grade.__members__:
-        state.problem(lineno, f"item {item.number}: grade '{grade_text[:10]}' is not one of A–D")
+        state.problem(
+            lineno,
+            f"item {item.number}: grade '{grade_text[:10]}' is not one of A–D",
+            cols["grade"],
+        )
         return
     if not department:
-        state.problem(lineno, f"item {item.number}: missing responsible department (主管課)")
+        state.problem(
+            lineno,
+            f"item {item.number}: missing responsible department (主管課)",
+            cols["department"],
+        )
         return
     texts = (
         _display(originals, cols, "plan"),
@@ -818,7 +889,9 @@ def _first_error(exc: ValidationError) -> str:
     return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
 
 
-def _finish(state: _State, data: bytes, source_name: str) -> Report:
+def _finish(
+    state: _State, checksum: str, source_name: str, skipped_sheets: tuple[SkippedSheet, ...]
+) -> Report:
     if state.fiscal_year is None:
         state.problem(
             state.first_item_line or 1,
@@ -845,7 +918,7 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
                 state.problem(
                     row.line,
                     f"item {row.item.number} for {row.department} graded "
-                    f"{row.grade} here but {first_grade} at line {first_line}",
+                    f"{row.grade} here but {first_grade} at {state.at(first_line)}",
                 )
             continue
         seen[key] = (row.line, row.grade)
@@ -861,7 +934,9 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
                 result_text=row.result_text,
                 grade=Grade(row.grade),
                 next_plan_text=row.next_plan_text,
-                source=SourceRef(file=source_name, sheet=row.sheet, line=row.line),
+                source=SourceRef(
+                    file=source_name, sheet=row.sheet, line=state.source_line(row.line)
+                ),
             )
         )
     if state.problems:
@@ -875,9 +950,10 @@ def _finish(state: _State, data: bytes, source_name: str) -> Report:
         fiscal_year=state.fiscal_year,
         next_fiscal_year=state.next_fiscal_year,
         source_file=source_name,
-        checksum=hashlib.sha256(data).hexdigest(),
+        checksum=checksum,
         sheets=tuple(state.sheets),
         goals=tuple(sorted(state.goals.values(), key=lambda g: g.number)),
         items=tuple(sorted(state.items.values(), key=lambda i: i.number)),
         evaluations=tuple(state.evaluations),
+        skipped_sheets=skipped_sheets,
     )
