@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     #: Interface HTTP mode listens on; 0.0.0.0 because PaaS routers connect from outside.
     http_host: str = Field(default="0.0.0.0", validation_alias="PLANBOT_HTTP_HOST")
 
+    #: How long a worker's claim on a Slack event holds before another worker may answer
+    #: it instead (the claim of a worker that died on this host is taken over at once).
+    event_lease_s: float = Field(default=120.0, gt=0, validation_alias="PLANBOT_EVENT_LEASE")
+
     # --- schedule ---
     timezone: str = Field(default="Asia/Tokyo", validation_alias="PLANBOT_TIMEZONE")
     digest_channel: str | None = Field(default=None, validation_alias="DIGEST_CHANNEL")

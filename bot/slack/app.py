@@ -11,7 +11,6 @@ from bot.config import Settings
 from bot.services import Services
 from bot.slack.client import install_retry_handlers, make_web_client
 from bot.slack.context import SlackServices
-from bot.slack.dedupe import skip_seen_events
 from bot.slack.errors import handle_listener_error
 from bot.slack.listeners import register_listeners
 
@@ -48,7 +47,6 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         request_verification_enabled=True,
     )
     slack = SlackServices.build(services)
-    app.use(skip_seen_events(slack.seen_events))
     app.error(handle_listener_error)
     register_listeners(app, slack)
     return app

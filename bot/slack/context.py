@@ -20,7 +20,8 @@ class SlackServices:
     @classmethod
     def build(cls, core: Services) -> SlackServices:
         state = StateDB(core.settings.state_db_file)
-        return cls(core=core, seen_events=SeenEvents(state), questions=QuestionLog(state))
+        seen = SeenEvents(state, lease_seconds=core.settings.event_lease_s)
+        return cls(core=core, seen_events=seen, questions=QuestionLog(state))
 
     # The listeners use the core through these, as they would use Services.
     @property

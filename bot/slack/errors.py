@@ -19,18 +19,31 @@ from bot.failures import apology, new_reference
 log = logging.getLogger(__name__)
 
 
+class NothingPosted(Exception):
+    """Neither the reply nor the apology for a failure reached Slack."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"nothing could be posted (ref {ref})")
+        self.ref = ref
+
+
 @contextmanager
 def apologise_on_failure(notify: Callable[[str], Any], *, what: str) -> Iterator[None]:
-    """Run the block; on an exception log it with a reference id and tell the user."""
+    """Run the block; on an exception log it with a reference id and tell the user.
+
+    When even the apology cannot be posted, :class:`NothingPosted` is raised: the
+    person got no reply at all, and an event's next delivery must answer it.
+    """
     try:
         yield
-    except Exception:
+    except Exception as failure:
         ref = new_reference()
         log.exception("%s failed (ref %s)", what, ref)
         try:
             notify(apology(ref))
         except Exception:
             log.exception("could not deliver the apology for ref %s", ref)
+            raise NothingPosted(ref) from failure
 
 
 def handle_listener_error(

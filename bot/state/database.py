@@ -40,6 +40,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX question_log_asked_at ON question_log (asked_at);
     CREATE INDEX question_log_key ON question_log (question_key);
     """,
+    # Claims with a lease: an event is answered only when its reply was posted, and a
+    # claim whose owner died or whose lease ran out can be taken again. Rows claimed
+    # before this version were answered at once (at most once), so they count as answered.
+    """
+    ALTER TABLE seen_events ADD COLUMN owner TEXT;
+    ALTER TABLE seen_events ADD COLUMN owner_host TEXT;
+    ALTER TABLE seen_events ADD COLUMN owner_pid INTEGER;
+    ALTER TABLE seen_events ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE seen_events ADD COLUMN answered_at REAL;
+    ALTER TABLE seen_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+    UPDATE seen_events SET answered_at = seen_at;
+    """,
 )
 BUSY_TIMEOUT_S = 10.0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.slack.housekeeping import purge_state
 from bot.state import LoggedQuestion, QuestionLog, SeenEvents, StateDB
+from bot.state.database import MIGRATIONS
 from bot.state.questions import question_key
 
 DAY = 24 * 60 * 60
@@ -57,8 +58,10 @@ def test_an_event_is_claimed_once_even_by_racing_workers(tmp_path: Path) -> None
 def test_claims_survive_a_new_connection_and_expire_after_a_day(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
     now = time.time()
-    assert SeenEvents(StateDB(path)).claim("Ev1", now=now - DAY - 60)
-    assert SeenEvents(StateDB(path)).claim("Ev2", now=now - 600)
+    for event_id, at in (("Ev1", now - DAY - 60), ("Ev2", now - 600)):
+        first = SeenEvents(StateDB(path))
+        assert first.claim(event_id, now=at)
+        assert first.mark_answered(event_id, now=at)
     later = SeenEvents(StateDB(path))
     assert not later.claim("Ev1")  # still remembered until purged
     assert later.purge(now=now) == 1
@@ -69,11 +72,11 @@ def test_claims_survive_a_new_connection_and_expire_after_a_day(tmp_path: Path) 
 def test_schema_is_versioned(tmp_path: Path) -> None:
     db = StateDB(tmp_path / "state.sqlite3")
     with db.connect() as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # Opening again changes nothing.
     with StateDB(tmp_path / "state.sqlite3").connect() as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_most_asked_groups_spelling_variants(tmp_path: Path) -> None:
