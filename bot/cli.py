@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", default="ja", choices=["ja", "en"])
 
+    from bot.round.command import add_round_parser
+
+    add_round_parser(sub, data_dir_option)
+
     p = sub.add_parser("clock", help="run the digest scheduler (one process)")
     data_dir_option(p)
 
@@ -106,6 +110,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.digest.command import digest_command
 
         return digest_command(settings, args)
+    if args.command == "round":
+        from bot.round.command import round_command
+
+        return round_command(settings, args)
     if args.command == "clock":
         from bot.digest.command import clock_command
 

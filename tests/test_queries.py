@@ -33,6 +33,7 @@ SAMPLE = {
     "categories": None,
     "targets": None,
     "keywords": None,
+    "plan": None,
     "row_limit": None,  # set by the runner from its cap
 }
 

@@ -1,0 +1,181 @@
+"""``planbot round …``: the office's face of the evaluation round.
+
+The same service as Slack's, so an answer that came by mail is checked exactly as the
+modal checks it. Messages are in English like the rest of the CLI; field problems also
+carry the Japanese wording staff see in Slack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+
+from bot.config import Settings
+from bot.round import RoundError, RoundService, round_service
+from bot.round.models import Progress, RawEntry, Role
+from bot.round.service import Closed, CloseRefused, Conflicted, Refused
+from bot.services import Services
+
+
+def add_round_parser(sub: argparse._SubParsersAction, data_dir_option: object) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("round", help="collect next year's self-evaluations (evaluation round)")
+    actions = p.add_subparsers(dest="round_command", required=True)
+
+    def common(q: argparse.ArgumentParser) -> None:
+        data_dir_option(q)  # type: ignore[operator]
+        q.add_argument("--by", help="who is acting (default: the login name)")
+
+    q = actions.add_parser("open", help="open a round for a fiscal year")
+    common(q)
+    q.add_argument("--fiscal-year", type=int, required=True)
+    q.add_argument("--deadline", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    q.add_argument("--plan", help="the plan, when the warehouse holds several")
+
+    q = actions.add_parser("assign", help="name who answers (or reviews) for a department")
+    common(q)
+    q.add_argument("department")
+    q.add_argument("users", nargs="+", metavar="USER", help="Slack member ids")
+    q.add_argument("--reviewer", action="store_true", help="name reviewers instead")
+
+    q = actions.add_parser("status", help="progress per department")
+    common(q)
+    q.add_argument("--fiscal-year", type=int)
+    q.add_argument("--json", action="store_true")
+
+    q = actions.add_parser("submit", help="enter an answer that came by mail")
+    common(q)
+    q.add_argument("--item", type=int, required=True)
+    q.add_argument("--department", required=True)
+    q.add_argument("--grade", required=True)
+    q.add_argument("--result", required=True, help="事業実績")
+    q.add_argument("--plan", dest="plan_text", help="this year's plan (default: as prefilled)")
+    q.add_argument("--next-plan", help="next year's plan")
+    q.add_argument("--comment", default="")
+
+    q = actions.add_parser("close", help="close the round and write the year's report")
+    common(q)
+    q.add_argument("--force", action="store_true", help="close even with open evaluations")
+
+
+def round_command(settings: Settings, args: argparse.Namespace) -> int:
+    services = Services.for_command(settings)
+    if services is None:
+        return 1
+    rounds = round_service(settings, services.store)
+    by = args.by or getpass.getuser()
+    try:
+        return _run(rounds, args, by)
+    except RoundError as exc:
+        print(f"planbot round: {exc.en}", file=sys.stderr)
+        return 1
+    finally:
+        rounds.store.close()
+        services.close()
+
+
+def _run(rounds: RoundService, args: argparse.Namespace, by: str) -> int:
+    command = args.round_command
+    if command == "open":
+        rnd = rounds.open(args.fiscal_year, args.deadline, by, plan=args.plan)
+        progress = rounds.progress(rnd.fiscal_year)
+        print(
+            f"opened the FY{rnd.fiscal_year} round of {rnd.municipality} {rnd.plan}:"
+            f" {progress.total} evaluations in {len(progress.departments)} departments,"
+            f" from FY{rnd.source_fiscal_year}'s items; deadline {rnd.deadline}"
+        )
+        return 0
+    if command == "assign":
+        role = Role.REVIEWER if args.reviewer else Role.ASSIGNEE
+        department, added = rounds.assign(args.department, args.users, by, role=role)
+        who = ", ".join(m.user_id for m in added) or "nobody new"
+        print(f"{department}: {role.value}s added: {who}")
+        return 0
+    if command == "status":
+        progress = rounds.progress(args.fiscal_year)
+        print(progress.model_dump_json(indent=2) if args.json else _progress_text(progress))
+        return 0
+    if command == "submit":
+        rnd = rounds.current()
+        key = rounds.key(rnd, args.item, args.department)
+        current = rounds.evaluation(rnd, key)
+        raw = RawEntry(
+            plan_text=args.plan_text if args.plan_text is not None else current.entry.plan_text,
+            result_text=args.result,
+            grade=args.grade,
+            next_plan_text=args.next_plan
+            if args.next_plan is not None
+            else current.entry.next_plan_text,
+            comment=args.comment,
+        )
+        outcome = rounds.submit(rnd, key, raw, by)
+        if isinstance(outcome, Refused):
+            for problem in outcome.problems:
+                option = _OPTIONS[problem.field]
+                print(f"{option}: {problem.en} / {problem.ja}", file=sys.stderr)
+            print("refused: nothing was stored", file=sys.stderr)
+            return 1
+        if isinstance(outcome, Conflicted):  # pragma: no cover - the CLI never sends a base version
+            return 1
+        ev = outcome.evaluation
+        print(
+            f"submitted item {ev.item_no} ({ev.department}): grade {ev.entry.grade}"
+            + (
+                " — the round was reopened; close it again to replace the year"
+                if outcome.reopened
+                else ""
+            )
+        )
+        return 0
+    if command == "close":
+        result = rounds.close(by, force=args.force)
+        if isinstance(result, CloseRefused):
+            print(
+                f"refused: {len(result.open)} evaluation(s) are still open"
+                " (close --force closes anyway):",
+                file=sys.stderr,
+            )
+            for ev in result.open:
+                print(
+                    f"  item {ev.item_no} {ev.department}: {ev.status.label('en')}", file=sys.stderr
+                )
+            return 1
+        print(_closed_text(result))
+        return 0
+    return 2
+
+
+_OPTIONS = {
+    "plan_text": "--plan",
+    "result_text": "--result",
+    "grade": "--grade",
+    "next_plan_text": "--next-plan",
+    "comment": "--comment",
+}
+
+
+def _progress_text(p: Progress) -> str:
+    lines = [
+        f"FY{p.fiscal_year} round of {p.municipality} {p.plan} ({p.status.value},"
+        f" deadline {p.deadline}): {p.submitted}/{p.total} submitted, {p.approved} approved,"
+        f" {p.open} open"
+    ]
+    for d in p.departments:
+        lines.append(
+            f"  {d.department}: {d.submitted}/{d.total} submitted, {d.approved} approved,"
+            f" {d.open} open ({d.drafts} drafts, {d.returned} returned)"
+        )
+    return "\n".join(lines)
+
+
+def _closed_text(result: Closed) -> str:
+    text = (
+        f"closed: FY{result.round.fiscal_year} written as a report of"
+        f" {len(result.report.evaluations)} evaluations → snapshot {result.ingest.snapshot}"
+    )
+    if result.missing:
+        text += "\nmissing (not in the report): " + ", ".join(
+            f"item {e.item_no} {e.department}" for e in result.missing
+        )
+    return text
