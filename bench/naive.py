@@ -221,6 +221,28 @@ def municipalities(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[d
     ]
 
 
+def _plan_scope(df: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
+    sub = df
+    for column in ("municipality", "plan"):
+        if params.get(column) is not None:
+            sub = sub[sub[column] == params[column]]
+    return sub
+
+
+def round_sources(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = _plan_scope(df, params)
+    sub = sub[sub["fiscal_year"].astype("int64") <= params["fiscal_year"]]
+    latest = sub.groupby(["municipality", "plan"], sort=True)["fiscal_year"].max()
+    return [{"municipality": m, "plan": p, "fiscal_year": int(y)} for (m, p), y in latest.items()]
+
+
+def round_template(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = _plan_scope(df, params)
+    sub = sub[sub["fiscal_year"].astype("int64") == params["fiscal_year"]]
+    sub = sub.sort_values(["item_no", "source_file", "source_line"])
+    return sub.head(cap).to_dict("records")
+
+
 # A twin returns the query's rows, or the dict a two-column mapping query becomes.
 QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "evaluations_matching": evaluations_matching,
@@ -236,6 +258,8 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "item_grade_history": item_grade_history,
     "departments": departments,
     "municipalities": municipalities,
+    "round_sources": round_sources,
+    "round_template": round_template,
 }
 
 
