@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.failures import apology, new_reference
-from bot.models import Answer
+from bot.models import Answer, QuerySpec
 from bot.render.json_answer import answer_json, error_json
 from bot.services import Services
 from bot.store.database import WarehouseMissing
@@ -20,9 +20,15 @@ from bot.store.database import WarehouseMissing
 log = logging.getLogger(__name__)
 
 
-def safe_answer(services: Services, question: str) -> Answer | str:
-    """Answer, or return a short apology with a reference id: a question never crashes us."""
+def safe_answer(services: Services, question: str, spec: QuerySpec | None = None) -> Answer | str:
+    """Answer, or return a short apology with a reference id: a question never crashes us.
+
+    ``spec``: the reading to answer with, when it is not the text's alone (a follow-up
+    in a Slack thread continues the question before it).
+    """
     try:
+        if spec is not None:
+            return services.answerer.answer_spec(question, spec)
         return services.answerer.answer(question)
     except WarehouseMissing:
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from bot.render.blocks import (
     Message,
     action_value,
     answer_messages,
+    answer_ref,
     home_view,
     item_detail_message,
     parse_action_value,
@@ -148,37 +150,145 @@ def test_a_note_before_the_headline_does_not_replace_it(seed: Answerer) -> None:
     assert blocks[1]["elements"][0]["text"] == "比較できる年度がありません。"
 
 
-def test_each_item_shows_number_department_grade_and_source(seed: Answerer) -> None:
-    answer = seed.answer("D評価の事業は？")
+def display_width(mrkdwn: str) -> int:
+    """Columns a phone gives the text: East Asian wide and full-width characters take two."""
+    plain = mrkdwn.replace("*", "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in plain)
+
+
+def row_texts(messages: list[Message]) -> dict[tuple[int, str], str]:
+    """Each item's row, keyed by (item number, department) from its Details button."""
+    rows = {}
+    for message in messages:
+        for block in message.blocks:
+            accessory = block.get("accessory") or {}
+            if accessory.get("action_id") == ACTION_ITEM_DETAIL:
+                value = parse_action_value(accessory["value"])
+                rows[(value["item_no"], value["dept"])] = block["text"]["text"]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("question", "spans_departments"),
+    [
+        ("子ども家庭支援センターの事業", False),
+        ("show 子ども家庭支援センター items", False),
+        ("B評価の事業", True),
+        ("which items are graded A?", True),
+    ],
+)
+def test_a_list_row_is_number_name_grade_and_only_a_needed_department(
+    seed: Answerer, question: str, spans_departments: bool
+) -> None:
+    answer = seed.answer(question)
+    assert (len({i.department for i in answer.items}) > 1) is spans_departments
     messages = answer_messages(answer)
-    item = answer.items[0]
-    line = next(s for s in texts(messages) if f"事業{item.item_no}" in s)
-    for part in (item.department, f"評価{item.grade.value}", item.source.file, item.source.sheet):
-        assert part in line
-    assert f"{item.source.line}行目" in line
-    # One municipality in the warehouse: its name would only repeat on every line.
-    assert f"｜{item.department}｜" in line
-    (detail,) = buttons(messages[0], ACTION_ITEM_DETAIL)
-    assert parse_action_value(detail["value"]) == {
-        "item_no": item.item_no,
-        "fy": item.fiscal_year,
-        "dept": item.department,
-        "m": "武蔵野市",
-        "lang": "ja",
+    rows = row_texts(messages)
+    shown = {(i.item_no, i.department): i for i in answer.items}
+    assert len({no for no, _ in rows}) == min(10, answer.count)
+    for key, row in rows.items():
+        item = shown[key]
+        number = f"事業{item.item_no}" if answer.language == "ja" else f"Item {item.item_no}"
+        assert row.startswith(f"*{number}* {item.name} — {item.grade.value}")
+        # The source is in the details; the department only where the list spans several.
+        assert item.source.file not in row
+        assert (item.department in row.removeprefix(f"*{number}* {item.name}")) is spans_departments
+        # On a phone: no wider than the number, name, grade and (if needed) department,
+        # with a separator each.
+        budget = display_width(f"{number} {item.name} — {item.grade.value}")
+        if spans_departments:
+            budget += display_width(f"（{item.department}）")
+        assert display_width(row) <= budget
+    (detail,) = [b for b in buttons(messages[0], ACTION_ITEM_DETAIL)][:1]
+    value = parse_action_value(detail["value"])
+    assert set(value) == {"item_no", "fy", "dept", "m", "lang"}
+
+
+def test_a_ten_item_page_fits_about_one_phone_screen(seed: Answerer) -> None:
+    """A 390-px phone shows ~22 columns of Japanese per line beside a button, ~25 lines."""
+    messages = answer_messages(seed.answer("子ども家庭支援センターの事業"))
+    lines = 0
+    for message in messages:
+        for block in message.blocks:
+            for node in walk(block):
+                if node.get("type") in ("mrkdwn", "plain_text") and node is not block.get(
+                    "accessory", {}
+                ).get("text"):
+                    lines += -(-display_width(node["text"]) // 44)
+    assert lines <= 30
+
+
+def test_the_list_heads_with_a_grade_count_and_pages_in_items(seed: Answerer) -> None:
+    ja = answer_messages(seed.answer("子ども家庭支援センターの事業"))
+    status = ja[0].blocks[1]["elements"][0]["text"]
+    assert status.startswith("A 22 / B 1 / C 0 / D 0")
+    assert "1–10件目 / 全23件（ページ 1/3）" in status
+    assert "行" not in status
+    en = answer_messages(seed.answer("show 子ども家庭支援センター items"))
+    assert "items 1–10 of 23 (page 1/3)" in en[0].blocks[1]["elements"][0]["text"]
+
+
+def test_counts_agree_when_an_item_has_two_departments(seed: Answerer) -> None:
+    # Item 39 is graded by two departments: 41 grades for 40 items.
+    answer = seed.answer("すべての事業")
+    assert answer.count == len({i.item_no for i in answer.items}) < len(answer.items)
+    messages = answer_messages(answer)
+    status = messages[0].blocks[1]["elements"][0]["text"]
+    assert f"評価{len(answer.items)}行: " in status
+    assert f"全{answer.count}件" in status
+    pages = -(-answer.count // 10)
+    keys = {k for p in range(pages) for k in detail_keys(answer_messages(answer, page=p))}
+    assert {no for no, _, _ in keys} == {i.item_no for i in answer.items}
+    assert len(keys) == len(answer.items)
+
+
+def menu_labels(message: Message) -> set[str]:
+    return {
+        o["text"]["text"]
+        for n in walk(message.blocks)
+        if n.get("type") == "overflow"
+        for o in n["options"]
     }
 
 
 def test_labels_follow_the_answer_language(seed: Answerer) -> None:
     ja = answer_messages(seed.answer("子ども家庭支援センターの事業"))
     en = answer_messages(seed.answer("show 子ども家庭支援センター items"))
-    ja_labels = {b["text"]["text"] for b in buttons(ja[0])}
-    en_labels = {b["text"]["text"] for b in buttons(en[0])}
-    assert {"詳細", "クエリを表示", "次へ ▶"} <= ja_labels
-    assert {"Details", "Show query", "Next ▶"} <= en_labels
-    assert not ja_labels & {"Details", "Show query"}
-    assert not en_labels & {"詳細", "クエリを表示"}
+    ja_labels = {b["text"]["text"] for b in buttons(ja[0])} | menu_labels(ja[0])
+    en_labels = {b["text"]["text"] for b in buttons(en[0])} | menu_labels(en[0])
+    assert {"詳細", "読み取った条件", "次へ ▶", "CSV", "XLSX"} <= ja_labels
+    assert {"Details", "How it was read", "Next ▶"} <= en_labels
+    assert not ja_labels & {"Details", "How it was read"}
+    assert not en_labels & {"詳細", "読み取った条件"}
     assert "ページ 1/3" in " ".join(texts(ja))
     assert "page 1/3" in " ".join(texts(en))
+
+
+def test_one_menu_holds_the_files_and_the_sql_only_for_admins(seed: Answerer) -> None:
+    answer = seed.answer("D評価の事業は？")
+    staff, admin = answer_messages(answer)[-1], answer_messages(answer, admin=True)[-1]
+    assert menu_labels(staff) == {"CSV", "XLSX", "読み取った条件"}
+    assert menu_labels(admin) == {"CSV", "XLSX", "条件とSQL"}
+    for message in (staff, admin):
+        assert not buttons(message, "export_csv") and not buttons(message, "show_query")
+        (menu,) = [n for n in walk(message.blocks) if n.get("type") == "overflow"]
+        values = [parse_action_value(o["value"]) for o in menu["options"]]
+        assert {v["r"] for v in values} == {answer_ref(answer)}
+        assert all(limits.slack_len(o["value"]) <= 150 for o in menu["options"])
+
+
+def test_details_are_one_clean_block(seed: Answerer) -> None:
+    answer = seed.answer("事業42の詳細")
+    (message,) = answer_messages(answer)
+    kinds = [b["type"] for b in message.blocks]
+    assert kinds.count("header") == 1  # the item's title; the reading is a line above it
+    assert kinds[-2] != "divider" and "divider" not in kinds
+    assert "出典" in " ".join(texts([message]))
+    two = answer_messages(seed.answer("事業16と18の詳細"))[0]
+    kinds = [b["type"] for b in two.blocks]
+    assert kinds.count("header") == 2 and kinds.count("divider") == 1
+    single = item_detail_message(answer.items[0], "ja")
+    assert single.blocks[-1]["type"] == "context"
 
 
 def test_pagination_pages_hold_different_items_and_the_right_buttons(seed: Answerer) -> None:
@@ -212,8 +322,7 @@ def test_short_answers_have_no_page_buttons(seed: Answerer) -> None:
     messages = answer_messages(seed.answer("D評価の事業は？"))
     assert not buttons(messages[0], ACTION_PAGE_NEXT)
     assert not buttons(messages[0], ACTION_PAGE_PREV)
-    ids = {b["action_id"] for b in buttons(messages[-1])}
-    assert {"export_csv", "export_xlsx", "show_query"} <= ids
+    assert menu_labels(messages[-1]) == {"CSV", "XLSX", "読み取った条件"}
 
 
 def test_120_items_split_into_several_valid_messages(two_year: Answerer) -> None:
@@ -440,4 +549,16 @@ def test_grade_changes_show_both_grades_in_text_and_blocks(two_year: Answerer) -
     for no, change in ((42, "(B→C)"), (72, "(B→D)"), (33, "(A→B)")):
         line = next(s for s in answer.text.splitlines() if f"事業{no} " in s)
         assert line.endswith(change)
-        assert change in shown
+        assert f"— {change.strip('()')}" in shown
+
+
+@pytest.mark.parametrize("question", ["ヘルプ", "help", "ふがふが", "それの詳細"])
+def test_a_lead_in_ending_with_a_colon_is_followed_by_the_examples(
+    seed: Answerer, question: str
+) -> None:
+    (message,) = answer_messages(seed.answer(question))
+    for block, after in zip(message.blocks, message.blocks[1:], strict=False):
+        said = (block.get("text") or {}).get("text", "")
+        if said.rstrip().endswith((":", "：")):
+            assert (after.get("accessory") or {}).get("action_id") == ACTION_EXAMPLE
+    assert any(b.get("accessory", {}).get("action_id") == ACTION_EXAMPLE for b in message.blocks)

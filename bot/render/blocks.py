@@ -9,6 +9,7 @@ Plain-text wording comes from :mod:`bot.render.text`, so Slack says what the con
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     PlainTextObject,
     RawTextObject,
     SectionBlock,
@@ -32,6 +35,7 @@ from bot.models import Answer, AnswerItem, Grade, Language, QueryRun
 from bot.render import limits as lim
 from bot.render import text as t
 from bot.render.text import pick
+from bot.text import wareki
 
 Block = dict[str, Any]
 #: Blocks that must stay in the same message (an item and its button, a table).
@@ -45,6 +49,14 @@ ACTION_EXPORT_CSV = "export_csv"
 ACTION_EXPORT_XLSX = "export_xlsx"
 ACTION_SHOW_QUERY = "show_query"
 ACTION_EXAMPLE = "example_question"
+#: The answer's overflow menu: CSV, XLSX, and how the question was read (with the SQL
+#: for admins). Its options carry ``{"a": MENU_…, "r": ref}``: an option value holds
+#: only 150 characters, so the question itself is remembered under ``answer_ref``
+#: (``l``: the answer's language, for a reply when it is no longer remembered).
+ACTION_ANSWER_MENU = "answer_menu"
+MENU_CSV = "csv"
+MENU_XLSX = "xlsx"
+MENU_QUERY = "query"
 
 #: C/D items listed in a summary message; the rest are in the CSV/XLSX export.
 ATTENTION_MAX = 20
@@ -83,21 +95,36 @@ def answer_messages(
     page: int = 0,
     page_size: int = 10,
     examples: Sequence[str] | None = None,
+    admin: bool = False,
+    note: str | None = None,
 ) -> list[Message]:
     """The Slack messages for one page of an answer; several if one would break a limit.
 
     ``examples`` are offered as buttons when the question could not be answered and
-    the answer itself brings none.
+    the answer itself brings none. ``admin``: the menu offers the SQL behind the
+    answer (everyone else is offered the reading in words). ``note`` is said under the
+    headline (what a follow-up inherited from the question before it).
     """
     if answer.intent == "help" or not answer.ok:
         units = _help_units(answer, examples)
     elif answer.count == 0 or not answer.items:
-        units = _empty_units(answer)
+        units = _empty_units(answer, admin)
     elif answer.intent in ("summary", "count"):
-        units = _summary_units(answer)
+        units = _summary_units(answer, admin)
     else:
-        units = _paged_units(answer, page, max(page_size, 1))
+        units = _paged_units(answer, page, max(page_size, 1), admin)
+    if note and units and units[0]:
+        units[0].insert(1, context(note))
     return pack_messages(units, _fallback_text(answer), answer.language)
+
+
+def answer_ref(answer: Answer) -> str:
+    """A short, stable name for what an answer answered (question, reading, language),
+    under which the Slack layer remembers it for the answer's menu and thread."""
+    key = _json(
+        {"q": answer.question, "l": answer.language, "i": answer.intent, "f": answer.filters}
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 def item_detail_message(item: AnswerItem, language: Language) -> Message:
@@ -110,11 +137,33 @@ def item_detail_message(item: AnswerItem, language: Language) -> Message:
     raise lim.PayloadTooLarge([f"item {item.item_no} does not fit one message"])
 
 
-def query_message(answer: Answer) -> Message:
-    """The named queries behind an answer and their bound parameters, as code blocks."""
+def reading_message(answer: Answer) -> Message:
+    """How planbot read the question, in words: the conditions without the SQL."""
     lang = answer.language
-    title = pick(lang, "実行したクエリ", "Queries run")
-    blocks: list[Block] = [section(f"*{title}*: {_fit_mrkdwn(answer.question, 2_000)}")]
+    title = pick(lang, "読み取った条件", "How the question was read")
+    blocks = [section(f"*{title}*: {_fit_mrkdwn(answer.question, 2_000)}"), *_reading(answer)]
+    lim.ensure_valid(blocks, title)
+    return Message(text=title, blocks=blocks)
+
+
+def _reading(answer: Answer) -> list[Block]:
+    lang = answer.language
+    lines = [f"{pick(lang, '条件', 'Conditions')}: {answer.reading or '-'}"]
+    if answer.fiscal_year is not None:
+        year = t.fiscal_year_label(answer.fiscal_year, lang)
+        lines.append(f"{pick(lang, '年度', 'Fiscal year')}: {year}")
+    lines.append(f"{pick(lang, '件数', 'Count')}: {t.count_label(answer.count, lang)}")
+    return [section(_fit_mrkdwn("\n".join(lines), lim.SECTION_TEXT_MAX))]
+
+
+def query_message(answer: Answer) -> Message:
+    """The reading, then the named queries behind an answer and their bound parameters."""
+    lang = answer.language
+    title = pick(lang, "条件とSQL", "Conditions and SQL")
+    blocks: list[Block] = [
+        section(f"*{title}*: {_fit_mrkdwn(answer.question, 2_000)}"),
+        *_reading(answer),
+    ]
     if not answer.queries:
         blocks.append(context(pick(lang, "クエリは実行していません。", "No query was run.")))
     for run in answer.queries:
@@ -182,46 +231,98 @@ def escape(text: str) -> str:
 
 
 # --- answer shapes -------------------------------------------------------------------------
-def _paged_units(answer: Answer, page: int, page_size: int) -> list[Unit]:
-    """list, trend and detail answers: one page of items, then the buttons."""
+def _paged_units(answer: Answer, page: int, page_size: int, admin: bool) -> list[Unit]:
+    """list, trend and detail answers: one page of items, then the buttons.
+
+    Pages count items (件), as the header does: the rows of one item graded by several
+    departments stay together on one page.
+    """
     lang = answer.language
-    pages = max(-(-len(answer.items) // page_size), 1)
+    groups = item_groups(answer.items)
+    pages = max(-(-len(groups) // page_size), 1)
     page = min(max(page, 0), pages - 1)
     start = page * page_size
-    shown = answer.items[start : start + page_size]
-    head = _head(answer)
-    if pages > 1:
-        head.append(context(_page_label(start, len(shown), len(answer.items), page, pages, lang)))
+    shown_groups = groups[start : start + page_size]
+    shown = [item for group in shown_groups for item in group]
+    detail = answer.intent == "detail"
+    # A detail answer's items bring their own headers: the reading is a line above them.
+    head: Unit = _head(answer, as_header=not detail)
+    head.append(context(_list_status(answer, len(groups), start, len(shown_groups), page, pages)))
     head.extend(_truncation_note(answer))
-    if answer.intent == "detail":
-        body = [u for item in shown for u in _detail_units(item, lang, body_limit=None)]
+    if detail:
+        body: list[Unit] = []
+        for n, item in enumerate(shown):
+            units = _detail_units(item, lang, body_limit=None)
+            if n:
+                units[0].insert(0, DividerBlock().to_dict())
+            body.extend(units)
     else:
-        where = t.origins(answer.items)
-        body = [[_item_section(item, _item_text(answer, item, where), lang)] for item in shown]
-    tail = [_page_buttons(answer, page, pages, page_size), _tool_buttons(answer)]
-    return [head, *body, [b for b in tail if b]]
+        body = [[_item_section(item, _row_text(answer, item), lang)] for item in shown]
+    pager = _page_buttons(answer, page, pages, page_size)
+    return [head, *body, [_tool_menu(answer, admin, pages=pager)]]
 
 
-def _summary_units(answer: Answer) -> list[Unit]:
-    """summary and count answers: the grade table, then the items graded C or D."""
+def item_groups(items: Sequence[AnswerItem]) -> list[list[AnswerItem]]:
+    """Consecutive rows of one item (several departments, or years) as one group."""
+    groups: list[list[AnswerItem]] = []
+    for item in items:
+        if groups and _item_key(groups[-1][-1]) == _item_key(item):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def _item_key(item: AnswerItem) -> tuple[str, str, int]:
+    return (item.municipality, item.plan, item.item_no)
+
+
+def _list_status(answer: Answer, total: int, start: int, shown: int, page: int, pages: int) -> str:
+    """The grade count of the whole list, then where this page is in it."""
+    grades = t.grade_counts_line(_grade_counts(answer.items), answer.language)
+    status = f"{_rows_said(answer)}{grades}"
+    if pages > 1:
+        status += "　" + _page_label(start, shown, total, page, pages, answer.language)
+    return status
+
+
+def _grade_counts(items: Sequence[AnswerItem]) -> dict[str, int]:
+    counts = {g.value: 0 for g in Grade}
+    for item in items:
+        counts[item.grade.value] += 1
+    return counts
+
+
+def _rows_said(answer: Answer) -> str:
+    """Grades are per item and department: when that makes more grades than items, the
+    grade line says what it counts ("評価13行: …" under "12件")."""
+    rows = len(answer.items)
+    if rows == answer.count:
+        return ""
+    return pick(answer.language, f"評価{rows}行: ", f"{rows} evaluations: ")
+
+
+def _summary_units(answer: Answer, admin: bool) -> list[Unit]:
+    """summary and count answers: the grade counts as text, the table, then the items
+    graded C or D (a table block is an addition: Slack shows it at the message's end)."""
     lang = answer.language
     head = _head(answer)
     if answer.summary is not None:
-        head.append(context(t.summary_lines(answer.summary, lang)[0]))
+        head.append(section(_fit_mrkdwn(t.summary_lines(answer.summary, lang)[0], 3_000)))
     head.extend(_truncation_note(answer))
     units: list[Unit] = [head, *_grade_table_units(answer)]
     units.extend(_attention_units(list(answer.items), lang, ATTENTION_MAX))
-    units.append([_tool_buttons(answer)])
+    units.append([_tool_menu(answer, admin)])
     return units
 
 
-def _empty_units(answer: Answer) -> list[Unit]:
+def _empty_units(answer: Answer, admin: bool) -> list[Unit]:
     """An answer with no items: what was read, why nothing matched, what would."""
     headline = _headline(answer)
     rest = [ln for ln in answer.text.splitlines() if ln != headline]
     units: list[Unit] = [[header(headline)]]
     units.extend([section(_fit_mrkdwn(chunk, lim.SECTION_TEXT_MAX))] for chunk in _split(rest))
-    units.append([_tool_buttons(answer)])
+    units.append([_tool_menu(answer, admin)])
     return units
 
 
@@ -229,27 +330,75 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
     """Help, or a question planbot could not answer: the explanation, then examples."""
     lang = answer.language
     offered = list(answer.suggestions or examples or DEFAULT_EXAMPLES[lang])[:EXAMPLES_MAX]
-    # The core lists its examples in the text too; here they become buttons instead.
-    lines = [ln for ln in answer.text.splitlines() if ln.strip() and ln.strip() not in offered]
-    units: list[Unit] = [[section(_fit_mrkdwn(c, lim.SECTION_TEXT_MAX))] for c in _split(lines)]
+    # The core lists its examples in the text too; here they become buttons instead, in
+    # the same place, so that a lead-in ending "例:" is followed by them.
+    text = [ln for ln in answer.text.splitlines() if ln.strip()]
+    cut = next((n for n, ln in enumerate(text) if ln.strip() in offered), len(text))
+    before = text[:cut]
+    after = [ln for ln in text[cut:] if ln.strip() not in offered]
+    units: list[Unit] = [[section(_fit_mrkdwn(c, lim.SECTION_TEXT_MAX))] for c in _split(before)]
     # Outside help, the core's suggestions are names it guessed ("did you mean"), not examples.
     title = pick(lang, "質問の例", "Try asking")
     if answer.intent != "help" and answer.suggestions:
         title = pick(lang, "もしかして", "Did you mean")
+    if before and before[-1].rstrip().endswith((":", "：")):
+        title = ""  # the lead-in already says what follows
     units.extend([b] for b in _example_blocks(offered, lang, title))
+    units.extend([context(c)] for c in _split(after))
     return units
 
 
 # --- items --------------------------------------------------------------------------------
-def _item_text(answer: Answer, item: AnswerItem, where: t.Where) -> str:
-    """The item's one-line summary, with its year in an item's history across years."""
+def _row_text(answer: Answer, item: AnswerItem) -> str:
+    """One list row: the item's line as a phone shows it (see ``compact_line``)."""
     with_year = answer.intent == "trend" and answer.fiscal_year is None
-    return t.item_line(item, answer.language, with_year=with_year, where=where)
+    departments = len({i.department for i in answer.items}) > 1
+    return compact_line(
+        item,
+        answer.language,
+        with_department=departments,
+        with_year=with_year,
+        where=t.origins(answer.items),
+    )
 
 
-def _item_section(item: AnswerItem, line: str, lang: Language) -> Block:
+def compact_line(
+    item: AnswerItem,
+    lang: Language,
+    *,
+    with_department: bool,
+    with_year: bool = False,
+    where: t.Where = "",
+) -> str:
+    """``*事業33* 子ども家庭支援センター事業の機能の充実 — A``: number, name and grade
+    (a change as ``B→A``), the department only when the list spans several, the
+    municipality or plan only when the numbers repeat across them. The source is in the
+    item's details, one click away."""
+    number = pick(lang, f"事業{item.item_no}", f"Item {item.item_no}")
+    grade = f"{item.from_grade.value}→{item.grade.value}" if item.from_grade else item.grade.value
+    line = f"*{number}* {escape(item.name)} — {grade}"
+    extras = []
+    if with_year:
+        extras.append(
+            t.fiscal_year_label(item.fiscal_year, lang)
+            if lang == "en"
+            else wareki(item.fiscal_year)
+        )
+    origin = t.origin_label(item, where)
+    if origin:
+        extras.append(origin)
+    if with_department:
+        extras.append(item.department)
+    if extras:
+        joined = escape("・".join(extras) if lang == "ja" else ", ".join(extras))
+        line += pick(lang, f"（{joined}）", f" ({joined})")
+    return line
+
+
+def _item_section(item: AnswerItem, mrkdwn: str, lang: Language) -> Block:
+    """An item's row (already escaped mrkdwn) with its Details button."""
     button = _button(pick(lang, "詳細", "Details"), ACTION_ITEM_DETAIL, _item_value(item, lang))
-    return section(_fit_mrkdwn(line, lim.SECTION_TEXT_MAX), accessory=button)
+    return section(lim.truncate(mrkdwn, lim.SECTION_TEXT_MAX), accessory=button)
 
 
 def _item_value(item: AnswerItem, lang: Language) -> str:
@@ -275,17 +424,24 @@ def _attention_units(items: list[AnswerItem], lang: Language, limit: int) -> lis
         return [[section(f"*{title}*"), context(none)]]
     units: list[Unit] = [[section(f"*{title}*")]]
     where = t.origins(items)
-    units.extend([_attention_section(i, lang, where)] for i in attention[:limit])
+    depts = len({i.department for i in items}) > 1
+    units.extend([_attention_section(i, lang, where, depts)] for i in attention[:limit])
     if len(attention) > limit:
         units.append([context(_more_label(len(attention) - limit, lang))])
     return units
 
 
-def _attention_section(item: AnswerItem, lang: Language, where: t.Where) -> Block:
-    line = t.item_line(item, lang, where=where)
-    if item.next_plan_text:
-        plan = lim.truncate(item.next_plan_text, ATTENTION_PLAN_MAX)
-        line += f"\n{t.next_plan_label(lang)}: {plan}"
+def _attention_section(item: AnswerItem, lang: Language, where: t.Where, depts: bool) -> Block:
+    """A C/D item: its row, what was done (事業実績) and what comes next year."""
+    line = compact_line(item, lang, with_department=depts, where=where)
+    for label, text in (
+        (pick(lang, "実績", "Result"), item.result_text),
+        (t.next_plan_label(lang), item.next_plan_text),
+    ):
+        if text.strip():
+            line += (
+                f"\n_{escape(label)}_: {_fit_mrkdwn(' '.join(text.split()), ATTENTION_PLAN_MAX)}"
+            )
     return _item_section(item, line, lang)
 
 
@@ -301,7 +457,7 @@ def _detail_units(item: AnswerItem, lang: Language, *, body_limit: int | None) -
         if not body.strip():
             continue
         units.extend([s] for s in _body_sections(label, body, body_limit))
-    units.append([context(t.source_label(item, lang)), DividerBlock().to_dict()])
+    units.append([context(t.source_label(item, lang))])
     return units
 
 
@@ -410,36 +566,56 @@ def _goal_lines(by_goal: dict[str, dict[str, int]], lang: Language) -> str:
 
 
 # --- buttons ----------------------------------------------------------------------------
-def _page_buttons(answer: Answer, page: int, pages: int, page_size: int) -> Block | None:
+def _page_buttons(answer: Answer, page: int, pages: int, page_size: int) -> list[ButtonElement]:
     if pages <= 1:
-        return None
+        return []
     lang = answer.language
     buttons = []
+    ref = answer_ref(answer)
     if page > 0:
-        value = action_value({"page": page - 1, "page_size": page_size}, answer.question)
+        value = action_value({"page": page - 1, "page_size": page_size, "r": ref}, answer.question)
         buttons.append(_button(pick(lang, "◀ 前へ", "◀ Previous"), ACTION_PAGE_PREV, value))
     if page < pages - 1:
-        value = action_value({"page": page + 1, "page_size": page_size}, answer.question)
+        value = action_value({"page": page + 1, "page_size": page_size, "r": ref}, answer.question)
         buttons.append(_button(pick(lang, "次へ ▶", "Next ▶"), ACTION_PAGE_NEXT, value))
-    return ActionsBlock(elements=buttons).to_dict()
+    return buttons
 
 
-def _tool_buttons(answer: Answer) -> Block:
+def _tool_menu(answer: Answer, admin: bool, *, pages: list[ButtonElement] | None = None) -> Block:
+    """The page buttons, then one overflow menu instead of a row of buttons: CSV, XLSX,
+    and the reading (with the SQL behind it for admins)."""
     lang = answer.language
-    value = action_value({}, answer.question)
-    buttons = []
+    ref = answer_ref(answer)
+    entries = []
     if answer.items:
-        buttons.append(_button("CSV", ACTION_EXPORT_CSV, value))
-        buttons.append(_button("XLSX", ACTION_EXPORT_XLSX, value))
-    buttons.append(_button(pick(lang, "クエリを表示", "Show query"), ACTION_SHOW_QUERY, value))
-    return ActionsBlock(elements=buttons).to_dict()
+        entries += [("CSV", MENU_CSV), ("XLSX", MENU_XLSX)]
+    query = (
+        pick(lang, "条件とSQL", "Conditions and SQL")
+        if admin
+        else pick(lang, "読み取った条件", "How it was read")
+    )
+    entries.append((query, MENU_QUERY))
+    elements: list[ButtonElement | OverflowMenuElement] = list(pages or [])
+    if len(entries) == 1:  # an overflow menu needs two options: one is a button
+        label, action = entries[0]
+        value = _json({"a": action, "r": ref, "l": lang})
+        elements.append(_button(label, ACTION_ANSWER_MENU, value))
+    else:
+        options = [
+            Option(
+                text=PlainTextObject(text=label), value=_json({"a": action, "r": ref, "l": lang})
+            )
+            for label, action in entries
+        ]
+        elements.append(OverflowMenuElement(action_id=ACTION_ANSWER_MENU, options=options))
+    return ActionsBlock(elements=elements).to_dict()
 
 
 def _example_blocks(examples: Sequence[str], lang: Language, title: str) -> list[Block]:
     """One section per example: a button per block keeps each action_id unique in its block."""
     if not examples:
         return []
-    blocks = [section(f"*{escape(title)}*")]
+    blocks = [section(f"*{escape(title)}*")] if title else []
     for question in examples:
         value = lim.truncate(question, lim.ACTION_VALUE_MAX)
         button = _button(pick(lang, "聞く", "Ask"), ACTION_EXAMPLE, value)
@@ -577,11 +753,13 @@ def _headline(answer: Answer) -> str:
     return lines[0] if lines else answer.reading or "planbot"
 
 
-def _head(answer: Answer) -> Unit:
-    """The header, then any note the core put before it."""
+def _head(answer: Answer, *, as_header: bool = True) -> Unit:
+    """The header (or, above items that bring their own, a bold line), then any note
+    the core put before it."""
     headline = _headline(answer)
     notes = answer.text.split(headline, 1)[0].strip() if headline in answer.text else ""
-    return [header(headline), *([context(notes)] if notes else [])]
+    first = header(headline) if as_header else section(f"*{_fit_mrkdwn(headline, 2_900)}*")
+    return [first, *([context(notes)] if notes else [])]
 
 
 def _fallback_text(answer: Answer) -> str:
@@ -592,8 +770,8 @@ def _page_label(start: int, shown: int, total: int, page: int, pages: int, lang:
     span = f"{start + 1}–{start + shown}"
     return pick(
         lang,
-        f"{span}行目 / 全{total}行（ページ {page + 1}/{pages}）",
-        f"rows {span} of {total} (page {page + 1}/{pages})",
+        f"{span}件目 / 全{total}件（ページ {page + 1}/{pages}）",
+        f"items {span} of {total} (page {page + 1}/{pages})",
     )
 
 
@@ -608,7 +786,7 @@ def _truncation_note(answer: Answer) -> list[Block]:
 
 
 def _query_code(run: QueryRun, lang: Language) -> str:
-    rows = pick(lang, f"{run.rows}行", f"{run.rows} rows")
+    rows = pick(lang, f"{run.rows}行", f"{run.rows} row" + ("" if run.rows == 1 else "s"))
     cut = pick(lang, "（打ち切り）", " (truncated)") if run.truncated else ""
     params = [
         f"  {k} = {json.dumps(v, ensure_ascii=False, default=str)}"

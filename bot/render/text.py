@@ -71,6 +71,17 @@ def origins(items: Iterable[AnswerItem]) -> Where:
     return "plan" if several_plans else ""
 
 
+def origin_label(item: AnswerItem, where: Where) -> str:
+    """The municipality and/or plan an item's line must name (see ``origins``)."""
+    if where == "municipality":
+        return item.municipality
+    if where == "plan":
+        return item.plan
+    if where == "both":
+        return f"{item.municipality} {item.plan}"
+    return ""
+
+
 def _origin(item: AnswerItem, where: Where, sep: str) -> str:
     if where == "municipality":
         return f"{item.municipality}{sep}{item.department}"

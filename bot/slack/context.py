@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.ask.answer import Answerer
 from bot.config import Settings
 from bot.services import Services
-from bot.state import QuestionLog, SeenEvents, StateDB
+from bot.state import Conversations, QuestionLog, SeenEvents, StateDB
 from bot.store.database import Store
 
 
@@ -16,12 +16,18 @@ class SlackServices:
     core: Services
     seen_events: SeenEvents
     questions: QuestionLog
+    conversations: Conversations
 
     @classmethod
     def build(cls, core: Services) -> SlackServices:
         state = StateDB(core.settings.state_db_file)
         seen = SeenEvents(state, lease_seconds=core.settings.event_lease_s)
-        return cls(core=core, seen_events=seen, questions=QuestionLog(state))
+        return cls(
+            core=core,
+            seen_events=seen,
+            questions=QuestionLog(state),
+            conversations=Conversations(state),
+        )
 
     # The listeners use the core through these, as they would use Services.
     @property

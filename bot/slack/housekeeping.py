@@ -10,7 +10,7 @@ import logging
 import threading
 
 from bot.config import Settings
-from bot.state import QuestionLog, SeenEvents, StateDB
+from bot.state import Conversations, QuestionLog, SeenEvents, StateDB
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,15 @@ def purge_state(settings: Settings) -> tuple[int, int]:
     db = StateDB(settings.state_db_file)
     events = SeenEvents(db).purge()
     questions = QuestionLog(db).purge(retention_days=settings.log_retention_days)
-    if events or questions:
-        log.info("purged %d seen events and %d logged questions", events, questions)
+    # What was answered holds the questions' text: kept as long as the question log.
+    answers = Conversations(db).purge(retention_days=settings.log_retention_days)
+    if events or questions or answers:
+        log.info(
+            "purged %d seen events, %d logged questions, %d answers",
+            events,
+            questions,
+            answers,
+        )
     return events, questions
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.models import Language
 from bot.render.blocks import Message
-from bot.slack.answering import Asker, ask, reply_messages, result_language
+from bot.slack.answering import Asker, admin_view, ask, reply_messages, result_language
 from bot.slack.context import SlackServices
 from bot.slack.delivery import (
     NotInChannel,
@@ -34,7 +34,7 @@ def answer_in_thread(
 ) -> None:
     """Mentions and DMs: the same answer as ``planbot ask``, in the question's thread."""
     result = ask(services, question, Asker(user=user, channel=channel, surface=surface))
-    messages = reply_messages(result)
+    messages = reply_messages(result, admin=admin_view(services, user))
     try:
         post_messages(client, channel, messages, thread_ts=thread_ts)
     except NotInChannel:

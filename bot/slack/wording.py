@@ -64,3 +64,11 @@ def files_comment(lang: Language) -> str:
 
 def export_comment(lang: Language, question: str) -> str:
     return pick(lang, f"「{question}」の一覧", f'Rows for "{question}"')
+
+
+def answer_forgotten(lang: Language) -> str:
+    return pick(
+        lang,
+        "この回答は古くなったため、もう扱えません。もう一度質問してください。",
+        "This answer is too old to act on now. Please ask the question again.",
+    )

@@ -52,6 +52,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE seen_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
     UPDATE seen_events SET answered_at = seen_at;
     """,
+    """
+    CREATE TABLE answered (
+        ref         TEXT PRIMARY KEY,
+        body        TEXT NOT NULL,
+        answered_at REAL NOT NULL
+    );
+    CREATE INDEX answered_at ON answered (answered_at);
+    CREATE TABLE answer_threads (
+        channel_id  TEXT NOT NULL,
+        thread_ts   TEXT NOT NULL,
+        ref         TEXT NOT NULL,
+        answered_at REAL NOT NULL,
+        PRIMARY KEY (channel_id, thread_ts)
+    );
+    """,
 )
 BUSY_TIMEOUT_S = 10.0
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tests.fakeslack import FakeSlack
 
-from .conftest import HttpBot, blocks_text, buttons, drain, item_numbers, mention
+from .conftest import ADMIN, HttpBot, blocks_text, buttons, drain, item_numbers, mention
 
 MANY = "show 子ども家庭支援センター items"  # 23 items: three pages of 10
 
@@ -106,14 +106,22 @@ def test_item_detail_is_posted_in_the_thread(http_bot: HttpBot, fake_slack: Fake
     assert "事業16" in text and "次年度予定" in text
 
 
-def test_show_query_posts_the_named_queries(http_bot: HttpBot, fake_slack: FakeSlack) -> None:
+def test_show_query_shows_the_sql_only_to_an_admin(
+    http_bot: HttpBot, fake_slack: FakeSlack
+) -> None:
     value = json.dumps({"question": "D評価の事業は？"}, ensure_ascii=False)
 
+    http_bot.click("show_query", value, message_ts="1700000000.000100", user=ADMIN)
+    (admin,) = fake_slack.wait_for_responses()
     http_bot.click("show_query", value, message_ts="1700000000.000100")
+    _, staff = fake_slack.wait_for_responses(count=2)
 
-    (posted,) = fake_slack.wait_for("chat.postMessage")
-    text = blocks_text(posted.params)
-    assert "evaluations_filtered" in text and "grades" in text
+    for response in (admin, staff):
+        assert response.params["response_type"] == "ephemeral"
+        assert "評価D・令和元年度" in blocks_text(response.params)
+    assert "evaluations_filtered" in blocks_text(admin.params)
+    assert "evaluations_filtered" not in blocks_text(staff.params)
+    assert not fake_slack.calls_to("chat.postMessage")
 
 
 def test_example_question_from_app_home_is_answered_in_a_dm(

@@ -63,5 +63,5 @@ def test_lines_of_an_answer_over_two_cities_say_whose_item(
     two_city_bot.event(mention("D評価の事業は？"))
     (answer,) = fake_slack.wait_for("chat.postMessage")
     text = blocks_text(answer.params)
-    assert "｜三鷹市 子ども政策課｜評価D" in text
-    assert "｜武蔵野市 子ども政策課｜評価D" in text
+    assert "— D（三鷹市）" in text
+    assert "— D（武蔵野市）" in text

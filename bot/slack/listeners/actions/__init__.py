@@ -10,9 +10,17 @@ from bot.render import blocks
 from bot.slack.binding import bind
 from bot.slack.context import SlackServices
 from bot.slack.listeners.acks import ack_now
-from bot.slack.listeners.actions import example_question, export, item_detail, pages, show_query
+from bot.slack.listeners.actions import (
+    answer_menu,
+    example_question,
+    export,
+    item_detail,
+    pages,
+    show_query,
+)
 
-#: Every button the renderer draws, and what answers it.
+#: Every button and menu the renderer draws, and what answers it (export_csv,
+#: export_xlsx and show_query: buttons of answers posted before the menu replaced them).
 HANDLERS: dict[str, Callable[..., None]] = {
     blocks.ACTION_PAGE_PREV: pages.turn_page,
     blocks.ACTION_PAGE_NEXT: pages.turn_page,
@@ -21,6 +29,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     blocks.ACTION_EXPORT_XLSX: export.export_xlsx,
     blocks.ACTION_SHOW_QUERY: show_query.show_queries,
     blocks.ACTION_EXAMPLE: example_question.ask_example,
+    blocks.ACTION_ANSWER_MENU: answer_menu.use_menu,
 }
 
 

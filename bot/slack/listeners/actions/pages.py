@@ -9,7 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.answering import ask, reply_messages
+from bot.slack.answering import admin_view, ask_again, reply_messages
 from bot.slack.context import SlackServices
 from bot.slack.delivery import (
     NotInChannel,
@@ -33,13 +33,11 @@ def turn_page(
 ) -> None:
     with apologise_on_failure(notifier(client, body, respond), what="turning a page"):
         data = action_data(action)
-        question = str(data.get("question") or "")
         page = int(data.get("page") or 0)
         page_size = int(data.get("page_size") or 10)
-        # Already logged when first asked: a page turn is not a new question.
-        messages = reply_messages(
-            ask(services, question, log_it=False), page=page, page_size=page_size
-        )
+        _, result = ask_again(services, data)
+        admin = admin_view(services, (body.get("user") or {}).get("id"))
+        messages = reply_messages(result, page=page, page_size=page_size, admin=admin)
         first, rest = messages[0], messages[1:]
         container = body.get("container") or {}
         channel = container.get("channel_id")

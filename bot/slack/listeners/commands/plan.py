@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from bot.ask.language import question_language
 from bot.models import Answer, Language
 from bot.slack.access import channel_allowed, is_admin
-from bot.slack.answering import Asker, ask, reply_messages
+from bot.slack.answering import Asker, admin_view, ask, reply_messages
 from bot.slack.context import SlackServices
 from bot.slack.delivery import ResponseType, respond_messages, respond_text
 from bot.slack.digest_preview import digest_preview
@@ -87,7 +87,8 @@ def run_question(services: SlackServices, req: PlanRequest) -> None:
     # Answers are for the channel; "did you mean …" and failures only for the asker.
     shared = isinstance(result, Answer) and result.ok and result.intent != "help"
     response_type: ResponseType = "in_channel" if shared else "ephemeral"
-    respond_messages(req.respond, reply_messages(result), response_type=response_type)
+    messages = reply_messages(result, admin=admin_view(services, req.user))
+    respond_messages(req.respond, messages, response_type=response_type)
 
 
 Handler = Callable[[SlackServices, PlanRequest], None]
