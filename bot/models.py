@@ -179,8 +179,6 @@ class Problem(StrEnum):
     UNSURE_DEPARTMENT = "unsure_department"
     NO_YEAR = "no_year"
     ONE_YEAR = "one_year"
-    #: Topic words only, and no item speaks of any of them.
-    NO_TOPIC_MATCH = "no_topic_match"
 
 
 Language = Literal["ja", "en"]

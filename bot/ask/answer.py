@@ -10,10 +10,12 @@ import logging
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
+from rapidfuzz import fuzz
 
 from bot.ask import filters
 from bot.ask.lexicon import Lexicon
@@ -31,6 +33,7 @@ from bot.models import (
 )
 from bot.render import text as t
 from bot.store.database import QueryResult, Store
+from bot.text import search_key
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +140,98 @@ class Answerer:
         ]
         if missing and not (spec.intent == "trend" and spec.item_numbers):
             return self._no_year(question, spec, missing[0], years)
+        scoped = self._scope_topics(spec, fiscal_year)
+        if scoped.nothing:
+            return self._no_topic(question, spec, fiscal_year, scoped)
+        spec = scoped.spec
         if spec.intent == "trend":
-            return self._trend(question, spec, fiscal_year, years)
-        if spec.intent == "summary":
-            return self._summary(question, spec, fiscal_year)
-        return self._list(question, spec, fiscal_year, lang)
+            answer = self._trend(question, spec, fiscal_year, years)
+        elif spec.intent == "summary":
+            answer = self._summary(question, spec, fiscal_year)
+        else:
+            answer = self._list(question, spec, fiscal_year, lang)
+        if not scoped.set_aside:
+            return answer
+        note = _set_aside_note(scoped, lang, fiscal_year)
+        return answer.model_copy(update={"text": t.join_lines([answer.text, note])})
+
+    # --- topic words: they rank, they never empty an answer ---------------------------
+    def _scope_topics(self, spec: QuerySpec, fiscal_year: int) -> TopicScope:
+        """The question with the topic words no selected item mentions set aside.
+
+        Structured filters (grade, department, …) select; a topic word only narrows what
+        they select to the items that speak of it. A word that none of them mentions is
+        named and dropped, so "午後の打合せ用に高齢者支援課の事業" lists the department's
+        items instead of "0件"; words found apart but never together keep the largest
+        group that is found together."""
+        if not spec.keywords:
+            return TopicScope(spec=spec)
+        params = self._params(spec, fiscal_year)
+        hits = {
+            int(r["topic"]): int(r["items"]) for r in self.store.run("topic_hits", **params).rows
+        }
+        found = tuple(k for i, k in enumerate(spec.keywords, start=1) if hits.get(i))
+        missing = tuple(k.word for k in spec.keywords if k not in found)
+        if not filters.structured_filters_set(spec):
+            # Topic words alone are the whole question: all of them, or say none is found.
+            if missing or not self._count(spec, fiscal_year):
+                return TopicScope(spec=spec, missing=missing or _words(spec), nothing=True)
+            return TopicScope(spec=spec)
+        if not found:
+            return TopicScope(spec=spec.model_copy(update={"keywords": ()}), missing=missing)
+        apart: tuple[str, ...] = ()
+        if len(found) > 1 and not self._count(
+            spec.model_copy(update={"keywords": found}), fiscal_year
+        ):
+            # Found apart, never together: keep the word that selects most (the others
+            # are named), rather than an empty answer.
+            best = max(found, key=lambda k: hits[spec.keywords.index(k) + 1])
+            apart = tuple(k.word for k in found if k is not best)
+            found = (best,)
+        return TopicScope(
+            spec=spec.model_copy(update={"keywords": found}), missing=missing, apart=apart
+        )
+
+    def _count(self, spec: QuerySpec, fiscal_year: int) -> int:
+        return int(
+            self.store.run("count_matching", **self._params(spec, fiscal_year)).rows[0]["items"]
+        )
+
+    def _no_topic(
+        self, question: str, spec: QuerySpec, fiscal_year: int, scoped: TopicScope
+    ) -> Answer:
+        """Topic words only, none of which any item mentions: say exactly that, and offer
+        the items whose names come nearest."""
+        lang = spec.language
+        words = _quoted(scoped.missing if len(spec.keywords) == 1 else _words(spec), lang)
+        nearest = self._nearest_items(_words(spec), fiscal_year, lang)
+        year = t.fiscal_year_label(fiscal_year, lang)
+        together = "" if len(spec.keywords) == 1 else t.pick(lang, "をまとめて含む", " together")
+        head = t.pick(
+            lang,
+            f"該当する事業はありませんでした: {words}{together or 'に当たる'}事業は{year}にはありません。",
+            f"No items match: no item of {year} mentions {words}{together}.",
+        )
+        lines = [head]
+        if nearest:
+            lines.append(t.pick(lang, "近い事業:", "Nearest items:"))
+            lines.extend(f"  {n}" for n in nearest)
+        reading = filters.describe(spec, lang, fiscal_year)
+        return self._make(question, spec, fiscal_year, (), 0, None, lines, reading, [], nearest)
+
+    def _nearest_items(
+        self, words: tuple[str, ...], fiscal_year: int, lang: Language
+    ) -> tuple[str, ...]:
+        """Items whose names share the most with the words asked (at most three)."""
+        params = self._params(QuerySpec(), fiscal_year)
+        rows = self.store.run("evaluations_filtered", **params).rows
+        names = {(r["item_no"], r["item_name"]) for r in rows}
+        scored = [
+            (max(fuzz.partial_ratio(search_key(w), search_key(name)) for w in words), no, name)
+            for no, name in names
+        ]
+        best = sorted((s for s in scored if s[0] >= 50), key=lambda s: (-s[0], s[1]))[:3]
+        return tuple(t.pick(lang, f"事業{no} {name}", f"item {no} {name}") for _, no, name in best)
 
     # --- shapes ----------------------------------------------------------------------
     def _params(self, spec: QuerySpec, fiscal_year: int | None = None) -> dict[str, Any]:
@@ -537,6 +627,59 @@ class Answerer:
             ok=ok,
             problem=problem if problem is not None else spec.problem,
         )
+
+
+@dataclass(frozen=True)
+class TopicScope:
+    """A question's topic words sorted out against what its filters select."""
+
+    spec: QuerySpec
+    #: Words no selected item mentions.
+    missing: tuple[str, ...] = ()
+    #: Words found, but never together with the one kept.
+    apart: tuple[str, ...] = ()
+    #: Topic words only, and none of them found anywhere.
+    nothing: bool = False
+
+    @property
+    def set_aside(self) -> bool:
+        return bool(self.missing or self.apart)
+
+
+def _words(spec: QuerySpec) -> tuple[str, ...]:
+    return tuple(k.word for k in spec.keywords)
+
+
+def _quoted(words: Sequence[str], lang: Language) -> str:
+    return (
+        "".join(f"「{w}」" for w in words) if lang == "ja" else ", ".join(f'"{w}"' for w in words)
+    )
+
+
+def _set_aside_note(scoped: TopicScope, lang: Language, fiscal_year: int) -> str:
+    """Which topic words were set aside, and what the answer shows instead."""
+    notes: list[str] = []
+    if scoped.missing:
+        shown = filters.describe(scoped.spec, lang, fiscal_year)
+        notes.append(
+            t.pick(
+                lang,
+                f"{_quoted(scoped.missing, 'ja')}に当たる事業はないので、この語を除いて"
+                f"「{shown}」の事業を表示しています。",
+                f"No item here mentions {_quoted(scoped.missing, 'en')}, so those words were "
+                f"left out: showing {shown}.",
+            )
+        )
+    if scoped.apart:
+        notes.append(
+            t.pick(
+                lang,
+                f"{_quoted(scoped.apart, 'ja')}を同時に含む事業はないため、この語は検索に使っていません。",
+                f"No item mentions {_quoted(scoped.apart, 'en')} together with the other "
+                "words, so those were left out.",
+            )
+        )
+    return "\n".join(notes)
 
 
 def rows_query(params: dict[str, Any]) -> str:
