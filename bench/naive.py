@@ -83,6 +83,24 @@ def count_matching(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[d
     return [{"items": sub["item_no"].nunique(), "evaluations": len(sub), **_grade_counts(sub)}]
 
 
+def topic_hits(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = _matching(df, {**params, "keywords": None}, params["fiscal_year"])
+    out = []
+    for topic, group in enumerate(params.get("keywords") or (), start=1):
+        hit = pd.Series(False, index=sub.index)
+        for word in group:
+            hit |= sub["search_text"].str.contains(word, regex=False)
+        found = sub[hit]
+        if len(found):
+            out.append(
+                {
+                    "topic": topic,
+                    "items": len(found[["municipality", "plan", "item_no"]].drop_duplicates()),
+                }
+            )
+    return out
+
+
 def grade_counts_by_department(
     df: pd.DataFrame, params: dict[str, Any], cap: int
 ) -> list[dict[str, Any]]:
@@ -249,6 +267,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     # The same rows: without keywords there are no name hits to rank first.
     "evaluations_filtered": evaluations_matching,
     "count_matching": count_matching,
+    "topic_hits": topic_hits,
     "grade_counts_by_department": grade_counts_by_department,
     "grade_counts_by_goal": grade_counts_by_goal,
     "grade_changes_between_years": grade_changes_between_years,
