@@ -151,6 +151,22 @@ class Report(Frozen):
     skipped_sheets: tuple[SkippedSheet, ...] = ()
 
 
+class DepartmentMove(Frozen):
+    """Items that moved from a department that no longer exists to another in a fiscal
+    year: a rename (all of them one way), a split (several ways) or a merge (several
+    departments into one). Detected at ingest, or stated in aliases.toml (explicit)."""
+
+    municipality: str | None = None
+    plan: str | None = None
+    #: The first fiscal year under the new name; None: whenever it happened.
+    fiscal_year: int | None = None
+    from_department: str
+    to_department: str
+    items: int = 0
+    kind: Literal["rename", "split", "merge"] = "rename"
+    explicit: bool = False
+
+
 # --- questions and answers -------------------------------------------------------------
 
 
@@ -248,6 +264,10 @@ class QuerySpec(Frozen):
     #: Departments named to be left out ("高齢者支援課以外"): ``departments`` then holds
     #: every other one, and answers say "…以外" instead of listing them.
     excluded_departments: tuple[str, ...] = ()
+    #: The departments as an answer names them, where a reorganisation gave them a
+    #: history ("子ども子育て支援課（旧 子ども政策課）"); ``departments`` then holds every
+    #: name they had, so that each year finds their items.
+    department_labels: tuple[str, ...] = ()
     item_numbers: tuple[int, ...] = ()
     goal: int | None = None
     policy: int | None = None

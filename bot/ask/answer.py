@@ -32,6 +32,7 @@ from bot.models import (
     Summary,
 )
 from bot.render import text as t
+from bot.reorganisations import Reorganisations, reorganisations_for
 from bot.store.database import QueryResult, Store
 from bot.text import search_key
 
@@ -67,6 +68,10 @@ class Answerer:
         lexicon: Lexicon = self.store.cached("lexicon", build)
         return lexicon
 
+    def reorganisations(self) -> Reorganisations:
+        """Departments renamed, split or merged (the alias file has the last word)."""
+        return reorganisations_for(self.store, self.aliases_file)
+
     def years(self, municipality: str | None = None) -> list[int]:
         """The fiscal years of the deployment's municipality, or of the one a question
         picked, or of the whole warehouse."""
@@ -89,10 +94,26 @@ class Answerer:
             own = self.years(spec.municipality)
             if own and own != self.years():
                 reading = read_question(question, self.lexicon(), years=own)
-        return reading
+        return reading.model_copy(update={"spec": self.with_department_history(reading.spec)})
 
     def parse(self, question: str) -> QuerySpec:
         return self.read(question).spec
+
+    def with_department_history(self, spec: QuerySpec) -> QuerySpec:
+        """A department named by either its old or its new name means both, in any year."""
+        history = self.reorganisations()
+        if not history or not spec.departments:
+            return spec
+        if spec.excluded_departments:
+            left_out = {n for d in spec.excluded_departments for n in history.names_for(d)}
+            return spec.model_copy(
+                update={"departments": tuple(d for d in spec.departments if d not in left_out)}
+            )
+        names = tuple(dict.fromkeys(n for d in spec.departments for n in history.names_for(d)))
+        if names == spec.departments:
+            return spec
+        labels = tuple(dict.fromkeys(history.label(d, spec.language) for d in spec.departments))
+        return spec.model_copy(update={"departments": names, "department_labels": labels})
 
     def answer(self, question: str) -> Answer:
         """The answer to a question, remembered per warehouse snapshot.
@@ -309,7 +330,9 @@ class Answerer:
             by_goal = _count_groups(rows.rows, "goal_no")
         summary = Summary(
             grades=grade_dict(counts),
-            by_department={r["department"]: grade_dict(r) for r in by_dept},
+            by_department=self.reorganisations().under_current_names(
+                {r["department"]: grade_dict(r) for r in by_dept}
+            ),
             by_goal={t.goal_label(int(r["goal_no"]), lang): grade_dict(r) for r in by_goal},
             total=int(counts["evaluations"]),
         )

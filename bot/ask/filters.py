@@ -72,7 +72,7 @@ def _departments(spec: QuerySpec, lang: Language) -> list[str]:
         if lang == "ja":
             return [f"{'・'.join(spec.excluded_departments)}以外"]
         return [f"all but {', '.join(spec.excluded_departments)}"]
-    return list(spec.departments)
+    return list(spec.department_labels or spec.departments)
 
 
 def _departments_shown(spec: QuerySpec) -> dict[str, object]:
@@ -170,7 +170,7 @@ TRANSITION = Filter(
     describe=_transition,
 )
 DEPARTMENTS = Filter(
-    fields=("departments", "excluded_departments"),
+    fields=("departments", "excluded_departments", "department_labels"),
     param="departments",
     value=lambda s: _listed(s.departments),
     shown=_departments_shown,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -12,6 +13,7 @@ from bot.ask.filters import sql_params
 from bot.digest.ledger import Subscription
 from bot.models import AnswerItem, QuerySpec
 from bot.render import text as t
+from bot.reorganisations import Reorganisations, reorganisations_for
 from bot.store.database import Store
 
 #: Items needing attention listed in one digest; the rest are counted ("… and 40 more").
@@ -47,10 +49,13 @@ class Digest(BaseModel):
     state: dict[str, Any]
 
 
-def _scope_params(sub: Subscription, municipality: str | None) -> dict[str, Any]:
-    """A subscription's scope as the filter parameters a question would have."""
+def _scope_params(
+    sub: Subscription, municipality: str | None, history: Reorganisations
+) -> dict[str, Any]:
+    """A subscription's scope as the filter parameters a question would have (a
+    department: under every name it has had)."""
     if sub.scope_kind == "department" and sub.scope_value:
-        scope = QuerySpec(departments=(sub.scope_value,))
+        scope = QuerySpec(departments=history.names_for(sub.scope_value))
     elif sub.scope_kind == "goal" and sub.scope_value:
         scope = QuerySpec(goal=int(sub.scope_value))
     else:
@@ -66,23 +71,27 @@ def compose_digest(
     *,
     municipality: str | None = None,
     period_start: datetime | None = None,
+    aliases_file: Path | None = None,
 ) -> Digest:
     years = sorted(
         int(r["fiscal_year"]) for r in store.run("fiscal_years", municipality=municipality).rows
     )
     latest = years[-1]
     before = years[-2] if len(years) > 1 else None
-    params = _scope_params(sub, municipality)
+    history = reorganisations_for(store, aliases_file)
+    params = _scope_params(sub, municipality, history)
     counts = store.run("count_matching", fiscal_year=latest, **params).rows[0]
     previous_grades = None
     if before is not None:
         previous_grades = grade_dict(
             store.run("count_matching", fiscal_year=before, **params).rows[0]
         )
-    by_dept = {
-        r["department"]: grade_dict(r)
-        for r in store.run("grade_counts_by_department", fiscal_year=latest, **params).rows
-    }
+    by_dept = history.under_current_names(
+        {
+            r["department"]: grade_dict(r)
+            for r in store.run("grade_counts_by_department", fiscal_year=latest, **params).rows
+        }
+    )
     attention_params = {**params, "grades": ["C", "D"]}
     attention_rows = store.run(
         rows_query(attention_params), fiscal_year=latest, cap=ATTENTION_MAX, **attention_params

@@ -151,6 +151,7 @@ class DigestRunner:
             previous.state if previous else None,
             municipality=self.settings.municipality,
             period_start=starts[-1] if starts else None,
+            aliases_file=self.settings.vocabulary_file,
         )
 
     def _report_failure(self, sub: Subscription, fire: datetime, error: str) -> None:

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.ingest.files import parse_report_files
 from bot.ingest.warehouse import write_reports
 from bot.ingest.workbook import WorkbookLimits
+from bot.reorganisations import describe_move, explicit_moves
 
 
 def ingest_command(settings: Settings, files: list[Path]) -> int:
@@ -24,12 +25,20 @@ def ingest_command(settings: Settings, files: list[Path]) -> int:
         for sheet in report.skipped_sheets:
             print(f"{report.source_file}: skipped sheet '{sheet.name}': {sheet.reason}")
     result = write_reports(settings.data_dir, reports)
+    explicit = explicit_moves(settings.vocabulary_file)
     years = ", ".join(f"FY{y}" for y in result.fiscal_years)
     if result.changed:
         print(
             f"ingested {', '.join(result.added)} → snapshot {result.snapshot} "
             f"({result.evaluations} evaluations; {years})"
         )
+        for move in result.moves:
+            # What the data suggests; aliases.toml has the last word on a department.
+            overridden = [
+                describe_move(m) for m in explicit if m.from_department == move.from_department
+            ]
+            note = f" — aliases.toml states {'; '.join(overridden)}" if overridden else ""
+            print(f"reorganised: {describe_move(move)}{note}")
     else:
         print(
             f"already up to date: {', '.join(result.unchanged)} ({result.evaluations} "

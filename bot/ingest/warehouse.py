@@ -36,7 +36,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
-from bot.models import Report
+from bot.models import DepartmentMove, Report
+from bot.reorganisations import MANIFEST_KEY, detected_moves
+from bot.store.named_queries import default_queries_dir, parse_query_file
 from bot.text import search_keys
 
 KEEP_SNAPSHOTS = 3
@@ -117,6 +119,8 @@ class IngestResult:
     unchanged: list[str]
     fiscal_years: list[int]
     evaluations: int
+    #: Departments reorganised that this ingest found (renames, splits, merges).
+    moves: tuple[DepartmentMove, ...] = ()
 
 
 @contextlib.contextmanager
@@ -159,7 +163,7 @@ def write_reports(data_dir: Path, reports: Sequence[Report]) -> IngestResult:
         tmp = root / "snapshots" / f".tmp-{snapshot_id}"
         tmp.mkdir(parents=True)
         try:
-            sources = _build_snapshot(tmp, previous, old_sources, fresh)
+            sources, moves = _build_snapshot(tmp, previous, old_sources, fresh, manifest)
             total = sum(int(str(s["evaluations"])) for s in sources)
             new_manifest = {
                 "format": 1,
@@ -168,6 +172,7 @@ def write_reports(data_dir: Path, reports: Sequence[Report]) -> IngestResult:
                 "fiscal_years": _years(sources),
                 "row_counts": {"evaluations": total, "reports": len(sources)},
                 "sources": sources,
+                MANIFEST_KEY: [m.model_dump(mode="json", exclude_defaults=True) for m in moves],
             }
             _write_json(tmp / "manifest.json", new_manifest)
             _fsync_tree(tmp)
@@ -185,6 +190,7 @@ def write_reports(data_dir: Path, reports: Sequence[Report]) -> IngestResult:
             unchanged=unchanged,
             fiscal_years=_years(sources),
             evaluations=total,
+            moves=tuple(m for m in moves if m not in detected_moves(manifest)),
         )
 
 
@@ -231,8 +237,12 @@ def _sheet_keys(report: Report) -> set[tuple[str, str, int, str]]:
 
 
 def _build_snapshot(
-    tmp: Path, previous: Path | None, old_sources: list[dict[str, object]], fresh: list[Report]
-) -> list[dict[str, object]]:
+    tmp: Path,
+    previous: Path | None,
+    old_sources: list[dict[str, object]],
+    fresh: list[Report],
+    manifest: dict[str, object],
+) -> tuple[list[dict[str, object]], list[DepartmentMove]]:
     replaced = set().union(*(_sheet_keys(r) for r in fresh))
     ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -255,9 +265,31 @@ def _build_snapshot(
         for r in fresh:
             sources.append(_source_entry(r, ingested_at))
         _recount(con, tmp, sources, {r.fiscal_year for r in fresh})
+        moves = _department_moves(con, tmp, manifest, {r.municipality for r in fresh})
     _write_goals(tmp, previous, fresh)
     _write_reports_table(tmp, sources)
-    return sources
+    return sources, moves
+
+
+def _department_moves(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Path,
+    manifest: dict[str, object],
+    municipalities: set[str],
+) -> list[DepartmentMove]:
+    """Departments reorganised in the municipalities this ingest touched, found again over
+    all their years (a corrected earlier year can change them); the others' as they were."""
+    kept = [m for m in detected_moves(manifest) if m.municipality not in municipalities]
+    query = parse_query_file(default_queries_dir() / "department_moves.sql")
+    path = str(snapshot / EVALUATIONS / "*" / "*.parquet").replace("'", "''")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW evaluations AS"
+        f" SELECT * FROM read_parquet('{path}', hive_partitioning = true)"
+    )
+    cursor = con.execute(query.sql, {"municipalities": sorted(municipalities)})
+    columns = [d[0] for d in cursor.description or ()]
+    found = [DepartmentMove(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+    return kept + found
 
 
 def _write_partitions(
