@@ -9,6 +9,7 @@ rendering — which flatters it slightly: the ratio naive/pipeline is a lower bo
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence, Sized
 from pathlib import Path
 from typing import Any
@@ -125,10 +126,28 @@ def grade_changes_between_years(
     df: pd.DataFrame, params: dict[str, Any], cap: int
 ) -> list[dict[str, Any]]:
     later = _matching(df, {**params, "grades": None}, params["to_year"])
-    earlier_mask = df["fiscal_year"].astype("int64") == int(params["from_year"])
-    keys = ["municipality", "plan", "item_no", "department"]
-    earlier = df.loc[earlier_mask, [*keys, "grade"]].rename(columns={"grade": "from_grade"})
-    joined = later.merge(earlier, on=keys)
+    year = df["fiscal_year"].astype("int64")
+    item = ["municipality", "plan", "item_no"]
+    earlier = df.loc[year == int(params["from_year"]), [*item, "department", "grade"]].rename(
+        columns={"grade": "from_grade", "department": "from_department"}
+    )
+    # An item follows its number: the same department's grade, or where the item moved
+    # (a renamed or split department) the grade of one that no longer grades it.
+    joined = later.merge(earlier, on=item)
+    cols = [*item, "department"]
+    then = set(earlier[[*item, "from_department"]].itertuples(index=False, name=None))
+    now = set(df.loc[year == int(params["to_year"]), cols].itertuples(index=False, name=None))
+    moved = pd.Series(
+        [
+            (*k, d) not in then and (*k, f) not in now
+            for *k, d, f in joined[[*item, "department", "from_department"]].itertuples(
+                index=False, name=None
+            )
+        ],
+        index=joined.index,
+        dtype=bool,
+    )
+    joined = joined[(joined["department"] == joined["from_department"]) | moved]
     direction = params.get("direction") or "changed"
     same = joined["grade"] == joined["from_grade"]
     if direction != "any":
@@ -146,6 +165,42 @@ def grade_changes_between_years(
         joined = joined[joined["grade"] > joined["from_grade"]]
     joined = joined.sort_values(["item_no", "department"])
     return joined.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
+
+
+def department_moves(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = df
+    if params.get("municipalities") is not None:
+        sub = sub[sub["municipality"].isin(list(params["municipalities"]))]
+    graded = sub[["municipality", "plan", "fiscal_year", "item_no", "department"]].drop_duplicates()
+    graded = graded.assign(fiscal_year=graded["fiscal_year"].astype("int64"))
+    out: list[dict[str, Any]] = []
+    for (municipality, plan), rows in graded.groupby(["municipality", "plan"], sort=True):
+        years = sorted(rows["fiscal_year"].unique())
+        for before, after in itertools.pairwise(years):
+            a = rows[rows["fiscal_year"] == before]
+            b = rows[rows["fiscal_year"] == after]
+            gone = set(a["department"]) - set(b["department"])
+            new = set(b["department"]) - set(a["department"])
+            pairs = a[a["department"].isin(gone)].merge(
+                b[b["department"].isin(new)], on="item_no", suffixes=("_from", "_to")
+            )
+            counts = pairs.groupby(["department_from", "department_to"])["item_no"].nunique()
+            ways = counts.groupby(level=0).size()
+            sources = counts.groupby(level=1).size()
+            for (old, to), items in counts.items():
+                kind = "split" if ways[old] > 1 else ("merge" if sources[to] > 1 else "rename")
+                out.append(
+                    {
+                        "municipality": municipality,
+                        "plan": plan,
+                        "fiscal_year": int(after),
+                        "from_department": old,
+                        "to_department": to,
+                        "items": int(items),
+                        "kind": kind,
+                    }
+                )
+    return out[: cap + 1]
 
 
 def _scope(df: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
@@ -276,6 +331,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "item_names": item_names,
     "item_grade_history": item_grade_history,
     "departments": departments,
+    "department_moves": department_moves,
     "municipalities": municipalities,
     "round_sources": round_sources,
     "round_template": round_template,
