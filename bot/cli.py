@@ -28,6 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_option(p)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
+    p = sub.add_parser("export", help="write a fiscal year back out as the report file")
+    data_dir_option(p)
+    p.add_argument("--fiscal-year", type=int, required=True, metavar="YEAR")
+    p.add_argument("--format", choices=["xlsx", "txt"], default="xlsx", dest="fmt")
+    p.add_argument("--out", type=Path, help="file to write (default: a name from the report)")
+    p.add_argument("--municipality", help="when the warehouse holds several for the year")
+    p.add_argument("--plan", help="when the municipality has several plans for the year")
+
     p = sub.add_parser("ask", help="answer a question (or one per stdin line)")
     data_dir_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -102,6 +110,8 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.ingest.command import ingest_command
 
         return ingest_command(settings, args.files)
+    if args.command == "export":
+        return _export(settings, args)
     if args.command == "ask":
         from bot.console import ask_command
 
@@ -130,6 +140,30 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     return 2
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render.report_files import export_filename, report_text, report_xlsx
+    from bot.store.report_model import ReportNotFound, load_report
+
+    try:
+        report = load_report(
+            settings.data_dir,
+            args.fiscal_year,
+            municipality=args.municipality or settings.municipality,
+            plan=args.plan,
+        )
+    except ReportNotFound as exc:
+        print(f"planbot export: {exc}", file=sys.stderr)
+        return 1
+    data = report_xlsx(report) if args.fmt == "xlsx" else report_text(report)
+    out: Path = args.out or Path(export_filename(report, args.fmt))
+    out.write_bytes(data)
+    sheets = len(report.sheets)
+    print(
+        f"wrote {out} (FY{report.fiscal_year}: {sheets} sheets, {len(report.evaluations)} evaluations)"
+    )
+    return 0
 
 
 def _server_logging() -> None:

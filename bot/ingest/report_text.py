@@ -265,7 +265,8 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
             i += 1
             # Whitespace stays whitespace under NFKC: a blank line is blank either way.
             if line.strip():
-                yield i, line, line.split("\t")
+                cells = line.split("\t")
+                yield i, line, _unquoted(cells) if "'" in line else cells
             continue
         start, end = i, i
         record = line
@@ -285,7 +286,7 @@ def _rows(text: str) -> Iterator[tuple[int, str, list[str]]]:
             originals = next(csv.reader([record], delimiter="\t", quotechar='"', strict=False))
             i = end + 1
         if any(c.strip() for c in originals):
-            yield start + 1, "\n".join(lines[start:i]), originals
+            yield start + 1, "\n".join(lines[start:i]), _unquoted(originals)
 
 
 # A line that begins a row of its own (an item, a heading, a page header) cannot be the
@@ -882,6 +883,15 @@ def _departments(cell: str) -> list[str]:
 
 def _display(originals: list[str], columns: dict[str, int], name: str) -> str:
     return html_to_text(_cell(originals, columns, name))
+
+
+def _unquoted(cells: list[str]) -> list[str]:
+    """Cells without Excel's text apostrophe, which an export puts before what a spreadsheet
+    would run ('=…, '-…) and before a text that itself starts with one ('' → ')."""
+    return [c[1:] if c[:1] == "'" and c[1:2] in _QUOTED_STARTS else c for c in cells]
+
+
+_QUOTED_STARTS = ("=", "+", "-", "@", "'")
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -73,7 +73,7 @@ def to_csv(answer: Answer) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in answer_rows(answer):
-        writer.writerow({k: _safe(v) for k, v in row.items()})
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -131,7 +131,7 @@ def _row(item: AnswerItem) -> Row:
     return dict(zip(COLUMNS, values, strict=True))
 
 
-def _safe(value: Cell) -> Cell:
+def safe_cell(value: Cell) -> Cell:
     """Prefix a would-be formula with an apostrophe, so it is shown, never run."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
@@ -142,7 +142,7 @@ def _safe(value: Cell) -> Cell:
 def _write_rows(ws: Worksheet, rows: list[Row]) -> None:
     ws.append(list(COLUMNS))
     for row in rows:
-        ws.append([_safe(row[c]) for c in COLUMNS])
+        ws.append([safe_cell(row[c]) for c in COLUMNS])
     _force_text(ws)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -152,7 +152,7 @@ def _write_rows(ws: Worksheet, rows: list[Row]) -> None:
 
 
 def _force_text(ws: Worksheet) -> None:
-    # openpyxl stores any string starting with "=" as a formula; after _safe none does,
+    # openpyxl stores any string starting with "=" as a formula; after safe_cell none does,
     # and typing every string cell as text makes that hold for the file, not just here.
     for row in ws.iter_rows():
         for cell in row:
@@ -189,7 +189,7 @@ def _write_about(ws: Worksheet, answer: Answer) -> None:
         for q in answer.queries
     ]
     for key, value in facts:
-        ws.append([key, _safe(value)])
+        ws.append([key, safe_cell(value)])
     _force_text(ws)
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 80
