@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.ask.answer import Answerer
 from bot.config import Settings
+from bot.round import RoundService, round_service
 from bot.services import Services
 from bot.state import Conversations, QuestionLog, SeenEvents, StateDB
 from bot.store.database import Store
@@ -17,6 +18,7 @@ class SlackServices:
     seen_events: SeenEvents
     questions: QuestionLog
     conversations: Conversations
+    rounds: RoundService
 
     @classmethod
     def build(cls, core: Services) -> SlackServices:
@@ -27,6 +29,7 @@ class SlackServices:
             seen_events=seen,
             questions=QuestionLog(state),
             conversations=Conversations(state),
+            rounds=round_service(core.settings, core.store),
         )
 
     # The listeners use the core through these, as they would use Services.

@@ -70,6 +70,14 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         aliases=("登録一覧",),
     ),
     Subcommand(
+        "round",
+        "[open 2020 締切 2021-05-31 | assign <課> @名前 | reviewer <課> @名前 | status | close [force]]",
+        "[open 2020 deadline 2021-05-31 | assign <department> @name | reviewer <department> @name | status | close [force]]",
+        "自己評価の回収：あなたの担当一覧、進捗。開始・担当指定・締切は管理者のみ",
+        "collect next year's self-evaluations: your items, progress; open, assign and close are for admins",
+        aliases=("評価",),
+    ),
+    Subcommand(
         "help",
         "",
         "",
@@ -90,7 +98,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 #: The manifest's usage hint for /plan, kept in step with SUBCOMMANDS by a test.
 USAGE_HINT = (
     "[質問] | summary <課|基本目標> | digest | subscribe <範囲> [予定] | unsubscribe <ID>"
-    " | subscriptions | help | stats"
+    " | subscriptions | round <open|assign|status|close> | help | stats"
 )
 
 

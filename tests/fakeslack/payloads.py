@@ -143,3 +143,31 @@ def block_actions_payload(
             }
         ],
     }
+
+
+def view_payload(
+    kind: str,
+    view: dict[str, Any],
+    values: dict[str, dict[str, dict[str, Any]]],
+    *,
+    user_id: str,
+    team_id: str = DEFAULT_TEAM_ID,
+    api_app_id: str = DEFAULT_APP_ID,
+) -> dict[str, Any]:
+    """A ``view_submission`` or ``view_closed`` payload for a modal the app opened.
+
+    ``view`` is the view as views.open answered it; ``values`` is what the person typed,
+    in Slack's ``state.values`` shape (block_id → action_id → element value).
+    """
+    return {
+        "type": kind,
+        "team": {"id": team_id, "domain": DEFAULT_TEAM_DOMAIN},
+        "user": {"id": user_id, "username": f"user-{user_id.lower()}", "team_id": team_id},
+        "api_app_id": api_app_id,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": new_trigger_id(),
+        "view": {**view, "state": {"values": values}},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        **({"response_urls": []} if kind == "view_submission" else {"is_cleared": False}),
+    }

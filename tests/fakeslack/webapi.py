@@ -213,7 +213,9 @@ class WebApi:
             "conversations.join": self._conversations_join,
             "files.completeUploadExternal": self._files_complete_upload_external,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "views.open": self._views_open,
             "views.publish": self._views_publish,
+            "views.update": self._views_update,
         }
 
     # --- entry points ------------------------------------------------------
@@ -482,6 +484,37 @@ class WebApi:
         result.update(view)
         result["id"] = vid
         return {"view": result}
+
+    def _modal(self, view: Any) -> dict[str, Any]:
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            raise SlackError("invalid_arguments")
+        if len(view.get("blocks") or []) > 100:
+            raise SlackError("invalid_blocks")
+        ws = self.workspace
+        vid = self._new_id("V")
+        return {
+            "team_id": ws.team_id,
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{uuid.uuid4().hex[:8]}",
+            "root_view_id": vid,
+            "app_id": ws.app_id,
+            "bot_id": ws.bot_id,
+            "private_metadata": "",
+            "notify_on_close": False,
+            **view,
+            "id": vid,
+        }
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        # Slack needs a trigger id from an interaction of the last 3 seconds.
+        if not params.get("trigger_id"):
+            raise SlackError("invalid_trigger_id")
+        return {"view": self._modal(params.get("view"))}
+
+    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not (params.get("view_id") or params.get("external_id")):
+            raise SlackError("invalid_arguments")
+        return {"view": self._modal(params.get("view"))}
 
     # files.* (the files_upload_v2 flow) ---------------------------------------
 

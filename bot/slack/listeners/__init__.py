@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.round.slack import listeners as round_listeners
 from bot.slack.context import SlackServices
 from bot.slack.listeners import actions, commands, events, views
 
@@ -13,3 +14,4 @@ def register_listeners(app: App, services: SlackServices) -> None:
     commands.register(app, services)
     actions.register(app, services)
     views.register(app, services)
+    round_listeners.register(app, services)

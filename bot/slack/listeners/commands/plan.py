@@ -91,6 +91,19 @@ def run_question(services: SlackServices, req: PlanRequest) -> None:
     respond_messages(req.respond, messages, response_type=response_type)
 
 
+def run_round_command(services: SlackServices, req: PlanRequest) -> None:
+    from bot.round.slack.command import run_round
+
+    run_round(
+        services,
+        req.args,
+        user=req.user,
+        channel=req.channel,
+        client=req.client,
+        respond=req.respond,
+    )
+
+
 Handler = Callable[[SlackServices, PlanRequest], None]
 #: Every subcommand's handler; None is a question.
 HANDLERS: dict[str | None, Handler] = {
@@ -101,6 +114,7 @@ HANDLERS: dict[str | None, Handler] = {
     "subscribe": run_subscribe,
     "unsubscribe": run_unsubscribe,
     "subscriptions": run_subscriptions,
+    "round": run_round_command,
     None: run_question,
 }
 

@@ -18,7 +18,10 @@ def publish_home(services: SlackServices, event: dict[str, Any], client: WebClie
     if event.get("tab", "home") != "home" or not event.get("user"):
         return
     try:
-        client.views_publish(user_id=str(event["user"]), view=build_home_view(services, "ja"))
+        client.views_publish(
+            user_id=str(event["user"]),
+            view=build_home_view(services, "ja", user=str(event["user"])),
+        )
     except Exception:
         # Nobody to apologise to: the tab keeps its previous view; the log has the cause.
         log.exception("could not publish the App Home for %s", event.get("user"))

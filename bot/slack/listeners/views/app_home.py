@@ -13,7 +13,26 @@ from bot.slack.wording import warehouse_missing
 WHOLE_PLAN_QUESTION: dict[Language, str] = {"ja": "まとめ", "en": "summary"}
 
 
-def build_home_view(services: SlackServices, language: Language) -> dict[str, Any]:
+def build_home_view(
+    services: SlackServices, language: Language, *, user: str | None = None
+) -> dict[str, Any]:
+    view = _plan_home_view(services, language)
+    if user:
+        from bot.round.slack.notify import round_home
+
+        # An open evaluation round comes first: the person's items, or the admins' board.
+        round_blocks = round_home(services, user)
+        if round_blocks:
+            keep = HOME_BLOCKS_MAX - len(round_blocks)
+            view = {**view, "blocks": round_blocks + view["blocks"][: max(keep, 0)]}
+    return view
+
+
+#: Slack's limit on the blocks of a Home tab.
+HOME_BLOCKS_MAX = 100
+
+
+def _plan_home_view(services: SlackServices, language: Language) -> dict[str, Any]:
     result = ask(services, WHOLE_PLAN_QUESTION[language], log_it=False)
     if not isinstance(result, Answer) or result.fiscal_year is None:
         text = result.text if not isinstance(result, Answer) else warehouse_missing(language)
