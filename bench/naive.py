@@ -316,6 +316,11 @@ def round_template(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[d
     return sub.head(cap).to_dict("records")
 
 
+def plans(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    pairs = df[["municipality", "plan"]].drop_duplicates().sort_values(["municipality", "plan"])
+    return pairs.to_dict("records")
+
+
 # A twin returns the query's rows, or the dict a two-column mapping query becomes.
 QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "evaluations_matching": evaluations_matching,
@@ -333,6 +338,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "departments": departments,
     "department_moves": department_moves,
     "municipalities": municipalities,
+    "plans": plans,
     "round_sources": round_sources,
     "round_template": round_template,
 }

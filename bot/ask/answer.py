@@ -63,7 +63,8 @@ class Answerer:
         def build() -> Lexicon:
             names = [r["department"] for r in self.store.run("departments").rows]
             places = [r["municipality"] for r in self.store.run("municipalities").rows]
-            return Lexicon.build(names, self.aliases_file, places)
+            plans = [r["plan"] for r in self.store.run("plans").rows]
+            return Lexicon.build(names, self.aliases_file, places, plans)
 
         lexicon: Lexicon = self.store.cached("lexicon", build)
         return lexicon

@@ -7,6 +7,7 @@ import re
 
 from bot.ask.lexicon import Lexicon
 from bot.ask.text import ACRONYM, EN_WORD, HIRAGANA_ONLY, JA_RUN, Work
+from bot.ask.tokens import content_words
 from bot.models import Keyword
 from bot.text import search_key
 
@@ -359,11 +360,15 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
                 continue  # the request itself ("教えていただけますか")
             token = _VERB_TAIL.sub("", _strip_ja_affixes(token)) if len(token) > 3 else token
             token = _strip_ja_affixes(token)
-            if len(token) < 2 or token in JA_STOPWORDS or HIRAGANA_ONLY.match(token):
-                continue
-            keywords.append(_ja_keyword(token, lexicon))
-            if work.text.startswith(token, start):
-                work.take(start, start + len(token))
+            # Only the nouns of what is left are topics: verbs, adjectives, endings and
+            # words of time or context ("関わっている", "一番多い", "午後の打合せ用") are not.
+            for word in content_words(token):
+                word = _strip_ja_affixes(word)
+                if not _is_topic(word, lexicon):
+                    continue
+                keywords.append(_ja_keyword(word, lexicon))
+                if (at := work.text.find(word, start)) >= 0:
+                    work.take(at, at + len(word))
     for m in EN_WORD.finditer(work.text):
         word = m.group(0).strip("'-")
         low = word.lower()
@@ -457,6 +462,16 @@ def _strip_ja_affixes(token: str) -> str:
                 token, stripped = token[: -len(suffix)], True
                 break
     return token
+
+
+def _is_topic(word: str, lexicon: Lexicon) -> bool:
+    """Whether a content word may be searched for: not a word of the request, and not
+    the plan's own name ("推進計画の進捗について" asks about the plan as a whole)."""
+    if len(word) < 2 or word in JA_STOPWORDS or HIRAGANA_ONLY.match(word):
+        return False
+    key = search_key(word)
+    names_plan = word.endswith(("計画", "プラン")) and any(key in p for p in lexicon.plan_keys)
+    return not names_plan
 
 
 def _singular(word: str) -> str:

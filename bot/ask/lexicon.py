@@ -56,6 +56,8 @@ class Lexicon:
     reported: frozenset[str] = frozenset()
     #: The municipalities the warehouse holds, and the keys they are found under.
     municipalities: tuple[str, ...] = ()
+    #: The search keys of the plans' own names (no topic: every item is the plan's).
+    plan_keys: tuple[str, ...] = ()
     _municipality_keys: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
@@ -64,6 +66,7 @@ class Lexicon:
         departments: list[str],
         aliases_file: Path | None,
         municipalities: list[str] | None = None,
+        plans: list[str] | None = None,
     ) -> Lexicon:
         config: dict[str, dict[str, list[str]]] = {}
         if aliases_file is not None and aliases_file.is_file():
@@ -97,6 +100,7 @@ class Lexicon:
             english_phrases=sorted(phrases, key=len, reverse=True),
             reported=frozenset(departments),
             municipalities=tuple(municipalities or ()),
+            plan_keys=tuple(search_key(p) for p in plans or ()),
         )
         lex._compile()
         return lex
