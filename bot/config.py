@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     #: How long a worker's claim on a Slack event holds before another worker may answer
     #: it instead (the claim of a worker that died on this host is taken over at once).
     event_lease_s: float = Field(default=120.0, gt=0, validation_alias="PLANBOT_EVENT_LEASE")
+    #: An answer not ready after this many seconds gets a "集計中…" message first, which
+    #: the answer then replaces in place.
+    working_notice_s: float = Field(default=1.0, ge=0, validation_alias="PLANBOT_WORKING_NOTICE")
+    #: The same button (or menu entry) of the same message pressed again within this
+    #: many seconds acts once.
+    button_repeat_s: float = Field(default=10.0, ge=0, validation_alias="PLANBOT_BUTTON_REPEAT")
 
     # --- schedule ---
     timezone: str = Field(default="Asia/Tokyo", validation_alias="PLANBOT_TIMEZONE")

@@ -8,9 +8,18 @@ from typing import Any, TypeGuard
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.models import Language
-from bot.render.blocks import Message
-from bot.slack.answering import Asker, admin_view, ask, reply_messages, result_language
+from bot.ask.followup import continue_reading
+from bot.ask.language import question_language
+from bot.models import Answer, Language
+from bot.render.blocks import Message, answer_ref
+from bot.slack.answering import (
+    Asker,
+    Result,
+    admin_view,
+    ask,
+    reply_messages,
+    result_language,
+)
 from bot.slack.context import SlackServices
 from bot.slack.delivery import (
     NotInChannel,
@@ -20,6 +29,7 @@ from bot.slack.delivery import (
     respond_messages,
 )
 from bot.slack.wording import invite_hint
+from bot.slack.working import WorkingNotice
 
 
 def answer_in_thread(
@@ -32,15 +42,41 @@ def answer_in_thread(
     thread_ts: str,
     surface: str,
 ) -> None:
-    """Mentions and DMs: the same answer as ``planbot ask``, in the question's thread."""
-    result = ask(services, question, Asker(user=user, channel=channel, surface=surface))
-    messages = reply_messages(result, admin=admin_view(services, user))
+    """Mentions and DMs: the same answer as ``planbot ask``, in the question's thread.
+
+    A question in the thread of an earlier answer continues it (``continue_reading``):
+    the answer says what it carried over. A slow answer is preceded by "集計中…".
+    """
+    asker = Asker(user=user, channel=channel, surface=surface)
+    lang = question_language(question)
+    after = services.settings.working_notice_s
+    with WorkingNotice(client, channel, thread_ts=thread_ts, lang=lang, after_s=after) as notice:
+        result, note = _answer_continuing(services, question, asker, channel, thread_ts)
+    messages = reply_messages(result, admin=admin_view(services, user), note=note)
     try:
-        post_messages(client, channel, messages, thread_ts=thread_ts)
+        notice.deliver(messages)
     except NotInChannel:
         # Ephemeral messages need membership too; the bot's DM with the user does not.
         if user:
             post_dm(client, user, [plain(invite_hint(result_language(result, question)))])
+        return
+    if isinstance(result, Answer) and result.ok and result.intent != "help":
+        services.conversations.remember_thread(channel, thread_ts, answer_ref(result))
+
+
+def _answer_continuing(
+    services: SlackServices, question: str, asker: Asker, channel: str, thread_ts: str
+) -> tuple[Result, str | None]:
+    """The answer, continuing the thread's earlier question where there is one."""
+    earlier = services.conversations.thread_question(channel, thread_ts)
+    if earlier is not None:
+        answerer = services.answerer
+        previous = earlier.spec or answerer.parse(earlier.question)
+        continued = continue_reading(previous, answerer.read(question))
+        if continued is not None:
+            result = ask(services, question, asker, spec=continued.spec)
+            return result, continued.note()
+    return ask(services, question, asker), None
 
 
 def thread_of(body: dict[str, Any]) -> str | None:
