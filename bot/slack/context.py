@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.round import RoundService, round_service
 from bot.services import Services
 from bot.state import Conversations, QuestionLog, SeenEvents, StateDB
+from bot.state.uploads import AuditLog, Uploads
 from bot.store.database import Store
 
 
@@ -19,6 +20,8 @@ class SlackServices:
     questions: QuestionLog
     conversations: Conversations
     rounds: RoundService
+    uploads: Uploads
+    audit: AuditLog
 
     @classmethod
     def build(cls, core: Services) -> SlackServices:
@@ -30,6 +33,8 @@ class SlackServices:
             questions=QuestionLog(state),
             conversations=Conversations(state),
             rounds=round_service(core.settings, core.store),
+            uploads=Uploads(state),
+            audit=AuditLog(state),
         )
 
     # The listeners use the core through these, as they would use Services.

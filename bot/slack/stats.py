@@ -50,6 +50,9 @@ def stats_message(services: SlackServices, lang: Language, *, days: int) -> Mess
             tz,
         ),
     ]
+    sections.append(
+        _audit("取り込みの記録" if ja else "Report uploads and rollbacks", services, tz)
+    )
     blocks = [
         {
             "type": "section",
@@ -60,6 +63,31 @@ def stats_message(services: SlackServices, lang: Language, *, days: int) -> Mess
     text = "planbot の利用状況" if ja else "planbot usage"
     limits.ensure_valid(blocks, text)
     return Message(text=text, blocks=blocks)
+
+
+_AUDIT_WORDS = {
+    "upload": "受付",
+    "refused": "拒否",
+    "confirmed": "取り込み",
+    "cancelled": "キャンセル",
+    "rollback": "ロールバック",
+}
+
+
+def _audit(title: str, services: SlackServices, tz: ZoneInfo) -> str:
+    """Who uploaded, confirmed, refused or rolled back what, and when (latest first)."""
+    entries = services.audit.recent(limit=TOP)
+    if not entries:
+        return f"*{title}*\n（なし）"
+    lines = [f"*{title}*"]
+    for e in entries:
+        when = datetime.fromtimestamp(e.at, tz).strftime("%Y-%m-%d %H:%M")
+        who = f"<@{e.user_id}>" if e.user_id else "-"
+        checksum = f" sha256:{e.checksum[:12]}" if e.checksum else ""
+        name = escape(limits.truncate(e.file_name or "", 80))
+        detail = escape(limits.truncate(e.detail, 120))
+        lines.append(f"{when} {_AUDIT_WORDS[e.action]} {who} {name}{checksum} {detail}".rstrip())
+    return "\n".join(lines)
 
 
 def _ranking(title: str, rows: list[QuestionCount], lang: Language, tz: ZoneInfo) -> str:

@@ -86,6 +86,15 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         aliases=("ヘルプ", "使い方", "?", "？"),
     ),
     Subcommand(
+        "rollback",
+        "",
+        "",
+        "直前の取り込みを取り消し、ひとつ前のデータに戻す（確認あり・管理者のみ）",
+        "undo the last ingest, back to the previous data (asks first; admins only)",
+        admin_only=True,
+        aliases=("元に戻す",),
+    ),
+    Subcommand(
         "stats",
         "[日数]",
         "[days]",
@@ -98,7 +107,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 #: The manifest's usage hint for /plan, kept in step with SUBCOMMANDS by a test.
 USAGE_HINT = (
     "[質問] | summary <課|基本目標> | digest | subscribe <範囲> [予定] | unsubscribe <ID>"
-    " | subscriptions | round <open|assign|status|close> | help | stats"
+    " | subscriptions | round <open|assign|status|close> | help | rollback | stats"
 )
 
 

@@ -67,6 +67,34 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel_id, thread_ts)
     );
     """,
+    # Reports uploaded in Slack: previewed, then confirmed (once) or cancelled; and the
+    # audit log of uploads, confirmations, refusals and rollbacks.
+    """
+    CREATE TABLE uploads (
+        upload_id   TEXT PRIMARY KEY,
+        file_name   TEXT NOT NULL,
+        checksum    TEXT NOT NULL,
+        stored_path TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        channel_id  TEXT NOT NULL,
+        thread_ts   TEXT NOT NULL,
+        preview     TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        created_at  REAL NOT NULL,
+        decided_by  TEXT,
+        decided_at  REAL
+    );
+    CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY,
+        at        REAL NOT NULL,
+        action    TEXT NOT NULL,
+        user_id   TEXT,
+        file_name TEXT,
+        checksum  TEXT,
+        detail    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_log_at ON audit_log (at);
+    """,
 )
 BUSY_TIMEOUT_S = 10.0
 

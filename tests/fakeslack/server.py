@@ -5,6 +5,9 @@ never collide) serves, on a private event loop in a daemon thread:
 
 * ``/api/<method>``        the Web API (rules in :mod:`.webapi`);
 * ``/upload/<file_id>``    step 2 of ``files_upload_v2`` (raw or multipart bytes);
+* ``/files-pri/<id>/<name>`` files shared with the app (``share_file``), served to the
+  bot token; any other request gets Slack's sign-in page (HTML, status 200), as Slack
+  answers a download it does not authorise;
 * ``/response/<id>``       response_url endpoints issued by ``response_url()``;
 * ``/socket?ticket=...``   Socket Mode WebSocket (details in :mod:`.socketmode`).
 
@@ -24,6 +27,7 @@ import uuid
 from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from aiohttp import hdrs, web
 
@@ -81,6 +85,9 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._stopped = False
+        self._shared: dict[str, tuple[str, bytes, bool]] = {}
+        #: Every download of a shared file: (file id, the bearer token it came with).
+        self.downloads: list[tuple[str, str | None]] = []
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -169,6 +176,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/api/{method}", self._handle_api)
         app.router.add_post("/upload/{file_id}", self._handle_upload)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._handle_download)
         app.router.add_post("/response/{response_id}", self._handle_response_url)
         app.router.add_get("/socket", self._hub.handle)
         # access_log=None keeps pytest output clean; the recorder is the log.
@@ -242,6 +250,43 @@ class FakeSlack:
             return web.Response(status=404, text="file not found")
         # What files.slack.com answers; slack_sdk only checks the status.
         return web.Response(text=f"OK - {len(data)}")
+
+    async def _handle_download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        token = _bearer_token(request)
+        self.downloads.append((file_id, token))
+        shared = self._shared.get(file_id)
+        if shared is None:
+            return web.Response(status=404, text="file not found")
+        _, data, readable = shared
+        if token != self.bot_token or not readable:
+            return web.Response(text=SIGN_IN_PAGE, content_type="text/html", charset="utf-8")
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    def share_file(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        size: int | None = None,
+        filetype: str = "",
+        readable: bool = True,
+    ) -> dict[str, Any]:
+        """A file as a ``message`` event's ``files`` carry it, downloadable from here
+        (``readable=False``: the app lacks files:read, every download gets the sign-in page)."""
+        file_id = f"F{uuid.uuid4().hex[:10].upper()}"
+        self._shared[file_id] = (name, data, readable)
+        url = f"{self.base_url}/files-pri/{file_id}/{quote(name)}"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": "application/octet-stream",
+            "filetype": filetype or name.rpartition(".")[2],
+            "size": len(data) if size is None else size,
+            "url_private": url,
+            "url_private_download": url + "?download=1",
+        }
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         arrived = time.monotonic()
@@ -410,6 +455,13 @@ class FakeSlack:
         at most ``grace`` seconds, as Slack does.
         """
         self._run(self._hub.disconnect(reason, grace), timeout=grace + _CALL_TIMEOUT)
+
+
+#: What Slack serves for a file download it does not authorise.
+SIGN_IN_PAGE = (
+    '<!DOCTYPE html><html lang="ja"><head><title>Slack</title></head>'
+    "<body><h1>サインイン</h1><p>ワークスペースにサインインしてください。</p></body></html>"
+)
 
 
 def _lower_headers(request: web.Request) -> dict[str, str]:

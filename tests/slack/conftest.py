@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.config import Settings
 from bot.services import Services
@@ -19,6 +20,7 @@ from bot.slack.app import create_app
 from bot.slack.context import SlackServices
 from bot.slack.http import EVENTS_PATH, Server, http_server, stop_server
 from tests.fakeslack import FakeSlack, event_callback, fixtures, signed_post, slash_command_form
+from tests.fakeslack.fixtures import close_socket_mode_client
 from tests.fakeslack.payloads import block_actions_payload
 from tests.fakeslack.signing import FORM_CONTENT_TYPE
 
@@ -77,6 +79,16 @@ def app(settings: Settings, services: Services) -> Iterator[App]:
     bolt = create_app(settings, services)
     yield bolt
     drain(bolt)
+
+
+@pytest.fixture
+def socket_bot(app: App, fake_slack: FakeSlack) -> Iterator[SocketModeHandler]:
+    """The app connected to the fake over Socket Mode."""
+    handler = SocketModeHandler(app, fake_slack.app_token)
+    handler.connect()
+    fake_slack.wait_for_socket(1)
+    yield handler
+    close_socket_mode_client(handler.client)
 
 
 @dataclass

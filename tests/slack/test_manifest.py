@@ -8,7 +8,7 @@ from pathlib import Path
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.listener import Listener
 
-from bot.render import blocks
+from bot.render import blocks, upload_preview
 from bot.slack.context import SlackServices
 from bot.slack.help_message import help_message
 from bot.slack.listeners import actions
@@ -72,7 +72,12 @@ def test_every_subscribed_event_and_button_has_a_listener(app: App) -> None:
     assert sorted(subscribed) == ["app_home_opened", "app_mention", "message"]
     for event in subscribed:
         assert any(_matches(listener, event) for listener in app._listeners), event
-    renderer_actions = {v for k, v in vars(blocks).items() if k.startswith("ACTION_")}
+    renderer_actions = {
+        v
+        for module in (blocks, upload_preview)
+        for k, v in vars(module).items()
+        if k.startswith("ACTION_")
+    }
     assert renderer_actions == set(actions.HANDLERS)
     for action_id in renderer_actions:
         assert any(_matches_button(listener, action_id) for listener in app._listeners), action_id
@@ -100,6 +105,7 @@ def test_manifest_asks_for_the_fewest_scopes_that_work() -> None:
         "commands",
         "im:history",
         "files:write",
+        "files:read",
     ]
     assert manifest_value("socket_mode_enabled") == "true"
     assert manifest_value("home_tab_enabled") == "true"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -12,15 +9,6 @@ from tests.fakeslack import FakeSlack
 from tests.fakeslack.fixtures import close_socket_mode_client
 
 from .conftest import blocks_text, drain, mention
-
-
-@pytest.fixture
-def socket_bot(app: App, fake_slack: FakeSlack) -> Iterator[SocketModeHandler]:
-    handler = SocketModeHandler(app, fake_slack.app_token)
-    handler.connect()
-    fake_slack.wait_for_socket(1)
-    yield handler
-    close_socket_mode_client(handler.client)
 
 
 def test_mention_is_acked_answered_and_survives_a_disconnect(

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.render import blocks
+from bot.render import blocks, upload_preview
+from bot.slack import report_upload
 from bot.slack.binding import bind
 from bot.slack.context import SlackServices
 from bot.slack.listeners.acks import ack_now
@@ -30,6 +31,9 @@ HANDLERS: dict[str, Callable[..., None]] = {
     blocks.ACTION_SHOW_QUERY: show_query.show_queries,
     blocks.ACTION_EXAMPLE: example_question.ask_example,
     blocks.ACTION_ANSWER_MENU: answer_menu.use_menu,
+    upload_preview.ACTION_UPLOAD_CONFIRM: report_upload.confirm_upload,
+    upload_preview.ACTION_UPLOAD_CANCEL: report_upload.cancel_upload,
+    upload_preview.ACTION_ROLLBACK_CONFIRM: report_upload.rollback_confirm,
 }
 
 

@@ -22,6 +22,7 @@ from bot.slack.delivery import ResponseType, respond_messages, respond_text
 from bot.slack.digest_preview import digest_preview
 from bot.slack.errors import apologise_on_failure
 from bot.slack.help_message import help_message
+from bot.slack.report_upload import rollback_prompt
 from bot.slack.stats import parse_days, stats_message
 from bot.slack.subcommands import split
 from bot.slack.subscriptions import list_subscriptions, subscribe, unsubscribe
@@ -69,6 +70,10 @@ def run_stats(services: SlackServices, req: PlanRequest) -> None:
     respond_messages(req.respond, [message], response_type="ephemeral")
 
 
+def run_rollback(services: SlackServices, req: PlanRequest) -> None:
+    rollback_prompt(services, req.respond)
+
+
 def run_subscribe(services: SlackServices, req: PlanRequest) -> None:
     reply = subscribe(services, req.args, channel=req.channel, user=req.user, lang=req.lang)
     respond_text(req.respond, reply)
@@ -111,6 +116,7 @@ HANDLERS: dict[str | None, Handler] = {
     "summary": run_summary,
     "digest": run_digest,
     "stats": run_stats,
+    "rollback": run_rollback,
     "subscribe": run_subscribe,
     "unsubscribe": run_unsubscribe,
     "subscriptions": run_subscriptions,

@@ -1,4 +1,4 @@
-"""Events API: mentions, direct messages, the App Home tab."""
+"""Events API: mentions, direct messages, reports shared with planbot, the App Home tab."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
+from bot.slack import report_upload
 from bot.slack.binding import bind
 from bot.slack.context import SlackServices
 from bot.slack.dedupe import answer_once
@@ -17,7 +18,14 @@ def register(app: App, services: SlackServices) -> None:
     def once(listener: Callable[..., None]) -> Callable[..., None]:
         return answer_once(services.seen_events, bind(listener, services))
 
+    # A report shared with planbot (in its DM, or with a mention): previewed, not asked.
+    app.event("app_mention", matchers=[report_upload.has_files])(
+        ack=ack_now, lazy=[once(report_upload.receive_report)]
+    )
     app.event("app_mention")(ack=ack_now, lazy=[once(app_mention.answer_mention)])
+    app.event("message", matchers=[report_upload.is_report_in_dm])(
+        ack=ack_now, lazy=[once(report_upload.receive_report)]
+    )
     app.event("message", matchers=[direct_message.is_question_in_dm])(
         ack=ack_now, lazy=[once(direct_message.answer_direct_message)]
     )
