@@ -321,6 +321,12 @@ def plans(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, 
     return pairs.to_dict("records")
 
 
+def hierarchy_titles(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    columns = ["goal_no", "goal_title", "policy_no", "policy_title", "measure_no", "measure_title"]
+    titles = df[columns].drop_duplicates().sort_values(["goal_no", "policy_no", "measure_no"])
+    return titles.to_dict("records")
+
+
 # A twin returns the query's rows, or the dict a two-column mapping query becomes.
 QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "evaluations_matching": evaluations_matching,
@@ -339,6 +345,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "department_moves": department_moves,
     "municipalities": municipalities,
     "plans": plans,
+    "hierarchy_titles": hierarchy_titles,
     "round_sources": round_sources,
     "round_template": round_template,
 }

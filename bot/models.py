@@ -217,6 +217,7 @@ class SpanKind(StrEnum):
     CATEGORY = "category"
     TARGET = "target"
     INTENT = "intent"
+    RANKING = "ranking"
     ALL = "all"
     NUMBER = "number"
     TOPIC = "topic"
@@ -244,6 +245,7 @@ class Flag(StrEnum):
     WAS_GRADE = "was_grade"
     SAME_GRADE = "same_grade"
     FOLLOW_UP = "follow_up"
+    RANKING = "ranking"
     VAGUE = "vague"
 
 
@@ -293,6 +295,9 @@ class QuerySpec(Frozen):
     suggestions: tuple[str, ...] = ()
     #: Words the parser could not place, kept to explain a zero-result answer.
     unmatched: tuple[str, ...] = ()
+    #: "which department has the most B?": the summary leads with the department that
+    #: has the most (or, "fewest", the fewest) of what was asked.
+    ranking: Literal["most", "fewest"] | None = None
     problem: Problem | None = None
 
 

@@ -18,7 +18,7 @@ from pydantic import TypeAdapter
 from rapidfuzz import fuzz
 
 from bot.ask import filters
-from bot.ask.lexicon import Lexicon
+from bot.ask.lexicon import HierarchyTitle, Lexicon
 from bot.ask.parser import asks_grade_meaning, is_thanks, read_question
 from bot.models import (
     Answer,
@@ -64,7 +64,12 @@ class Answerer:
             names = [r["department"] for r in self.store.run("departments").rows]
             places = [r["municipality"] for r in self.store.run("municipalities").rows]
             plans = [r["plan"] for r in self.store.run("plans").rows]
-            return Lexicon.build(names, self.aliases_file, places, plans)
+            titles = [
+                title
+                for row in self.store.run("hierarchy_titles").rows
+                for title in HierarchyTitle.from_row(row)
+            ]
+            return Lexicon.build(names, self.aliases_file, places, plans, titles)
 
         lexicon: Lexicon = self.store.cached("lexicon", build)
         return lexicon
@@ -342,6 +347,8 @@ class Answerer:
         reading = filters.describe(spec, lang, fiscal_year)
         head = "まとめ" if lang == "ja" else "summary"
         lines = [f"{reading} {head}: {t.count_label(count, lang)}", *t.summary_lines(summary, lang)]
+        if spec.ranking and summary.by_department:
+            lines.insert(0, _ranking_line(spec, summary, lang))
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
         if attention:
             lines.append(f"{t.attention_title(lang)}:")
@@ -668,6 +675,23 @@ class TopicScope:
     @property
     def set_aside(self) -> bool:
         return bool(self.missing or self.apart)
+
+
+def _ranking_line(spec: QuerySpec, summary: Summary, lang: Language) -> str:
+    """ "Which department has the most B?" answered first: the department (or tied ones)
+    with the most (fewest) evaluations of the grades asked."""
+    asked = [g.value for g in spec.grades] or [g.value for g in Grade]
+    totals = {d: sum(counts[g] for g in asked) for d, counts in summary.by_department.items()}
+    best = (max if spec.ranking == "most" else min)(totals.values())
+    leaders = [d for d, n in totals.items() if n == best]
+    what = "・".join(asked) if spec.grades else ""
+    if lang == "ja":
+        most = "最も多い" if spec.ranking == "most" else "最も少ない"
+        subject = f"評価{what}が{most}のは" if what else f"事業が{most}のは"
+        return f"{subject}{'、'.join(leaders)}（{best}件）"
+    most = "Most" if spec.ranking == "most" else "Fewest"
+    subject = f"grade {what}" if what else "items"
+    return f"{most} {subject}: {', '.join(leaders)} ({best})"
 
 
 def _words(spec: QuerySpec) -> tuple[str, ...]:

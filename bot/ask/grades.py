@@ -22,7 +22,10 @@ _NOT_JA = r"(?:では|じゃ|で)(?:ない|無い)(?![とか])"
 # The words after a grade that widen or invert it (C以下, A以外, Aではない).
 _MOD = r"以上|以下|以外|未満|を除く|" + _NOT_JA
 
-_MOD_AFTER_WORD = _MOD + "|より上|より下"
+# "Aより悪い", "Bより低い評価", "Cより良い": strictly worse or better than the letter.
+_THAN = r"より(?:も)?\s*(?:上|下|悪い|低い|良い|よい|高い|いい)"
+
+_MOD_AFTER_WORD = _MOD + "|" + _THAN
 
 _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # 評価D, 評価がD, 評価はC以下, 評価: A
@@ -46,7 +49,7 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
         r"(?:評価|判定)\s*(?:が|は|=|:|の)?\s*(?P<set>[a-d])(?![A-Za-z])"
         rf"(?:\s*(?P<mod>{_MOD_AFTER_WORD}))?"
     ),
-    re.compile(rf"(?<![A-Za-z&])(?P<set>{_GSET})\s*(?P<mod>{_MOD})"),
+    re.compile(rf"(?<![A-Za-z&])(?P<set>{_GSET})\s*(?P<mod>{_MOD}|{_THAN})"),
     # Negations and comparisons come before "graded X", which they contain. Grade letters
     # are matched upper-case only, so English articles ("not a problem") are never grades.
     re.compile(
@@ -158,7 +161,7 @@ _LABEL_BEFORE = re.compile(
 # In Japanese, a letter between particles (継続のB, 高齢者支援課 D, Dは何件): not one inside
 # a word (包括C, C棟, Aさん, A社, Aグループ, B型, DV(D)).
 _LONE_GRADE = re.compile(
-    r"(?:^|(?<=[\sのはがをとでもや、,・]))([A-D])"
+    r"(?:^|(?<=[\sのはがをとでもやに、,・])|(?<=うち))([A-D])"
     r"(?=$|[\s?？!！。、,]|の|は|が|を|で|と|も|や|か|だけ|のみ|以上|以下|評価)"
 )
 
@@ -189,7 +192,9 @@ _LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
 
 _ATTENTION = re.compile(
     r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
-    r"need\s+review|needing\s+attention|problem(?:atic)?|behind\s+schedule|"
+    r"気になる|心配な|懸念のある|"
+    r"need\s+review|needing\s+attention|problematic|problem\s+(?:items?|areas?|measures?|ones)|"
+    r"(?:items?|measures?)\s+(?:with|having)\s+problems|behind\s+schedule|"
     r"at\s+risk|lagging|struggling",
     re.IGNORECASE,
 )
@@ -205,6 +210,8 @@ def _grade_set(letters: str, mod: str | None) -> set[str]:
     worst = GRADE_ORDER.index(max(chosen, key=GRADE_ORDER.index))
     if mod in ("以上", "better", "higher", "above", "at_least"):
         return set(GRADE_ORDER[: worst + 1])
+    if mod and mod.startswith("より"):
+        mod = "より下" if mod.endswith(("下", "悪い", "低い")) else "より上"
     if mod in ("より上", "strictly_above"):
         return set(GRADE_ORDER[:worst])
     if mod in ("以下", "worse", "lower", "below", "less"):

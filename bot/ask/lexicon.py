@@ -31,6 +31,27 @@ class DepartmentMatch:
     end: int
 
 
+@dataclass(frozen=True)
+class HierarchyTitle:
+    """A goal's, basic policy's or measure's title and where it sits (policy and measure
+    are None for a goal's title, measure for a policy's)."""
+
+    key: str
+    goal: int
+    policy: int | None = None
+    measure: int | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, object]) -> list[HierarchyTitle]:
+        """The three titles of a hierarchy_titles row."""
+        goal, policy, measure = (int(str(row[k])) for k in ("goal_no", "policy_no", "measure_no"))
+        return [
+            cls(search_key(str(row["goal_title"])), goal),
+            cls(search_key(str(row["policy_title"])), goal, policy),
+            cls(search_key(str(row["measure_title"])), goal, policy, measure),
+        ]
+
+
 @dataclass
 class Lexicon:
     departments: tuple[str, ...]
@@ -58,6 +79,8 @@ class Lexicon:
     municipalities: tuple[str, ...] = ()
     #: The search keys of the plans' own names (no topic: every item is the plan's).
     plan_keys: tuple[str, ...] = ()
+    #: Goal, basic policy and measure titles, to name a part of the plan by.
+    titles: tuple[HierarchyTitle, ...] = ()
     _municipality_keys: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
@@ -67,6 +90,7 @@ class Lexicon:
         aliases_file: Path | None,
         municipalities: list[str] | None = None,
         plans: list[str] | None = None,
+        titles: list[HierarchyTitle] | None = None,
     ) -> Lexicon:
         config: dict[str, dict[str, list[str]]] = {}
         if aliases_file is not None and aliases_file.is_file():
@@ -101,6 +125,7 @@ class Lexicon:
             reported=frozenset(departments),
             municipalities=tuple(municipalities or ()),
             plan_keys=tuple(search_key(p) for p in plans or ()),
+            titles=tuple(dict.fromkeys(titles or ())),
         )
         lex._compile()
         return lex

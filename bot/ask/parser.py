@@ -15,11 +15,12 @@ words by ``bot.ask.keywords``, the language by ``bot.ask.language``.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from bot.ask.grades import direction_between, take_grades, take_transition
 from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
-from bot.ask.lexicon import Lexicon
+from bot.ask.lexicon import HierarchyTitle, Lexicon
 from bot.ask.text import JA_RUN, Work, clean_question, take_regex
 from bot.models import Flag, Intent, Keyword, Problem, QuerySpec, Reading, SpanKind
 from bot.text import (
@@ -151,6 +152,14 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 
+# Which has the most or the fewest ("一番多いのはどこの課", "which department has the most B").
+_RANKING = re.compile(
+    r"(?:一番|いちばん|最も|もっとも)\s*(?:多い|多く|少ない|少なく)|多い順|少ない順|"
+    r"\b(?:the\s+)?(?:most|fewest|least|highest\s+number|lowest\s+number)\b",
+    re.IGNORECASE,
+)
+_FEWEST = re.compile(r"少な|fewest|least|lowest", re.IGNORECASE)
+
 # Asking which department (owns an item, has D grades) rather than naming one.
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
@@ -166,7 +175,12 @@ _WHICH_DEPARTMENT = re.compile(
 
 # --- categories and target groups ----------------------------------------------------
 _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"新規"), "新規"),
+    (
+        re.compile(
+            r"新規|新設|新しい(?=\s*(?:事業|取り?組み?|施策|もの|の|[?？]|$))|新たに(?:始まった|始めた|加わった)"
+        ),
+        "新規",
+    ),
     (re.compile(r"継続"), "継続"),
     (re.compile(r"充実|拡充"), "充実"),
     (re.compile(r"見直し"), "見直し"),
@@ -256,7 +270,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "trend",
         re.compile(
             r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|"
-            r"落ちた|悪くなった|良くなった|よくなった|(?<![ァ-ヺー])ダウン(?!症)|(?<![ァ-ヺー])アップ|"
+            r"落ちた|(?:良く|よく|悪く|わるく)な(?:った|り|って)|(?<![ァ-ヺー])ダウン(?!症)|(?<![ァ-ヺー])アップ|"
             r"downgraded|upgraded|(?:lower|higher|worse|better)\s+grades?|"
             r"grades?\s+(?:went\s+)?(?:up|down)\b|\b(?:up|down)\s+from\b|"
             r"向上|低下|前年度比|比較|(?:と|に)比べ(?:て|ると|た)?|trends?|histor(?:y|ies)|"
@@ -296,7 +310,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _TREND_UP = re.compile(
-    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|良くなった|よくなった|"
+    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|(?:良く|よく)な(?:った|り|って)|"
     r"(?<![ァ-ヺー])アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
     r"higher\s+grade|better\s+grade|"
     r"upgraded|increase",
@@ -304,7 +318,7 @@ _TREND_UP = re.compile(
 )
 
 _TREND_DOWN = re.compile(
-    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|悪化|低下|悪くなった|落ちた|"
+    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|悪化|低下|(?:悪く|わるく)な(?:った|り|って)|落ちた|"
     r"(?<![ァ-ヺー])ダウン(?!症)|下降|worse|declin|dropped|fell|went\s+down|"
     r"lower\s+grade|downgraded|decrease",
     re.IGNORECASE,
@@ -353,7 +367,10 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             _next_year_plan(work, latest)
         fiscal_years, starts = _take_years(work, latest)
     with work.reading(SpanKind.HIERARCHY):
+        titled = _take_titles(work, lexicon)
         goal, policy, measure, priority = _take_hierarchy(work)
+        if titled is not None:
+            goal, policy, measure = titled
     with work.reading(SpanKind.ITEM):
         item_numbers = _take_items(work)
     with work.reading(SpanKind.TRANSITION):
@@ -367,6 +384,13 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         per_group = bool(take_regex(work, _PER_GROUP))
     with work.reading(SpanKind.WHICH_DEPARTMENT):
         asks_department = bool(take_regex(work, _WHICH_DEPARTMENT))
+    with work.reading(SpanKind.RANKING):
+        # (Searched in the whole text too: "最も少ない課" was read as asking which課.)
+        ranked = take_regex(work, _RANKING) or list(_RANKING.finditer(text))
+    ranking: Literal["most", "fewest"] | None = None
+    if ranked:
+        flags.add(Flag.RANKING)
+        ranking = "fewest" if _FEWEST.search(ranked[0].group(0)) else "most"
     with work.reading(SpanKind.SHARE):
         share = bool(take_regex(work, _SHARE))
     with work.reading(SpanKind.MUNICIPALITY):
@@ -417,6 +441,10 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if share and intent in ("list", "count", "summary"):
         # The grades asked about are read off the whole breakdown, with their shares.
         intent, grades = "summary", ()
+    if ranking and asks_department and intent in ("list", "count", "detail"):
+        intent = "summary"  # "A評価が一番多いのはどこの課？"
+    if not asks_department:
+        ranking = None  # "一番多い" of nothing ranked: no more than a word
     if asks_department and intent in ("list", "count"):
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.
@@ -519,6 +547,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         keywords=keywords,
         suggestions=dept_suggestions,
         unmatched=unmatched,
+        ranking=ranking,
         problem=problem,
     )
     return Reading(
@@ -594,6 +623,55 @@ def _take_years(work: Work, latest: int | None) -> tuple[list[int], set[int]]:
             for m in pattern.finditer(work.text):
                 found(latest + offset, m, m.start())
     return sorted(years), starts
+
+
+# A title in quotes, and the level word before it (基本施策「…」).
+_QUOTED_TITLE = re.compile(
+    r"(?P<level>基本目標|目標|基本施策|施策|goal|(?:basic\s+)?policy|measure)?\s*"
+    r"(?:「(?P<a>[^」]{2,80})」|『(?P<b>[^』]{2,80})』|\"(?P<c>[^\"]{2,80})\"|“(?P<d>[^”]{2,80})”)",
+    re.IGNORECASE,
+)
+
+
+def _take_titles(work: Work, lexicon: Lexicon) -> tuple[int, int | None, int | None] | None:
+    """A part of the plan named by its title in quotes: (goal, policy, measure), as deep
+    as the title goes; a part of a title is the part of the plan all its matches share."""
+    for m in _QUOTED_TITLE.finditer(work.text):
+        quoted = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+        key = search_key(quoted)
+        level = (m.group("level") or "").lower()
+        # Part of a title only after the level's word: a quoted word alone is a topic.
+        found = [t for t in lexicon.titles if t.key == key] or [
+            t for t in lexicon.titles if level and len(key) >= 4 and key in t.key
+        ]
+        depth = (
+            1
+            if "目標" in level or level == "goal"
+            else 2
+            if "基本" in level or "polic" in level
+            else 3
+            if level
+            else 0
+        )
+        if depth:
+            found = [t for t in found if _depth(t) == depth] or found
+        if not found:
+            continue
+        # Where the matches part ways, the answer is the part above.
+        goals = {t.goal for t in found}
+        if len(goals) > 1:
+            continue
+        policies = {t.policy for t in found}
+        measures = {t.measure for t in found}
+        policy = policies.pop() if len(policies) == 1 else None
+        measure = measures.pop() if len(measures) == 1 and policy is not None else None
+        work.take(m.start(), m.end())
+        return goals.pop(), policy, measure
+    return None
+
+
+def _depth(title: HierarchyTitle) -> int:
+    return 1 if title.policy is None else 2 if title.measure is None else 3
 
 
 def _take_hierarchy(work: Work) -> tuple[int | None, int | None, int | None, bool | None]:
@@ -752,7 +830,10 @@ def _take_departments(
             if (left := _EXCEPT_SUFFIX.search(token)) and left.start() > 0:
                 token, chosen = token[: left.start()], excluded
             partial = lexicon.match_partial(token)
-            looks_like_department = token.endswith(("課", "センター", "室", "係"))
+            # (Not 関係, nor a counted "2つの課": a department's name has a stem of its own.)
+            looks_like_department = token.endswith(
+                ("課", "センター", "室", "係")
+            ) and not token.endswith(("関係", "つの課", "個の課", "以上の課"))
             if len(partial) == 1:
                 if partial[0] not in chosen:
                     chosen.append(partial[0])
@@ -811,10 +892,17 @@ def _blank_words(work: Work, window: str) -> None:
 
 
 def _take_all(work: Work, patterns: list[tuple[re.Pattern[str], str]]) -> tuple[str, ...]:
+    """The values named; one named to be left out ("充実以外", "other than new") stands
+    for every other value the patterns know."""
     found: list[str] = []
+    left_out: list[str] = []
     for pattern, value in patterns:
-        if take_regex(work, pattern):
-            found.append(value)
+        for m in reversed(list(pattern.finditer(work.text))):
+            (left_out if _left_out(work, m.start(), m.end()) else found).append(value)
+            work.take(m.start(), m.end())
+    if left_out:
+        every = dict.fromkeys(value for _, value in patterns)
+        found.extend(v for v in every if v not in left_out)
     return tuple(dict.fromkeys(found))
 
 

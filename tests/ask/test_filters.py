@@ -16,6 +16,7 @@ NOT_FILTERS = {
     "suggestions",
     "unmatched",
     "problem",
+    "ranking",
 }
 
 
