@@ -167,6 +167,20 @@ def grade_changes_between_years(
     return joined.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
 
 
+def items_not_in_year(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    sub = _matching(df, params, params["fiscal_year"])
+    other = df[df["fiscal_year"].astype("int64") == int(params["other_year"])]
+    plans = set(other[["municipality", "plan"]].itertuples(index=False, name=None))
+    items = set(other[["municipality", "plan", "item_no"]].itertuples(index=False, name=None))
+    keep = [
+        (m, p) in plans and (m, p, n) not in items
+        for m, p, n in sub[["municipality", "plan", "item_no"]].itertuples(index=False, name=None)
+    ]
+    sub = sub[pd.Series(keep, index=sub.index, dtype=bool)]
+    sub = sub.sort_values(["municipality", "item_no", "department"])
+    return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
+
+
 def department_moves(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
     sub = df
     if params.get("municipalities") is not None:
@@ -343,6 +357,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "item_grade_history": item_grade_history,
     "departments": departments,
     "department_moves": department_moves,
+    "items_not_in_year": items_not_in_year,
     "municipalities": municipalities,
     "plans": plans,
     "hierarchy_titles": hierarchy_titles,

@@ -195,6 +195,8 @@ class Problem(StrEnum):
     UNSURE_DEPARTMENT = "unsure_department"
     NO_YEAR = "no_year"
     ONE_YEAR = "one_year"
+    #: The item is not in that year's report (the answer gives its history instead).
+    NOT_REPORTED = "not_reported"
 
 
 Language = Literal["ja", "en"]
@@ -216,6 +218,7 @@ class SpanKind(StrEnum):
     DEPARTMENT = "department"
     CATEGORY = "category"
     TARGET = "target"
+    PRESENCE = "presence"
     INTENT = "intent"
     RANKING = "ranking"
     ALL = "all"
@@ -283,7 +286,11 @@ class QuerySpec(Frozen):
     compare_fiscal_year: int | None = None
     #: "same": the grade held in both years ("D評価が続いている", "A in both years");
     #: "any": changed or not ("前年度D評価だった事業は今年どうなった？").
-    trend_direction: Literal["up", "down", "changed", "same", "any"] | None = None
+    #: "added" / "dropped": items in one year's report and not in the other's
+    #: ("新しく加わった事業", "なくなった事業").
+    trend_direction: Literal["up", "down", "changed", "same", "any", "added", "dropped"] | None = (
+        None
+    )
     #: For trends: the earlier year's grade and the later year's ("B→A", "became D").
     from_grades: tuple[Grade, ...] = ()
     to_grades: tuple[Grade, ...] = ()

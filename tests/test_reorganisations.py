@@ -220,3 +220,36 @@ def test_a_department_digest_counts_the_former_names_year(tmp_path: Path) -> Non
         store.close()
     assert digest.grades == {"A": 1, "B": 3, "C": 0, "D": 0}
     assert digest.previous_grades == {"A": 0, "B": 4, "C": 0, "D": 0}
+
+
+# --- items that come and go ------------------------------------------------------------
+
+
+def test_items_added_and_dropped_between_two_reports(answerer: Answerer) -> None:
+    added = answerer.answer("新しく加わった事業は？")
+    assert (added.intent, added.filters.get("trend_direction")) == ("trend", "added")
+    assert _numbers(added) == [reports.ADDED_FY2021]
+    assert reports.ADDED_NAME in added.text
+    dropped = answerer.answer("which items were dropped?")
+    assert _numbers(dropped) == [reports.DROPPED_FY2021]
+    # Shown as last reported: the earlier year's evaluation.
+    assert {i.fiscal_year for i in dropped.items} == {2020}
+    # A grade that dropped is no item gone.
+    assert _numbers(answerer.answer("which items dropped to D?")) == [42]
+    # Between FY2019 and FY2020 nothing came or went.
+    assert answerer.answer("令和2年度に追加された事業").count == 0
+
+
+def test_an_item_asked_about_in_a_year_without_it_gives_its_history(
+    answerer: Answerer,
+) -> None:
+    gone = answerer.answer("事業86の詳細")
+    assert gone.problem == "not_reported"
+    assert [(i.fiscal_year, i.grade.value) for i in gone.items] == [(2019, "A"), (2020, "A")]
+    assert "令和3年度（2021年度）の報告にはありません" in gone.text
+    assert "最後の報告は令和2年度（2020年度）（評価A・高齢者支援課）" in gone.text
+    early = answerer.answer("item 87 in FY2019")
+    assert early.problem == "not_reported"
+    assert "first reported in FY2021 (grade B" in early.text
+    # A number no report ever held is still simply not found.
+    assert answerer.answer("事業99の詳細").count == 0

@@ -289,8 +289,13 @@ class Answerer:
             else _count_rows(rows.rows)
         )
         count = int(counts["items"])
-        where = t.origins(items)
         reading = filters.describe(spec, lang, fiscal_year)
+        if count == 0 and spec.item_numbers and spec.intent in ("detail", "list"):
+            # An item that year's report does not hold: when it was reported, and how.
+            absent = self._not_reported(question, spec, fiscal_year, reading, runs)
+            if absent is not None:
+                return absent
+        where = t.origins(items)
         summary = None
         if spec.intent == "count":
             summary = Summary(grades=grade_dict(counts), total=int(counts["evaluations"]))
@@ -406,6 +411,8 @@ class Answerer:
                 problem=Problem.ONE_YEAR,
             )
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
+        if spec.trend_direction in ("added", "dropped"):
+            return self._came_or_went(question, spec, earlier, fiscal_year)
         params = self._params(spec)
         rows = self._run(
             runs,
@@ -432,6 +439,86 @@ class Answerer:
         where = t.origins(items)
         lines.extend(t.item_line(i, lang, where=where) for i in items)
         return self._make(question, spec, fiscal_year, items, count, None, lines, reading, runs, ())
+
+    def _not_reported(
+        self,
+        question: str,
+        spec: QuerySpec,
+        fiscal_year: int,
+        reading: str,
+        runs: list[QueryRun],
+    ) -> Answer | None:
+        """The history of items asked about in a year whose report does not hold them,
+        saying when each was last (or first) reported and its grade then; None when the
+        warehouse has never held them."""
+        lang = spec.language
+        rows = self._run(
+            runs,
+            "item_grade_history",
+            item_nos=list(spec.item_numbers),
+            municipality=self._params(spec)["municipality"],
+            from_year=None,
+            to_year=None,
+        )
+        items = answer_items(rows.rows)
+        if not items:
+            return None
+        lines = [f"{reading}: {t.count_label(0, lang)}"]
+        year_label = t.fiscal_year_label(fiscal_year, lang)
+        for number in sorted({i.item_no for i in items}):
+            history = [i for i in items if i.item_no == number]
+            before = [i for i in history if i.fiscal_year < fiscal_year]
+            shown = before[-1] if before else history[0]
+            when = t.fiscal_year_label(shown.fiscal_year, lang)
+            if lang == "ja":
+                which = "最後の報告" if before else "初めての報告"
+                lines.append(
+                    f"事業{number}は{year_label}の報告にはありません。{which}は{when}"
+                    f"（評価{shown.grade.value}・{shown.department}）です。"
+                )
+            else:
+                which = "last reported" if before else "first reported"
+                lines.append(
+                    f"Item {number} is not in the {year_label} report; {which} in {when} "
+                    f"(grade {shown.grade.value}, {shown.department})."
+                )
+        lines.append(t.pick(lang, "評価の推移:", "Grades by fiscal year:"))
+        where = t.origins(items)
+        lines.extend(t.item_line(i, lang, with_year=True, where=where) for i in items)
+        return self._make(
+            question,
+            spec,
+            fiscal_year,
+            items,
+            _item_count(items),
+            None,
+            lines,
+            reading,
+            runs,
+            (),
+            problem=Problem.NOT_REPORTED,
+        )
+
+    def _came_or_went(self, question: str, spec: QuerySpec, earlier: int, later: int) -> Answer:
+        """Items in the later report and not the earlier one (added), or the other way
+        round (dropped: shown as last reported)."""
+        lang = spec.language
+        runs: list[QueryRun] = []
+        added = spec.trend_direction == "added"
+        year, other = (later, earlier) if added else (earlier, later)
+        rows = self._run(runs, "items_not_in_year", **self._params(spec, year), other_year=other)
+        items = answer_items(rows.rows)
+        count = _item_count(items)
+        reading = filters.describe(spec, lang, later)
+        head = (
+            t.pick(lang, "新たに加わった事業", "items added")
+            if added
+            else t.pick(lang, "報告からなくなった事業", "items no longer reported")
+        )
+        lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
+        where = t.origins(items)
+        lines.extend(t.item_line(i, lang, with_year=not added, where=where) for i in items)
+        return self._make(question, spec, later, items, count, None, lines, reading, runs, ())
 
     # --- answers without a query ------------------------------------------------------
     def _other_municipality(self, question: str, spec: QuerySpec) -> Answer:

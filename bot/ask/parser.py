@@ -324,6 +324,34 @@ _TREND_DOWN = re.compile(
     re.IGNORECASE,
 )
 
+# Items that came or went between two reports (not a grade that rose or fell; 新規 is a
+# category, the plan's own word for a new item).
+_ADDED = re.compile(
+    r"(?:新しく|新たに)?(?:加わった|加えられた|追加された|追加になった)|新たに(?:追加|掲載|報告)|"
+    r"初めて(?:報告|掲載|登場)|(?:newly\s+)?added|new\s+(?:this|in|since)\b|"
+    r"appeared|first\s+reported",
+    re.IGNORECASE,
+)
+_DROPPED = re.compile(
+    r"(?:報告|掲載)?(?:なくなった|無くなった|されなくなった)|廃止された|削除された|外れた|消えた|"
+    r"no\s+longer\s+(?:reported|listed|in)|(?:were|was|been|items?)\s+(?:dropped|removed)|"
+    r"discontinued|disappeared|dropped\s+(?:from|out)",
+    re.IGNORECASE,
+)
+# A grade that fell ("dropped to D", "Dがなくなった") is no item gone.
+_GRADE_NEAR = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])|評価|grades?\b|ratings?\b", re.IGNORECASE)
+
+
+def _take_presence(work: Work, text: str) -> str | None:
+    """ "added" or "dropped" where the question asks which items came or went."""
+    if _GRADE_NEAR.search(text):
+        return None
+    for pattern, direction in ((_ADDED, "added"), (_DROPPED, "dropped")):
+        if take_regex(work, pattern):
+            return direction
+    return None
+
+
 _ALL = re.compile(
     r"全事業|全て|すべて|全部|全件|一覧|\ball\b|\bevery\b|\beverything\b", re.IGNORECASE
 )
@@ -403,8 +431,12 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         categories = _take_all(work, _CATEGORY_PATTERNS)
     with work.reading(SpanKind.TARGET):
         targets = _take_all(work, _TARGET_PATTERNS)
+    with work.reading(SpanKind.PRESENCE):
+        presence = _take_presence(work, text)
     with work.reading(SpanKind.INTENT):
         intent, direction = _take_intent(work, len(fiscal_years))
+    if presence:
+        intent, direction = "trend", presence
     for flag, on in (
         (Flag.STATUS, status),
         (Flag.PER_GROUP, per_group),

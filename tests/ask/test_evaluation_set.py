@@ -23,8 +23,14 @@ ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
 
 
 @pytest.fixture(scope="module")
-def answerers(seed_warehouse: Path, two_year_warehouse: Path) -> Iterator[dict[str, Answerer]]:
-    stores = {"seed": Store(seed_warehouse), "two": Store(two_year_warehouse)}
+def answerers(
+    seed_warehouse: Path, two_year_warehouse: Path, three_year_warehouse: Path
+) -> Iterator[dict[str, Answerer]]:
+    stores = {
+        "seed": Store(seed_warehouse),
+        "two": Store(two_year_warehouse),
+        "three": Store(three_year_warehouse),
+    }
     yield {name: Answerer(store, aliases_file=ALIASES) for name, store in stores.items()}
     for store in stores.values():
         store.close()
@@ -81,7 +87,7 @@ def test_the_set_is_broad_enough() -> None:
     assert len(english) >= 35
     intents = {c["intent"] for c in CASES}
     assert intents == {"list", "count", "detail", "summary", "trend", "help"}
-    assert {c["wh"] for c in CASES} == {"seed", "two"}
+    assert {c["wh"] for c in CASES} == {"seed", "two", "three"}
     assert len({c["q"] for c in CASES}) + 1 >= len(CASES)  # one repeat on purpose
 
 
