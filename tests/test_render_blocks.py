@@ -61,6 +61,13 @@ def two_year(two_year_warehouse: Path) -> Iterator[Answerer]:
 
 
 @pytest.fixture(scope="module")
+def three_year(three_year_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(three_year_warehouse)
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
+
+
+@pytest.fixture(scope="module")
 def seed(seed_warehouse: Path) -> Iterator[Answerer]:
     store = Store(seed_warehouse)
     yield Answerer(store, aliases_file=ALIASES)
@@ -122,11 +129,11 @@ def test_real_answers_render_valid_messages(two_year: Answerer, question: str) -
 
 
 def test_every_question_of_the_evaluation_set_renders_valid_messages(
-    seed: Answerer, two_year: Answerer
+    seed: Answerer, two_year: Answerer, three_year: Answerer
 ) -> None:
     from tests.ask.test_evaluation_set import CASES
 
-    answerers = {"seed": seed, "two": two_year}
+    answerers = {"seed": seed, "two": two_year, "three": three_year}
     for case in CASES:
         answer = answerers[case["wh"]].answer(case["q"])
         for page in (0, 1):
