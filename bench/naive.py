@@ -181,6 +181,40 @@ def items_not_in_year(df: pd.DataFrame, params: dict[str, Any], cap: int) -> lis
     return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
 
 
+def items_graded_over_years(
+    df: pd.DataFrame, params: dict[str, Any], cap: int
+) -> list[dict[str, Any]]:
+    years = [int(y) for y in params["years"]]
+    frames = [_matching(df, {**params, "grades": None}, y) for y in years]
+    sub = pd.concat(frames) if frames else df.iloc[0:0]
+    grades = params.get("grades")
+    hit = sub["grade"].isin(list(grades)) if grades else pd.Series(True, index=sub.index)
+    key = ["municipality", "plan", "item_no"]
+    per_item = (
+        sub.assign(hit_year=sub["fiscal_year"].where(hit))
+        .groupby(key)
+        .agg(
+            hits=("hit_year", "nunique"),
+            reported=("fiscal_year", "nunique"),
+            kinds=("grade", "nunique"),
+        )
+    )
+    over = params["over"]
+    if over == "every":
+        kept = per_item[per_item["hits"] == len(years)]
+    elif over == "same":
+        kept = per_item[
+            (per_item["hits"] == len(years))
+            & (per_item["reported"] == len(years))
+            & (per_item["kinds"] == 1)
+        ]
+    else:
+        kept = per_item[per_item["hits"] > 0]
+    sub = sub.merge(kept.reset_index()[key], on=key)
+    sub = sub.sort_values(["municipality", "item_no", "fiscal_year", "department"])
+    return sub.head(cap + 1).drop(columns=["search_text"]).to_dict("records")
+
+
 def department_moves(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
     sub = df
     if params.get("municipalities") is not None:
@@ -358,6 +392,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "departments": departments,
     "department_moves": department_moves,
     "items_not_in_year": items_not_in_year,
+    "items_graded_over_years": items_graded_over_years,
     "municipalities": municipalities,
     "plans": plans,
     "hierarchy_titles": hierarchy_titles,

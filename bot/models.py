@@ -219,6 +219,7 @@ class SpanKind(StrEnum):
     CATEGORY = "category"
     TARGET = "target"
     PRESENCE = "presence"
+    OVER_YEARS = "over_years"
     INTENT = "intent"
     RANKING = "ranking"
     ALL = "all"
@@ -291,6 +292,11 @@ class QuerySpec(Frozen):
     trend_direction: Literal["up", "down", "changed", "same", "any", "added", "dropped"] | None = (
         None
     )
+    #: A condition over several fiscal years: "every" — the grades in each of
+    #: ``over_years`` ("3年連続でA", "C or D in both FY2020 and FY2021"); "any" — in one of
+    #: them at least ("ever graded D"); "same" — one unchanged grade in all of them.
+    over: Literal["every", "any", "same"] | None = None
+    over_years: tuple[int, ...] = ()
     #: For trends: the earlier year's grade and the later year's ("B→A", "became D").
     from_grades: tuple[Grade, ...] = ()
     to_grades: tuple[Grade, ...] = ()

@@ -11,15 +11,16 @@ SELECT * FROM read_parquet('{snapshot}/goals.parquet');
 CREATE OR REPLACE VIEW reports AS
 SELECT * FROM read_parquet('{snapshot}/reports.parquet');
 
--- The filter every question shape shares. A NULL argument means "no filter on this".
--- keywords is a list of synonym groups: every group must match, any synonym in a group.
-CREATE OR REPLACE MACRO matching(
-    fy, municipality_, grades, departments, item_nos, goal, policy, measure, priority_,
-    categories, targets, keywords
+-- The filter every question shape shares, over a range of fiscal years. A NULL argument
+-- means "no filter on this". keywords is a list of synonym groups: every group must
+-- match, any synonym in a group.
+CREATE OR REPLACE MACRO matching_between(
+    first_year, last_year, municipality_, grades, departments, item_nos, goal, policy,
+    measure, priority_, categories, targets, keywords
 ) AS TABLE
 SELECT *
 FROM evaluations
-WHERE fiscal_year = fy
+WHERE fiscal_year >= first_year AND fiscal_year <= last_year
   AND (municipality_ IS NULL OR municipality = municipality_)
   AND (grades IS NULL OR list_contains(grades, grade))
   AND (departments IS NULL OR list_contains(departments, department))
@@ -32,6 +33,14 @@ WHERE fiscal_year = fy
   AND (targets IS NULL OR list_has_any(targets, target_groups))
   AND (keywords IS NULL OR list_bool_and(list_transform(
         keywords, lambda grp: len(list_filter(grp, lambda w: contains(search_text, w))) > 0)));
+
+-- The same filter in one fiscal year: what most questions ask.
+CREATE OR REPLACE MACRO matching(
+    fy, municipality_, grades, departments, item_nos, goal, policy, measure, priority_,
+    categories, targets, keywords
+) AS TABLE
+SELECT * FROM matching_between(fy, fy, municipality_, grades, departments, item_nos, goal,
+                               policy, measure, priority_, categories, targets, keywords);
 
 -- How strongly a row matches the keywords: name hits rank first.
 CREATE OR REPLACE MACRO name_hits(keywords, key) AS

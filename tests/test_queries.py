@@ -23,6 +23,8 @@ SAMPLE = {
     "municipality": None,
     "municipalities": None,
     "other_year": 2019,
+    "years": [2019],
+    "over": "any",
     "grades": None,
     "from_grades": None,
     "to_grades": None,

@@ -162,6 +162,8 @@ class Answerer:
         ):
             return self._help(question, spec)
         fiscal_year = spec.fiscal_year if spec.fiscal_year is not None else years[-1]
+        if spec.over and spec.over_years:
+            return self._over_years(question, spec, years)
         missing = [
             y for y in (fiscal_year, spec.compare_fiscal_year) if y is not None and y not in years
         ]
@@ -497,6 +499,38 @@ class Answerer:
             runs,
             (),
             problem=Problem.NOT_REPORTED,
+        )
+
+    def _over_years(self, question: str, spec: QuerySpec, years: list[int]) -> Answer:
+        """Items whose grades over several years meet the condition ("3年連続でA",
+        "C or D in both FY2020 and FY2021", "ever graded D"), with each year's grade."""
+        lang = spec.language
+        missing = [y for y in spec.over_years if y not in years]
+        if missing and spec.over != "any":
+            return self._no_year(question, spec, missing[0], years)
+        runs: list[QueryRun] = []
+        params = self._params(spec)
+        del params["grades"]
+        rows = self._run(
+            runs,
+            "items_graded_over_years",
+            **params,
+            grades=[g.value for g in spec.grades] or None,
+            years=list(spec.over_years),
+            from_year=spec.over_years[0],
+            to_year=spec.over_years[-1],
+            over=spec.over,
+        )
+        items = answer_items(rows.rows)
+        count = _item_count(items)
+        reading = filters.describe(spec, lang, None)
+        lines = [f"{reading}: {t.count_label(count, lang)}"]
+        where = t.origins(items)
+        lines.extend(t.item_line(i, lang, with_year=True, where=where) for i in items)
+        if rows.truncated:
+            lines.append(t.first_rows_note(len(items), lang))
+        return self._make(
+            question, spec, spec.over_years[-1], items, count, None, lines, reading, runs, ()
         )
 
     def _came_or_went(self, question: str, spec: QuerySpec, earlier: int, later: int) -> Answer:

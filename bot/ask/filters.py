@@ -142,6 +142,30 @@ def _keywords(spec: QuerySpec, lang: Language) -> list[str]:
     return [f"「{k.word}」" if lang == "ja" else f'"{k.word}"' for k in spec.keywords]
 
 
+def _over_words(spec: QuerySpec, lang: Language) -> list[str]:
+    if not spec.over or not spec.over_years:
+        return []
+    ja = lang == "ja"
+    first, last = spec.over_years[0], spec.over_years[-1]
+    span = f"{fiscal_year_label(first, lang)}{'〜' if ja else '–'}{fiscal_year_label(last, lang)}"
+    n = len(spec.over_years)
+    consecutive = spec.over_years == tuple(range(first, last + 1))
+    if spec.over == "same":
+        return [f"{span}の{n}年連続で同じ評価" if ja else f"the same grade {span} ({n} years)"]
+    if spec.over == "any":
+        return [f"{span}に一度でも" if ja else f"at least once in {span}"]
+    if consecutive and n > 2:
+        return [f"{span}の{n}年連続" if ja else f"every year {span} ({n} years in a row)"]
+    named = [fiscal_year_label(y, lang) for y in spec.over_years]
+    return [f"{'と'.join(named)}のいずれも" if ja else f"in {' and '.join(named)} alike"]
+
+
+def _over_shown(spec: QuerySpec) -> dict[str, object]:
+    if not spec.over:
+        return {}
+    return {"over": spec.over, "over_years": list(spec.over_years)}
+
+
 def _none(spec: QuerySpec) -> None:
     return None
 
@@ -176,6 +200,14 @@ DEPARTMENTS = Filter(
     shown=_departments_shown,
     describe=_departments,
     broaden_rank=6,
+)
+# A condition over several years: bound by its own query, not by ``matching``.
+OVER_YEARS = Filter(
+    fields=("over", "over_years"),
+    param=None,
+    value=_none,
+    shown=_over_shown,
+    describe=_over_words,
 )
 ITEMS = Filter(
     fields=("item_numbers",),
@@ -222,6 +254,7 @@ FILTERS: tuple[Filter, ...] = (
     MUNICIPALITY,
     GRADES,
     TRANSITION,
+    OVER_YEARS,
     DEPARTMENTS,
     ITEMS,
     HIERARCHY,

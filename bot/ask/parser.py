@@ -65,6 +65,15 @@ _SINCE_BEFORE = re.compile(
 _SINCE_AFTER = re.compile(r"\s*(?:から|より|以降|と比べ|との?比較|に比べ|との?差|との?違い|比)")
 
 _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
+    # Before "last year": 一昨年 holds 昨年.
+    (
+        re.compile(
+            r"一昨年度?|前々年度?|おととし|the\s+year\s+before\s+last"
+            r"|two\s+(?:fiscal\s+)?years\s+ago",
+            re.IGNORECASE,
+        ),
+        -2,
+    ),
     (
         re.compile(
             r"前年度|昨年度|前年|昨年|去年|last\s+(?:fiscal\s+)?year|previous\s+(?:fiscal\s+)?year"
@@ -82,6 +91,76 @@ _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
         0,
     ),
 ]
+
+# "3年前", "3 years ago": that many years before the latest.
+_YEARS_AGO = re.compile(
+    r"(\d{1,2})\s*年(?:度)?前(?!半)|(\d{1,2})\s+(?:fiscal\s+)?years?\s+ago", re.I
+)
+# "令和元年度から3年度まで", "令和2年度と3年度": the second year keeps the first one's era.
+_ERA_RANGE = re.compile(
+    r"(令和|平成)\s*(元|\d{1,2})\s*年度?\s*(?:から|～|〜|~|-|－|—|と|、|及び|および)"
+    r"\s*(元|\d{1,2})\s*年度"
+)
+
+# --- conditions over several years ----------------------------------------------------
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_N = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|[二三四五六七八九十])"
+# "3年連続", "3年続けて", "3 years in a row", "for 3 consecutive years": a run of years.
+_RUN = re.compile(
+    _N + r"\s*(?:年度?|カ年|か年)\s*(?:連続|続けて|続いて|間ずっと)(?:して|で)?"
+    r"|(?:for\s+)?" + _N + r"\s+(?:consecutive|straight)\s+(?:fiscal\s+)?years?"
+    r"|" + _N + r"\s+(?:fiscal\s+)?years?\s+(?:in\s+a\s+row|running)",
+    re.IGNORECASE,
+)
+# Every year named ("in both FY2020 and FY2021", "令和2年度と3年度のいずれも").
+_EVERY_YEAR = re.compile(
+    r"\bboth\b|\beach\s+of\b|\bevery\s+year\b|いずれも|どちらも|両年度?|ともに|共に|"
+    r"(?:年度|年)\s*とも",
+    re.IGNORECASE,
+)
+# Any year at all ("ever graded D", "一度でもD", "D評価になったことがある").
+_EVER = re.compile(
+    r"\bever\b|at\s+any\s+time|at\s+some\s+point|一度でも|1度でも|いちどでも|"
+    r"これまでに|今までに|過去に|(?:に|と)なったことが(?:ある|あります)|だったことが(?:ある|あります)|"
+    r"を?(?:受けた|付けた|つけた)ことが(?:ある|あります)",
+    re.IGNORECASE,
+)
+
+
+def _take_over_years(work: Work) -> tuple[str | None, int | None]:
+    """("every", N) for a run of N years, ("every", None) for every year named, ("any",
+    None) for any year; (None, None) when the question sets no condition over years."""
+    for m in _RUN.finditer(work.text):
+        word = next(g for g in m.groups() if g)
+        n = int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+        if n >= 2:
+            work.take(m.start(), m.end())
+            return "every", n
+    if take_regex(work, _EVER):
+        return "any", None
+    if _EVERY_YEAR.search(work.text):
+        return "every", None
+    return None, None
+
 
 # --- hierarchy -----------------------------------------------------------------------
 _GOAL = re.compile(
@@ -401,6 +480,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             goal, policy, measure = titled
     with work.reading(SpanKind.ITEM):
         item_numbers = _take_items(work)
+    with work.reading(SpanKind.OVER_YEARS):
+        over, run = _take_over_years(work)
     with work.reading(SpanKind.TRANSITION):
         from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
@@ -557,9 +638,32 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         problem = problem or dept_problem
     elif nothing and intent == "list" and not wants_all:
         problem = problem or Problem.UNKNOWN
+    over_years: tuple[int, ...] = ()
+    if over == "any" and not grades:
+        grades = to_grades or from_grades  # "一度でもD評価になった": D is the grade asked
+    if over == "every" and run is None and not (len(fiscal_years) >= 2 and grades):
+        over = None  # "both" of two years named, about grades
+    if over == "any" and not grades:
+        over = None
+    if over is not None and years:
+        end = max(fiscal_years) if fiscal_years else max(years)
+        if run is not None:
+            over_years = tuple(range(end - run + 1, end + 1))
+            if not grades:
+                over = "same"  # "3年連続で同じ評価", "unchanged 3 years in a row"
+        elif over == "every":
+            over_years = tuple(fiscal_years)
+        else:
+            start = min(fiscal_years) if len(fiscal_years) >= 2 else min(years)
+            over_years = tuple(y for y in sorted(years) if start <= y <= end)
+        intent, direction = "trend", None
+        from_grades = to_grades = ()
+        fiscal_year, compare = end, None
     spec = QuerySpec(
         intent=intent,
         language=language,
+        over=over if over_years else None,
+        over_years=over_years,
         grades=grades,
         departments=departments,
         excluded_departments=excluded,
@@ -638,6 +742,10 @@ def _take_years(work: Work, latest: int | None) -> tuple[list[int], set[int]]:
             starts.add(year)
         work.take(start, m.end())
 
+    for m in list(_ERA_RANGE.finditer(work.text)):
+        era = m.group(1)
+        found(era_to_fiscal_year(era, m.group(2)), m, m.start())
+        years.add(era_to_fiscal_year(era, m.group(3)))
     for pattern, kind in _YEAR_PATTERNS:
         for m in pattern.finditer(work.text):
             value = m.group(1)
@@ -651,6 +759,8 @@ def _take_years(work: Work, latest: int | None) -> tuple[list[int], set[int]]:
                 year = int(value)
             found(year, m, m.start(1) if kind == "western_word" else m.start())
     if latest is not None:
+        for m in list(_YEARS_AGO.finditer(work.text)):
+            found(latest - int(m.group(1) or m.group(2)), m, m.start())
         for pattern, offset in _RELATIVE_YEAR:
             for m in pattern.finditer(work.text):
                 found(latest + offset, m, m.start())
