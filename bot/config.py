@@ -6,6 +6,7 @@ Each field is documented in .env.example.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
@@ -78,6 +79,14 @@ class Settings(BaseSettings):
     digest_grace_s: int = Field(default=3600, ge=0, validation_alias="PLANBOT_DIGEST_GRACE")
     #: Seconds between the messages of one digest (Slack allows ~1 message/s per channel).
     digest_pace_s: float = Field(default=1.0, ge=0, validation_alias="PLANBOT_DIGEST_PACE")
+    #: Evaluation rounds: reminders go to assignees with open items this many days before
+    #: the deadline (0 = on it), at this time, on business days.
+    round_reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(7, 3, 1, 0), validation_alias="PLANBOT_ROUND_REMINDER_DAYS"
+    )
+    round_reminder_time: time = Field(
+        default=time(9, 0), validation_alias="PLANBOT_ROUND_REMINDER_TIME"
+    )
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     log_retention_days: int = Field(
         default=365, ge=1, validation_alias="PLANBOT_LOG_RETENTION_DAYS"
@@ -91,6 +100,22 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(v for v in (p.strip() for p in value.replace(",", " ").split()) if v)
+        return value
+
+    @field_validator("round_reminder_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        # "9:00" as people write it; pydantic wants "09:00".
+        if isinstance(value, str) and ":" in value:
+            hour, _, minute = value.strip().partition(":")
+            return time(int(hour), int(minute))
+        return value
+
+    @field_validator("round_reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(p) for p in value.replace(",", " ").split())
         return value
 
     @field_validator("slack_api_url")

@@ -138,6 +138,9 @@ def start_clock(settings: Settings, runner: DigestRunner) -> BaseScheduler:
     _SCHEDULER = scheduler
     scheduler.start(paused=True)
     ids = register_jobs(scheduler, settings, runner.ledger)
+    from bot.round.reminders import add_clock_job
+
+    add_clock_job(scheduler, settings, runner)
     log.warning(
         "planbot clock: %d digest subscription(s) in %s: %s",
         len(ids),

@@ -54,6 +54,10 @@ def add_round_parser(sub: argparse._SubParsersAction, data_dir_option: object) -
     q.add_argument("--next-plan", help="next year's plan")
     q.add_argument("--comment", default="")
 
+    q = actions.add_parser("remind", help="send the reminders that are due (what the clock runs)")
+    common(q)
+    q.add_argument("--now", help="ISO-8601 time to act as now (default: the clock)")
+
     q = actions.add_parser("close", help="close the round and write the year's report")
     common(q)
     q.add_argument("--force", action="store_true", help="close even with open evaluations")
@@ -66,6 +70,8 @@ def round_command(settings: Settings, args: argparse.Namespace) -> int:
     rounds = round_service(settings, services.store)
     by = args.by or getpass.getuser()
     try:
+        if args.round_command == "remind":
+            return _remind(settings, rounds, args.now)
         return _run(rounds, args, by)
     except RoundError as exc:
         print(f"planbot round: {exc.en}", file=sys.stderr)
@@ -144,6 +150,24 @@ def _run(rounds: RoundService, args: argparse.Namespace, by: str) -> int:
         print(_closed_text(result))
         return 0
     return 2
+
+
+def _remind(settings: Settings, rounds: RoundService, now_text: str | None) -> int:
+    from bot.digest.command import _now
+    from bot.digest.delivery import ledger_for
+    from bot.round.reminders import round_reminders
+    from bot.slack.client import make_web_client
+
+    if settings.slack_bot_token is None:
+        print("planbot round remind: needs SLACK_BOT_TOKEN to send DMs", file=sys.stderr)
+        return 2
+    reminders = round_reminders(rounds, ledger_for(settings), make_web_client(settings), settings)
+    sent = reminders.run_due(_now(settings, now_text))
+    for s in sent:
+        print(f"{s.kind} → {s.user} ({s.fire_time.isoformat()}): {s.status}")
+    if not sent:
+        print("no reminder due")
+    return 1 if any(s.status == "failed" for s in sent) else 0
 
 
 _OPTIONS = {

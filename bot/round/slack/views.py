@@ -326,3 +326,42 @@ def raw_entry(state_values: dict[str, Any]) -> RawEntry:
         next_plan_text=value("next_plan_text"),
         comment=value("comment"),
     )
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def reminder_messages(
+    rnd: Round, open_items: list[Evaluation], days_left: int
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """An assignee's reminder: what is still open, with a button per item."""
+    when = (
+        "本日が締切です"
+        if days_left <= 0
+        else f"締切（{rnd.deadline:%m/%d}）まであと{days_left}日です"
+    )
+    text = f"⏰ {round_title(rnd)}: {when}。未提出 {len(open_items)}件"
+    messages: list[tuple[str, list[dict[str, Any]]]] = []
+    for start in range(0, len(open_items), ITEMS_PER_MESSAGE):
+        blocks: list[Block] = []
+        if start == 0:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        blocks += item_sections(open_items[start : start + ITEMS_PER_MESSAGE])
+        messages.append((text, [b.to_dict() for b in blocks]))
+    return messages
+
+
+def summary_messages(rnd: Round, progress: Progress) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The admins' daily summary in the last week."""
+    text = (
+        f"📊 {round_title(rnd)} 締切 {rnd.deadline:%m/%d}｜提出 {progress.submitted}/{progress.total}"
+        f"・承認 {progress.approved}・未提出 {progress.open}"
+    )
+    rows = [
+        f"・{d.department}: 未提出 {d.open}/{d.total}"
+        + (f"（差し戻し {d.returned}）" if d.returned else "")
+        for d in progress.departments
+        if d.open
+    ]
+    body = text + ("\n" + "\n".join(rows) if rows else "\nすべて提出済みです。")
+    return [(text, [SectionBlock(text=MarkdownTextObject(text=truncate(body, 3000))).to_dict()])]
