@@ -67,6 +67,9 @@ def make_engine(url: str) -> Engine:
         # so that "begin" below decides how a transaction starts.
         con.isolation_level = None
         enable_wal(con)
+        # As the other state: WAL with synchronous=NORMAL syncs at checkpoints only, which
+        # keeps 50 modal submissions at once well inside Slack's 3 seconds.
+        con.execute("PRAGMA synchronous=NORMAL")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:

@@ -44,7 +44,7 @@ class Bot:
         before = len(self.fake.responses)
         status, _ = self.http.command(text, user=user)
         assert status == 200
-        reply = self.fake.wait_for_responses(before + 1, timeout=10)[before]
+        reply = self.fake.wait_for_responses(before + 1, timeout=30)[before]
         return str(reply.params.get("text", ""))
 
     def dms(self, user: str) -> list[dict[str, Any]]:
@@ -58,7 +58,7 @@ class Bot:
         before = len(self.fake.calls_to("views.open"))
         status, _ = self.http.click(action_id, value, message_ts="1.0", channel=user, user=user)
         assert status == 200
-        call = self.fake.wait_for("views.open", before + 1, timeout=10)[before]
+        call = self.fake.wait_for("views.open", before + 1, timeout=30)[before]
         view = call.params["view"]
         return json.loads(view) if isinstance(view, str) else view
 
@@ -103,7 +103,7 @@ def item_button(blocks: list[dict[str, Any]], item_no: int) -> str:
     raise AssertionError(f"no button for item {item_no}")
 
 
-def wait_until(check: Any, timeout: float = 10.0) -> None:
+def wait_until(check: Any, timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < end, "timed out"
@@ -257,7 +257,7 @@ def test_a_round_from_opening_to_the_published_report(bot: Bot) -> None:
     assert bot.rounds.progress().submitted == 41
     closed = bot.command("round close")
     assert "41件" in closed
-    upload = bot.fake.wait_for("files.completeUploadExternal", timeout=10)[0]
+    upload = bot.fake.wait_for("files.completeUploadExternal", timeout=30)[0]
     assert upload.status == 200
     (text,) = [f.data.decode("utf-8") for f in bot.fake.files.values() if f.data]
     assert "【対象課 子ども政策課】" in text and "令和2年度事業実績" in text
