@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.round.models import EvaluationStatus
-from bot.round.service import Conflicted, Refused, RoundError, RoundService
+from bot.round.service import Conflicted, Refused, RoundError
 from bot.round.slack import views as v
-from bot.round.slack.notify import dm_assignments, notify_returned, refresh_home
+from bot.round.slack.notify import notify_returned, refresh_home
 from bot.slack.binding import bind
 from bot.slack.context import SlackServices
 from bot.slack.listeners.acks import ack_now
@@ -26,13 +25,12 @@ def register(app: App, services: SlackServices) -> None:
     app.action(v.ACTION_OPEN_ITEM)(ack=ack_now, lazy=[bind(open_item, services)])
     app.action(v.ACTION_APPROVE)(ack=ack_now, lazy=[bind(approve_item, services)])
     app.action(v.ACTION_RETURN)(ack=ack_now, lazy=[bind(open_return, services)])
-    app.view(v.CALLBACK_EVALUATION)(
-        ack=bind(submit_evaluation, services), lazy=[bind(after_submission, services)]
-    )
+    # The modals' submissions are checked and stored before the ack (its errors show in
+    # the modal); what follows runs after ack() in the same function, because Bolt starts
+    # lazy listeners alongside the ack function, not after it.
+    app.view(v.CALLBACK_EVALUATION)(bind(submit_evaluation, services))
     app.view_closed(v.CALLBACK_EVALUATION)(ack=ack_now, lazy=[bind(keep_draft, services)])
-    app.view(v.CALLBACK_RETURN)(
-        ack=bind(return_evaluation, services), lazy=[bind(after_return, services)]
-    )
+    app.view(v.CALLBACK_RETURN)(bind(return_evaluation, services))
 
 
 def _user(body: dict[str, Any]) -> str:
@@ -70,7 +68,7 @@ def open_item(services: SlackServices, body: dict[str, Any], client: WebClient) 
 
 
 def submit_evaluation(
-    services: SlackServices, ack: Ack, body: dict[str, Any], view: dict[str, Any]
+    services: SlackServices, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     """Check and store the answer before acknowledging: Slack shows what the ack says."""
     rounds = services.rounds
@@ -101,10 +99,7 @@ def submit_evaluation(
         )
         return
     ack()
-
-
-def after_submission(services: SlackServices, body: dict[str, Any], client: WebClient) -> None:
-    refresh_home(services, client, _user(body))
+    refresh_home(services, client, user)
 
 
 def keep_draft(services: SlackServices, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -164,7 +159,7 @@ def open_return(services: SlackServices, body: dict[str, Any], client: WebClient
 
 
 def return_evaluation(
-    services: SlackServices, ack: Ack, body: dict[str, Any], view: dict[str, Any]
+    services: SlackServices, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     rounds = services.rounds
     user = _user(body)
@@ -179,25 +174,10 @@ def return_evaluation(
         )
         return
     try:
-        rounds.review(rnd, ref.key, approve=False, comment=comment, by=user)
+        ev = rounds.review(rnd, ref.key, approve=False, comment=comment, by=user)
     except RoundError as exc:
         ack(response_action="errors", errors={"comment": exc.ja})
         return
     ack()
-
-
-def after_return(
-    services: SlackServices, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
-    rounds = services.rounds
-    ref = _view_ref(view)
-    rnd = rounds.store.round(ref.round_id)
-    if rnd is None:
-        return
-    ev = rounds.evaluation(rnd, ref.key)
-    if ev.status is EvaluationStatus.RETURNED:
-        notify_returned(services, client, rnd, ev)
-    refresh_home(services, client, _user(body))
-
-
-__all__ = ["RoundService", "dm_assignments", "register"]
+    notify_returned(services, client, rnd, ev)
+    refresh_home(services, client, user)

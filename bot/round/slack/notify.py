@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.round.models import Evaluation, Role, Round
+from bot.round.service import RoundError
 from bot.round.slack import views as v
 from bot.slack.context import SlackServices
 
@@ -45,7 +46,7 @@ def round_home(services: SlackServices, user: str) -> list[dict[str, object]]:
     rounds = services.rounds
     try:
         rnd = rounds.current()
-    except Exception:  # no round yet: the Home tab shows the plan as before
+    except RoundError:  # no round yet: the Home tab shows the plan as before
         return []
     if rnd.status.value != "open":
         return []
