@@ -357,11 +357,28 @@ class AnswerItem(Frozen):
     from_department: str | None = None
 
 
+class GradeChange(Frozen):
+    """An item whose grade changed since the previous fiscal year (in a summary)."""
+
+    municipality: str = ""
+    plan: str = ""
+    item_no: int
+    name: str
+    department: str
+    from_grade: Grade
+    to_grade: Grade
+
+
 class Summary(Frozen):
     grades: dict[str, int]
     by_department: dict[str, dict[str, int]] = Field(default_factory=dict)
     by_goal: dict[str, dict[str, int]] = Field(default_factory=dict)
     total: int = 0
+    #: With an earlier fiscal year in the warehouse: that year, its grade counts under the
+    #: same filters, and the items whose grade changed since (``from_grade`` set).
+    previous_fiscal_year: int | None = None
+    previous_grades: dict[str, int] = Field(default_factory=dict)
+    changes: tuple[GradeChange, ...] = ()
 
 
 class QueryRun(Frozen):

@@ -569,3 +569,26 @@ def test_a_lead_in_ending_with_a_colon_is_followed_by_the_examples(
         if said.rstrip().endswith((":", "：")):
             assert (after.get("accessory") or {}).get("action_id") == ACTION_EXAMPLE
     assert any(b.get("accessory", {}).get("action_id") == ACTION_EXAMPLE for b in message.blocks)
+
+
+def test_a_two_year_summary_leads_with_what_changed(two_year: Answerer) -> None:
+    ja = answer_messages(two_year.answer("高齢者支援課のまとめ"))[0]
+    lead = ja.blocks[1]["text"]["text"].splitlines()
+    # FY2019 → FY2020 in the fixture: 高齢者支援課 has 19 B→A and 42 B→C.
+    assert lead[0] == "前年度（令和元年度）比: A 6 (+1) / B 3 (−2) / C 1 (+1) / D 0 (±0)"
+    assert lead[1] == "評価が変わった事業: 事業19 B→A, 事業42 B→C"
+    assert lead[2].startswith("評価の内訳")
+    # Then the C/D items with what was done and what comes next; the table last.
+    (c_item,) = [b for b in ja.blocks if "*事業42*" in (b.get("text") or {}).get("text", "")]
+    assert "_実績_:" in c_item["text"]["text"] and "_次年度予定_:" in c_item["text"]["text"]
+    kinds = [b["type"] for b in ja.blocks]
+    assert kinds.index("table") > kinds.index("section", 2)
+    en = answer_messages(two_year.answer("summary for 高齢者支援課"))[0]
+    lead = en.blocks[1]["text"]["text"].splitlines()
+    assert lead[0] == "Since FY2019: A 6 (+1) · B 3 (−2) · C 1 (+1) · D 0 (±0)"
+    assert lead[1] == "Grades changed: item 19 B→A, item 42 B→C"
+
+
+def test_a_one_year_summary_has_no_change_line(seed: Answerer) -> None:
+    (message,) = answer_messages(seed.answer("高齢者支援課のまとめ"))
+    assert message.blocks[1]["text"]["text"].startswith("評価の内訳")

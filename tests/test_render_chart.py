@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 from pathlib import Path
@@ -11,6 +12,7 @@ from matplotlib import font_manager
 from matplotlib._pylab_helpers import Gcf
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from bot.render import chart
 from bot.render.chart import grade_chart_png
@@ -44,7 +46,12 @@ def test_png_header_and_size(by_department: dict[str, dict[str, int]]) -> None:
     assert len(by_department) >= 4
     png = grade_chart_png(by_department, title="課別の評価分布 令和元年度")
     width, height = png_size(png)
-    assert (width, height) == (800, round((2.2 + 0.45 * len(by_department)) * 100))
+    # Sized for a phone's screen and drawn at 200 dpi there: sharp when opened.
+    assert chart.DPI >= 200
+    assert (width, height) == (
+        round(chart.WIDTH_IN * chart.DPI),
+        round((chart.BASE_HEIGHT_IN + chart.ROW_HEIGHT_IN * len(by_department)) * chart.DPI),
+    )
     one = grade_chart_png(dict(list(by_department.items())[:1]), title="一課")
     assert png_size(one)[1] < height  # grows with the number of departments
 
@@ -87,3 +94,20 @@ def test_the_glyph_check_would_catch_a_font_without_japanese() -> None:
 def test_empty_data_still_renders() -> None:
     width, height = png_size(grade_chart_png({}, title="データなし"))
     assert width > 0 and height > 0
+
+
+def chart_words(data: dict[str, dict[str, int]], lang: str) -> list[str]:
+    fig = chart._figure(len(data))
+    chart._draw(fig, data, "Grades" if lang == "en" else "評価", lang)  # type: ignore[arg-type]
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+@pytest.mark.parametrize("with_data", [True, False])
+def test_an_english_chart_says_everything_in_english(
+    by_department: dict[str, dict[str, int]], with_data: bool
+) -> None:
+    data = {"Elderly Support": next(iter(by_department.values()))} if with_data else {}
+    words = chart_words(data, "en")
+    assert not [w for w in words if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", w)]
+    assert "Items" in words and ("A on track / achieved" in words) is with_data
+    assert "件数" in chart_words(data, "ja")

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from bot.ask.answer import Answerer
 from bot.models import Answer
 from bot.render.export import (
     COLUMNS,
+    XLSX_COLUMNS,
     answer_rows,
+    display_width,
     export_filename,
     sheet_title,
     to_csv,
@@ -102,23 +105,43 @@ def test_xlsx_has_the_same_rows_and_a_usable_layout(answer: Answer) -> None:
     wb = load_workbook(io.BytesIO(to_xlsx(answer)))
     ws = wb.worksheets[0]
     values = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert values[0] == list(COLUMNS)
-    expected = [[v if v != "" else None for v in row.values()] for row in answer_rows(answer)]
+    assert values[0] == list(XLSX_COLUMNS) and set(XLSX_COLUMNS) == set(COLUMNS)
+    expected = [
+        [row[c] if row[c] != "" else None for c in XLSX_COLUMNS] for row in answer_rows(answer)
+    ]
     assert values[1:] == expected
     assert all(cell.font.bold for cell in ws[1])
-    assert ws.freeze_panes == "E2"  # municipality, plan, number and name stay in view
+    # The label row and the item's number and name stay in view, not constant columns.
+    assert values[0][:2] == ["事業番号", "事業名"] and ws.freeze_panes == "C2"
+    assert ws.auto_filter.ref == ws.dimensions
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.print_title_rows == "$1:$1"
     assert len(ws.title) <= 31
-    result_col = COLUMNS.index("事業実績") + 1
+    result_col = XLSX_COLUMNS.index("事業実績") + 1
     assert ws.cell(row=2, column=result_col).alignment.wrap_text
-    assert ws.column_dimensions["D"].width >= 30  # 事業名
+    assert ws.column_dimensions["B"].width >= 30  # 事業名
+    dept_col = get_column_letter(XLSX_COLUMNS.index("主管課") + 1)
+    longest = max(display_width(i.department) for i in answer.items)
+    assert ws.column_dimensions[dept_col].width >= longest
     about = wb["条件"]
     assert about["B1"].value == answer.question
+
+
+def test_xlsx_has_a_totals_sheet(answer: Answer) -> None:
+    totals = load_workbook(io.BytesIO(to_xlsx(answer)))["集計"]
+    rows = [list(r) for r in totals.iter_rows(values_only=True)]
+    assert rows[0] == ["主管課", "A", "B", "C", "D", "計"]
+    assert rows[-1][0] == "計" and rows[-1][-1] == len(answer.items)
+    by_dept = {r[0]: r[1:] for r in rows[1:-1]}
+    for dept, counts in by_dept.items():
+        assert counts[-1] == sum(1 for i in answer.items if i.department == dept)
 
 
 def test_formulas_are_neutralised_in_xlsx(hostile: Answer) -> None:
     wb = load_workbook(io.BytesIO(to_xlsx(hostile)))
     ws = wb.worksheets[0]
-    name = ws.cell(row=2, column=COLUMNS.index("事業名") + 1)
+    name = ws.cell(row=2, column=XLSX_COLUMNS.index("事業名") + 1)
     assert name.value == "'" + INJECTION
     assert name.data_type == "s"
     for row in ws.iter_rows(min_row=2):
@@ -126,13 +149,24 @@ def test_formulas_are_neutralised_in_xlsx(hostile: Answer) -> None:
             assert cell.data_type != "f"
 
 
-def test_filename_is_safe_and_carries_no_user_text(answer: Answer) -> None:
-    name = export_filename(answer, "csv", today=date(2024, 4, 1))
-    assert name == "planbot_list_2019_20240401.csv"
-    assert re.fullmatch(r"planbot_list_2019_\d{8}\.xlsx", export_filename(answer, "xlsx"))
-    help_answer = answer.model_copy(update={"intent": "help", "fiscal_year": None})
-    evil = export_filename(help_answer, "../x .CSV", today=date(2024, 4, 1))
-    assert evil == "planbot_help_all_20240401.xcsv"
+def test_filename_names_what_the_file_holds_and_stays_safe(answer: Answer) -> None:
+    plain = answer.model_copy(update={"filters": {"fiscal_year": 2019}})
+    name = export_filename(plain, "csv", today=date(2024, 4, 1))
+    assert name == "planbot_2019_list_20240401.csv"  # no department named: no scope
+    assert re.fullmatch(r"planbot_2019_list_\d{8}\.xlsx", export_filename(plain, "xlsx"))
+    summary = answer.model_copy(
+        update={"intent": "summary", "filters": {"departments": ["高齢者支援課"]}}
+    )
+    named = export_filename(summary, "xlsx", today=date(2024, 4, 1))
+    assert named == "planbot_高齢者支援課_2019_summary_20240401.xlsx"
+    other = summary.model_copy(update={"filters": {"departments": ["子ども政策課"]}})
+    assert export_filename(other, "xlsx", today=date(2024, 4, 1)) != named
+    evil = answer.model_copy(
+        update={"intent": "help", "fiscal_year": None, "filters": {"departments": ["../a b/.."]}}
+    )
+    assert export_filename(evil, "../x .CSV", today=date(2024, 4, 1)) == (
+        "planbot_ab_all_help_20240401.xcsv"
+    )
 
 
 def test_sheet_title_is_valid_for_excel() -> None:

@@ -24,6 +24,7 @@ from bot.models import (
     Answer,
     AnswerItem,
     Grade,
+    GradeChange,
     Language,
     Problem,
     QueryRun,
@@ -348,12 +349,17 @@ class Answerer:
             ),
             by_goal={t.goal_label(int(r["goal_no"]), lang): grade_dict(r) for r in by_goal},
             total=int(counts["evaluations"]),
+            **self._since_last_year(runs, spec, fiscal_year),
         )
         items = answer_items(rows.rows)
         count = int(counts["items"])
         reading = filters.describe(spec, lang, fiscal_year)
         head = "まとめ" if lang == "ja" else "summary"
-        lines = [f"{reading} {head}: {t.count_label(count, lang)}", *t.summary_lines(summary, lang)]
+        lines = [
+            f"{reading} {head}: {t.count_label(count, lang)}",
+            *t.change_lines(summary, lang),
+            *t.summary_lines(summary, lang),
+        ]
         if spec.ranking and summary.by_department:
             lines.insert(0, _ranking_line(spec, summary, lang))
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
@@ -366,6 +372,45 @@ class Answerer:
         return self._make(
             question, spec, fiscal_year, items, count, summary, lines, reading, runs, suggestions
         )
+
+    def _since_last_year(
+        self, runs: list[QueryRun], spec: QuerySpec, fiscal_year: int
+    ) -> dict[str, Any]:
+        """For a summary: the previous fiscal year's grade counts under the same filters and
+        the items whose grade changed since, by the trend answers' own change query (which
+        follows an item's number across department renames)."""
+        earlier = [y for y in self.years(spec.municipality) if y < fiscal_year]
+        if not earlier:
+            return {}
+        before = earlier[-1]
+        counts = self._run(runs, "count_matching", **self._params(spec, before)).rows[0]
+        changed = self._run(
+            runs,
+            "grade_changes_between_years",
+            **self._params(spec),
+            from_year=before,
+            to_year=fiscal_year,
+            direction="changed",
+            from_grades=None,
+            to_grades=None,
+        )
+        return {
+            "previous_fiscal_year": before,
+            "previous_grades": grade_dict(counts),
+            "changes": tuple(
+                GradeChange(
+                    municipality=i.municipality,
+                    plan=i.plan,
+                    item_no=i.item_no,
+                    name=i.name,
+                    department=i.department,
+                    from_grade=i.from_grade,
+                    to_grade=i.grade,
+                )
+                for i in answer_items(changed.rows)
+                if i.from_grade is not None
+            ),
+        }
 
     def _trend(self, question: str, spec: QuerySpec, fiscal_year: int, years: list[int]) -> Answer:
         lang = spec.language

@@ -308,10 +308,14 @@ def _summary_units(answer: Answer, admin: bool) -> list[Unit]:
     lang = answer.language
     head = _head(answer)
     if answer.summary is not None:
-        head.append(section(_fit_mrkdwn(t.summary_lines(answer.summary, lang)[0], 3_000)))
+        # What changed since last year first, then the distribution, as text: the table
+        # (which Slack shows at the message's end) only adds the breakdown.
+        lines = [*t.change_lines(answer.summary, lang), t.summary_lines(answer.summary, lang)[0]]
+        head.append(section(_fit_mrkdwn("\n".join(lines), lim.SECTION_TEXT_MAX)))
     head.extend(_truncation_note(answer))
-    units: list[Unit] = [head, *_grade_table_units(answer)]
+    units: list[Unit] = [head]
     units.extend(_attention_units(list(answer.items), lang, ATTENTION_MAX))
+    units.extend(_grade_table_units(answer))
     units.append([_tool_menu(answer, admin)])
     return units
 
@@ -520,14 +524,14 @@ def _table_source(answer: Answer) -> tuple[dict[str, dict[str, int]], str]:
         return summary.by_department, dept
     complete = not any(q.truncated for q in answer.queries)
     if answer.items and complete:
-        return _count_by_department(answer.items), dept
+        return count_by_department(answer.items), dept
     if summary is not None and summary.by_goal:
         return summary.by_goal, pick(lang, "基本目標", "Goal")
     grades = summary.grades if summary is not None else {}
     return ({pick(lang, "全体", "All"): grades} if grades else {}), ""
 
 
-def _count_by_department(items: Sequence[AnswerItem]) -> dict[str, dict[str, int]]:
+def count_by_department(items: Sequence[AnswerItem]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for item in items:
         row = out.setdefault(item.department, {g.value: 0 for g in Grade})

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib_fontja.matplotlib_fontja import FONT_NAME
 
-from bot.models import Grade
+from bot.models import Grade, Language
+from bot.render.text import pick
 
 #: Okabe–Ito colours: told apart by colour-blind readers and in greyscale printouts.
 GRADE_COLORS: dict[str, str] = {
@@ -27,12 +28,14 @@ GRADE_COLORS: dict[str, str] = {
     "C": "#E69F00",
     "D": "#D55E00",
 }
-WIDTH_IN = 8.0
-ROW_HEIGHT_IN = 0.45
+#: Drawn at the size a phone shows it (Slack fits an image to ~6 in of screen) and at
+#: 200 dpi there, so text stays sharp when the picture is opened full screen.
+WIDTH_IN = 6.0
+ROW_HEIGHT_IN = 0.4
 #: Title, axis and legend need this much height whatever the number of departments.
-BASE_HEIGHT_IN = 2.2
+BASE_HEIGHT_IN = 2.0
 LEGEND_HEIGHT_IN = 0.4
-DPI = 100
+DPI = 200
 #: The font every chart uses; named here so tests can check it is the fontja one.
 FONT_FAMILY = FONT_NAME
 #: rc_context swaps matplotlib's process-wide rcParams while a chart is drawn; charts
@@ -40,25 +43,30 @@ FONT_FAMILY = FONT_NAME
 _RENDER_LOCK = threading.Lock()
 
 
-def grade_chart_png(by_department: dict[str, dict[str, int]], *, title: str) -> bytes:
-    """A horizontal stacked bar per department (grades A–D), as PNG bytes."""
+def grade_chart_png(
+    by_department: dict[str, dict[str, int]], *, title: str, lang: Language = "ja"
+) -> bytes:
+    """A horizontal stacked bar per department (grades A–D), as PNG bytes, every word in
+    the answer's language (title, axis, legend)."""
     # rc_context keeps the font choice local to this chart instead of changing rcParams.
     with _RENDER_LOCK, matplotlib.rc_context({"font.family": FONT_FAMILY}):
         fig = _figure(len(by_department))
         try:
-            _draw(fig, by_department, title)
+            _draw(fig, by_department, title, lang)
             return _png(fig)
         finally:
             fig.clear()  # drop the artists now, not whenever the collector runs
 
 
-def _draw(fig: Figure, by_department: dict[str, dict[str, int]], title: str) -> None:
+def _draw(
+    fig: Figure, by_department: dict[str, dict[str, int]], title: str, lang: Language
+) -> None:
     ax = fig.add_subplot()
     _draw_bars(ax, by_department)
-    _decorate(ax, title, has_data=bool(by_department))
+    _decorate(ax, title, lang, has_data=bool(by_department))
     legend_room = 0.0
     if by_department:
-        _legend(fig, ax)
+        _legend(fig, ax, lang)
         legend_room = LEGEND_HEIGHT_IN / fig.get_figheight()
     fig.tight_layout(rect=(0.0, legend_room, 1.0, 1.0))
 
@@ -85,22 +93,23 @@ def _draw_bars(ax: Axes, by_department: dict[str, dict[str, int]]) -> None:
     ax.invert_yaxis()  # the first department reads first, at the top
 
 
-def _decorate(ax: Axes, title: str, *, has_data: bool) -> None:
+def _decorate(ax: Axes, title: str, lang: Language, *, has_data: bool) -> None:
     ax.set_title(title)
-    ax.set_xlabel("件数")
+    ax.set_xlabel(pick(lang, "件数", "Items"))
     if not has_data:
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.text(0.5, 0.5, "データなし", ha="center", va="center", transform=ax.transAxes)
+        no_data = pick(lang, "データなし", "No data")
+        ax.text(0.5, 0.5, no_data, ha="center", va="center", transform=ax.transAxes)
         return
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole items
 
 
-def _legend(fig: Figure, ax: Axes) -> None:
+def _legend(fig: Figure, ax: Axes, lang: Language) -> None:
     # On the figure's bottom edge, in room kept free by tight_layout: it can then never
     # cover a bar or the axis label, however many departments there are.
     handles, _ = ax.get_legend_handles_labels()
-    labels = [f"{g.value} {g.label_ja}" for g in Grade]
+    labels = [f"{g.value} {g.label_ja if lang == 'ja' else g.label_en}" for g in Grade]
     fig.legend(handles, labels, loc="lower center", ncols=4, fontsize="small", frameon=False)
 
 

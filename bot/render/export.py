@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import Workbook
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.models import Answer, AnswerItem
 from bot.render import text as t
+from bot.render.blocks import count_by_department, grade_rows
 from bot.text import int_to_roman
 
 Cell = str | int
@@ -48,15 +50,27 @@ COLUMNS: tuple[str, ...] = (
     "出典シート",
     "出典行",
 )
+#: The workbook's order: the item first, so that freezing the panes pins the item; the
+#: municipality and plan, the same on nearly every row, at the end.
+XLSX_COLUMNS: tuple[str, ...] = (
+    *(c for c in COLUMNS if c not in ("自治体", "計画")),
+    "自治体",
+    "計画",
+)
 #: Long free-text columns: wrapped and wide in the workbook.
 WRAPPED: frozenset[str] = frozenset({"事業名", "事業概要", "事業予定", "事業実績", "次年度予定"})
 WIDTHS: dict[str, int] = {"計画": 24, "事業名": 36, "主管課": 18, "対象者": 14, "出典ファイル": 34}
 WRAPPED_WIDTH = 50
+#: Short columns sized to their longest value rather than a fixed width.
+FITTED: frozenset[str] = frozenset({"主管課", "出典シート"})
 DEFAULT_WIDTH = 10
 #: A leading character that makes Excel, LibreOffice or Sheets evaluate the cell
 #: (tab and CR too: some importers strip them and then see the "=").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31  # Excel's limit
+#: Anything but letters and digits (in any script) goes from a file name's scope.
+SCOPE_UNSAFE = re.compile(r"[\W_]+")
+SCOPE_MAX = 40
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 #: City halls work on Japan time; the date in a file name is the date they see.
 JST = timezone(timedelta(hours=9), "JST")
@@ -78,12 +92,14 @@ def to_csv(answer: Answer) -> bytes:
 
 
 def to_xlsx(answer: Answer) -> bytes:
-    """A workbook with the rows (bold frozen header, wrapped long texts) and the question."""
+    """A workbook with the rows (bold frozen header, filter, wrapped long texts, A4
+    landscape print setup), the totals by department and grade, and the question."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # a new Workbook always has one sheet
     ws.title = sheet_title(answer.reading)
     _write_rows(ws, answer_rows(answer))
+    _write_totals(wb.create_sheet("集計"), answer)
     _write_about(wb.create_sheet("条件"), answer)
     buf = io.BytesIO()
     wb.save(buf)
@@ -91,11 +107,26 @@ def to_xlsx(answer: Answer) -> bytes:
 
 
 def export_filename(answer: Answer, ext: str, *, today: date | None = None) -> str:
-    """``planbot_<intent>_<fy>_<yyyymmdd>.<ext>``: built from no user text, so always safe."""
+    """``planbot_<scope>_<fy>_<intent>_<yyyymmdd>.<ext>``, e.g.
+    ``planbot_高齢者支援課_2019_summary_20240401.xlsx``: named for what it holds, so
+    downloads do not overwrite each other. The scope is the departments or goal the
+    question named, reduced to letters and digits (never a path or a space); without one,
+    or when nothing safe is left, it is left out (the ASCII-only fallback)."""
     day = today or datetime.now(JST).date()
     fy = str(answer.fiscal_year) if answer.fiscal_year is not None else "all"
     suffix = re.sub(r"[^a-z0-9]", "", ext.lower()) or "dat"
-    return f"planbot_{answer.intent}_{fy}_{day:%Y%m%d}.{suffix}"
+    scope = _scope_word(answer)
+    parts = ["planbot", *([scope] if scope else []), fy, answer.intent, f"{day:%Y%m%d}"]
+    return "_".join(parts) + f".{suffix}"
+
+
+def _scope_word(answer: Answer) -> str:
+    named = answer.filters.get("departments") or answer.filters.get("excluded_departments")
+    words = [str(w) for w in named] if isinstance(named, list) else []
+    if not words and answer.filters.get("goal") is not None:
+        words = [f"goal{answer.filters['goal']}"]
+    joined = "-".join(SCOPE_UNSAFE.sub("", w) for w in words[:3])
+    return joined.strip("-")[:SCOPE_MAX]
 
 
 def sheet_title(reading: str) -> str:
@@ -140,15 +171,53 @@ def safe_cell(value: Cell) -> Cell:
 
 # --- workbook -------------------------------------------------------------------------
 def _write_rows(ws: Worksheet, rows: list[Row]) -> None:
-    ws.append(list(COLUMNS))
+    ws.append(list(XLSX_COLUMNS))
     for row in rows:
-        ws.append([safe_cell(row[c]) for c in COLUMNS])
+        ws.append([safe_cell(row[c]) for c in XLSX_COLUMNS])
     _force_text(ws)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    # The header row and every column up to the item's name stay in view.
-    ws.freeze_panes = f"{get_column_letter(COLUMNS.index('事業名') + 2)}2"
-    _format_columns(ws)
+    # The label row and the item (number and name) stay in view.
+    ws.freeze_panes = f"{get_column_letter(XLSX_COLUMNS.index('事業名') + 2)}2"
+    ws.auto_filter.ref = ws.dimensions
+    _print_setup(ws)
+    _format_columns(ws, rows)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, one page wide, the label row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def _write_totals(ws: Worksheet, answer: Answer) -> None:
+    """Grades per department with a total row: the figures a summary states."""
+    counts = count_by_department(answer.items)
+    for n, row in enumerate(grade_rows(counts, "主管課", "ja")):
+        # Counts as numbers, so that the sheet can sum and chart them.
+        ws.append([safe_cell(row[0]), *(int(v) if n else v for v in row[1:])])
+    if len(counts) == 1:  # grade_rows adds a total row only for several departments
+        ws.append(["計", *(int(v) for v in grade_rows(counts, "", "ja")[1][1:])])
+    for cell in (*ws[1], *ws[ws.max_row]):
+        cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = _text_width([*counts, "主管課"])
+    ws.freeze_panes = "B2"
+    _force_text(ws)
+
+
+def _text_width(values: list[str]) -> float:
+    """A column width (in Excel's character units) for the longest value; Japanese
+    characters take two."""
+    widest = max((display_width(v) for v in values), default=DEFAULT_WIDTH)
+    return max(widest + 2, DEFAULT_WIDTH)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _force_text(ws: Worksheet) -> None:
@@ -160,15 +229,17 @@ def _force_text(ws: Worksheet) -> None:
                 cell.data_type = "s"
 
 
-def _format_columns(ws: Worksheet) -> None:
+def _format_columns(ws: Worksheet, rows: list[Row]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for index, name in enumerate(COLUMNS, start=1):
+    for index, name in enumerate(XLSX_COLUMNS, start=1):
         letter = get_column_letter(index)
         wrapped = name in WRAPPED
-        ws.column_dimensions[letter].width = WIDTHS.get(
-            name, WRAPPED_WIDTH if wrapped else DEFAULT_WIDTH
-        )
+        width = WIDTHS.get(name, WRAPPED_WIDTH if wrapped else DEFAULT_WIDTH)
+        if name in FITTED:
+            # Wide enough for the longest department (or sheet) name in the rows.
+            width = max(width, _text_width([str(r[name]) for r in rows]))
+        ws.column_dimensions[letter].width = width
         for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.alignment = wrap if wrapped else top
 

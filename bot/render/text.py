@@ -211,6 +211,38 @@ def grade_counts_line(grades: dict[str, int], lang: Language, *, shares: bool = 
     return (" / ".join(parts)) if lang == "ja" else " · ".join(parts)
 
 
+def grade_changes_line(summary: Summary, lang: Language) -> str:
+    """'A 27 (−1) / B 13 (+1) / C 0 (±0) / D 1 (±0)': each grade and its change since the
+    previous fiscal year."""
+    parts = []
+    for g in Grade:
+        n = summary.grades.get(g.value, 0)
+        d = n - summary.previous_grades.get(g.value, 0)
+        sign = f"+{d}" if d > 0 else (f"−{-d}" if d < 0 else "±0")
+        parts.append(f"{g.value} {n} ({sign})")
+    return " / ".join(parts) if lang == "ja" else " · ".join(parts)
+
+
+def change_lines(summary: Summary, lang: Language) -> list[str]:
+    """The grade counts with their changes, then every item whose grade changed
+    ("事業21 A→C"), first in a summary: what a manager asks before anything else."""
+    if summary.previous_fiscal_year is None:
+        return []
+    year = summary.previous_fiscal_year
+    since = pick(lang, f"前年度（{wareki(year)}）比: ", f"Since FY{year}: ")
+    lines = [since + grade_changes_line(summary, lang)]
+    if summary.changes:
+        moved = [
+            pick(lang, f"事業{i.item_no}", f"item {i.item_no}")
+            + f" {i.from_grade.value}→{i.to_grade.value}"
+            for i in summary.changes
+        ]
+        lines.append(pick(lang, "評価が変わった事業: ", "Grades changed: ") + ", ".join(moved))
+    else:
+        lines.append(pick(lang, "評価が変わった事業はありません。", "No item's grade changed."))
+    return lines
+
+
 def summary_lines(summary: Summary, lang: Language) -> list[str]:
     ja = lang == "ja"
     # Shares only where there is a mix to share out (not "D 1 (100%)" for D items).

@@ -56,7 +56,7 @@ def summary_files(answer: Answer) -> list[Upload]:
     chart_title = f"{answer.reading} " + ("評価の分布" if lang == "ja" else "grades")
     return [
         Upload(
-            grade_chart_png(chart_groups(answer), title=chart_title),
+            grade_chart_png(chart_groups(answer), title=chart_title, lang=lang),
             export_filename(answer, "png"),
             chart_title,
         ),
