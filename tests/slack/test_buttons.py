@@ -165,3 +165,25 @@ def test_details_from_an_english_answer_are_in_english(
     posted = fake_slack.wait_for("chat.postMessage", count=2)[1]
     text = blocks_text(posted.params)
     assert "Item 16" in text and "Place in plan" in text and "事業16" not in text
+
+
+def test_a_button_pressed_twice_acts_once(http_bot: HttpBot, fake_slack: FakeSlack) -> None:
+    detail = json.dumps({"item_no": 16, "fy": 2019, "dept": "子ども政策課"}, ensure_ascii=False)
+    export = json.dumps({"question": "D評価の事業は？"}, ensure_ascii=False)
+    page = json.dumps({"page": 1, "page_size": 10, "question": MANY}, ensure_ascii=False)
+    for action_id, value in (("item_detail", detail), ("export_csv", export), ("page_next", page)):
+        for _ in range(2):
+            http_bot.click(action_id, value, message_ts="1700000000.000100")
+    # The same detail on another answer is another press.
+    http_bot.click("item_detail", detail, message_ts="1700000000.000900")
+    drain(http_bot.app)
+
+    details = [
+        c for c in fake_slack.calls_to("chat.postMessage") if "事業16" in blocks_text(c.params)
+    ]
+    assert sorted(c.params["thread_ts"] for c in details) == [
+        "1700000000.000100",
+        "1700000000.000900",
+    ]
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    assert len(fake_slack.calls_to("chat.update")) == 1

@@ -19,6 +19,7 @@ from bot.slack.listeners.actions import (
     pages,
     show_query,
 )
+from bot.slack.listeners.actions.once import pressed_once
 
 #: Every button and menu the renderer draws, and what answers it (export_csv,
 #: export_xlsx and show_query: buttons of answers posted before the menu replaced them).
@@ -37,6 +38,21 @@ HANDLERS: dict[str, Callable[..., None]] = {
 }
 
 
+#: The buttons of answers: pressed twice, they act once (one detail, one file, one page).
+PRESSED_ONCE: frozenset[str] = frozenset(
+    {
+        blocks.ACTION_PAGE_PREV,
+        blocks.ACTION_PAGE_NEXT,
+        blocks.ACTION_ITEM_DETAIL,
+        blocks.ACTION_EXPORT_CSV,
+        blocks.ACTION_EXPORT_XLSX,
+        blocks.ACTION_SHOW_QUERY,
+        blocks.ACTION_ANSWER_MENU,
+    }
+)
+
+
 def register(app: App, services: SlackServices) -> None:
     for action_id, handler in HANDLERS.items():
-        app.action(action_id)(ack=ack_now, lazy=[bind(handler, services)])
+        listener = pressed_once(handler) if action_id in PRESSED_ONCE else handler
+        app.action(action_id)(ack=ack_now, lazy=[bind(listener, services)])
