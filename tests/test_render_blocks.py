@@ -592,3 +592,16 @@ def test_a_two_year_summary_leads_with_what_changed(two_year: Answerer) -> None:
 def test_a_one_year_summary_has_no_change_line(seed: Answerer) -> None:
     (message,) = answer_messages(seed.answer("高齢者支援課のまとめ"))
     assert message.blocks[1]["text"]["text"].startswith("評価の内訳")
+
+
+def test_the_home_tab_leads_with_the_change_since_last_year(two_year: Answerer) -> None:
+    for question, lead in (
+        ("まとめ", "前年度（令和元年度）比: A 28 (±0)"),
+        ("summary", "Since FY2019"),
+    ):
+        answer = two_year.answer(question)
+        assert answer.summary is not None and answer.fiscal_year is not None
+        view = home_view({}, [], [], answer.fiscal_year, answer.language, summary=answer.summary)
+        text = view["blocks"][1]["text"]["text"]
+        assert text.startswith(lead)
+        assert "事業42 B→C" in text or "item 42 B→C" in text

@@ -31,7 +31,7 @@ from slack_sdk.models.blocks import (
     TableBlockColumnSettings,
 )
 
-from bot.models import Answer, AnswerItem, Grade, Language, QueryRun
+from bot.models import Answer, AnswerItem, Grade, Language, QueryRun, Summary
 from bot.render import limits as lim
 from bot.render import text as t
 from bot.render.text import pick
@@ -137,6 +137,25 @@ def item_detail_message(item: AnswerItem, language: Language) -> Message:
     raise lim.PayloadTooLarge([f"item {item.item_no} does not fit one message"])
 
 
+def item_detail_modal(items: Sequence[AnswerItem], language: Language) -> dict[str, Any]:
+    """An item's details as a modal (the Home tab's Details: no DM to go and read)."""
+    lang = language
+    blocks: list[Block] = []
+    for n, item in enumerate(items):
+        body = item_detail_message(item, lang).blocks
+        candidate = [*blocks, *([DividerBlock().to_dict()] if n else []), *body]
+        if lim.validate_message(candidate, "-", surface="home"):
+            break
+        blocks = candidate
+    number = items[0].item_no if items else 0
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": pick(lang, f"事業{number}", f"Item {number}")},
+        "close": {"type": "plain_text", "text": pick(lang, "閉じる", "Close")},
+        "blocks": blocks,
+    }
+
+
 def reading_message(answer: Answer) -> Message:
     """How planbot read the question, in words: the conditions without the SQL."""
     lang = answer.language
@@ -182,14 +201,17 @@ def home_view(
     examples: list[str],
     fiscal_year: int,
     language: Language = "ja",
+    summary: Summary | None = None,
 ) -> dict[str, Any]:
-    """The App Home tab: grades per department, items needing attention, examples."""
+    """The App Home tab: what changed since last year and the grades as text (given the
+    plan's ``summary``), grades per department, items needing attention, examples."""
     lang = language
     title = f"planbot — {t.fiscal_year_label(fiscal_year, lang)}"
-    blocks: list[Block] = [
-        header(title),
-        section(f"*{pick(lang, '課別の評価分布', 'Grades by department')}*"),
-    ]
+    blocks: list[Block] = [header(title)]
+    if summary is not None:
+        lines = [*t.change_lines(summary, lang), t.summary_lines(summary, lang)[0]]
+        blocks.append(section(_fit_mrkdwn("\n".join(lines), lim.SECTION_TEXT_MAX)))
+    blocks.append(section(f"*{pick(lang, '課別の評価分布', 'Grades by department')}*"))
     rows = grade_rows(by_department, pick(lang, "課", "Department"), lang)
     if rows:
         blocks.append(table_block(rows[: lim.TABLE_ROWS_MAX]))

@@ -346,6 +346,11 @@ class FakeSlack:
         """Per-channel overrides merged into conversations.info answers."""
         return self._api.channels
 
+    @property
+    def users(self) -> dict[str, dict[str, Any]]:
+        """Per-user overrides merged into users.info answers ({"locale": "en-US"})."""
+        return self._api.users
+
     # --- files and response URLs -------------------------------------------------
 
     @property

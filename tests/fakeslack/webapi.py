@@ -33,7 +33,8 @@ increasing (``1700000000.000100``, ``1700000000.000200``, ...); posting to a
 user id (``U...``/``W...``) lands in the DM channel ``D<rest of id>``.
 
 Only the methods planbot and slack_sdk call are implemented (auth, chat, App Home,
-Socket Mode, the files_upload_v2 flow), plus conversations.info/join, with which the
+users.info with the locale (set per user through ``FakeSlack.users``), Socket Mode,
+the files_upload_v2 flow), plus conversations.info/join, with which the
 fake's own tests set and read channel membership;
 any other answers ``unknown_method``, so a new call shows up as a failing test.
 """
@@ -195,6 +196,8 @@ class WebApi:
         self.base_url = ""
         # Per-channel overrides merged into conversations.info answers.
         self.channels: dict[str, dict[str, Any]] = {}
+        # Per-user overrides merged into users.info answers (e.g. {"locale": "en-US"}).
+        self.users: dict[str, dict[str, Any]] = {}
         self._issue_socket_url = issue_socket_url
         self._lock = threading.RLock()
         self._failures: dict[str, deque[_Failure]] = {}
@@ -214,6 +217,7 @@ class WebApi:
             "files.completeUploadExternal": self._files_complete_upload_external,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "views.open": self._views_open,
+            "users.info": self._users_info,
             "views.publish": self._views_publish,
             "views.update": self._views_update,
         }
@@ -445,6 +449,26 @@ class WebApi:
 
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"channel": self._channel_info(self._channel(params))}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self._user(params, "user")
+        info: dict[str, Any] = {
+            "id": user,
+            "team_id": self.workspace.team_id,
+            "name": f"user-{user.lower()}",
+            "real_name": f"User {user}",
+            "is_bot": False,
+            "tz": "Asia/Tokyo",
+            "tz_offset": 32_400,
+        }
+        # Slack sends the locale only when asked (include_locale=true).
+        if str(params.get("include_locale", "")).lower() in ("true", "1"):
+            info["locale"] = "ja-JP"
+        overrides = dict(self.users.get(user, {}))
+        if "locale" in overrides and "locale" not in info:
+            overrides.pop("locale")
+        info.update(overrides)
+        return {"user": info}
 
     def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(params)

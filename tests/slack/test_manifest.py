@@ -13,6 +13,7 @@ from bot.slack.context import SlackServices
 from bot.slack.help_message import help_message
 from bot.slack.listeners import actions
 from bot.slack.listeners.commands.plan import HANDLERS
+from bot.slack.listeners.shortcuts.ask_about_message import CALLBACK_ID
 from bot.slack.subcommands import SUBCOMMANDS, USAGE_HINT, split
 
 MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
@@ -106,8 +107,14 @@ def test_manifest_asks_for_the_fewest_scopes_that_work() -> None:
         "im:history",
         "files:write",
         "files:read",
+        "users:read",
     ]
     assert manifest_value("socket_mode_enabled") == "true"
     assert manifest_value("home_tab_enabled") == "true"
     assert manifest_value("messages_tab_enabled") == "true"
     assert "is_enabled: true" in manifest_text()  # interactivity
+
+
+def test_the_message_shortcut_in_the_manifest_has_a_listener() -> None:
+    assert manifest_value("callback_id") == CALLBACK_ID
+    assert "type: message" in manifest_text()

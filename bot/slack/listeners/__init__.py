@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.round.slack import listeners as round_listeners
 from bot.slack.context import SlackServices
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import actions, commands, events, shortcuts, views
 
 
 def register_listeners(app: App, services: SlackServices) -> None:
@@ -14,4 +14,5 @@ def register_listeners(app: App, services: SlackServices) -> None:
     commands.register(app, services)
     actions.register(app, services)
     views.register(app, services)
+    shortcuts.register(app, services)
     round_listeners.register(app, services)

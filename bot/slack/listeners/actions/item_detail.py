@@ -1,4 +1,5 @@
-"""Details: one item in full, posted in the thread of the answer it was listed in."""
+"""Details: one item in full, posted in the thread of the answer it was listed in (or,
+from the Home tab, shown in a modal)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.models import QuerySpec
-from bot.render.blocks import item_detail_message
+from bot.render.blocks import item_detail_message, item_detail_modal
 from bot.slack.context import SlackServices
 from bot.slack.errors import apologise_on_failure
 from bot.slack.listeners.actions.common import action_data, action_language, notifier
@@ -41,5 +42,10 @@ def show_item(
         answer = services.answerer.answer_spec(question, spec)
         department = data.get("dept")
         items = [i for i in answer.items if i.department == department] or list(answer.items)
+        container = body.get("container") or {}
+        if container.get("type") == "view" and body.get("trigger_id") and items:
+            # From the Home tab: a modal over it, rather than a message in the DM.
+            client.views_open(trigger_id=body["trigger_id"], view=item_detail_modal(items, lang))
+            return
         messages = [item_detail_message(item, lang) for item in items]
         reply_to_action(client, respond, body, messages, lang=lang)

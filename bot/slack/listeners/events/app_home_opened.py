@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.slack.context import SlackServices
 from bot.slack.listeners.views.app_home import build_home_view
+from bot.slack.locale import viewer_language
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +19,9 @@ def publish_home(services: SlackServices, event: dict[str, Any], client: WebClie
     if event.get("tab", "home") != "home" or not event.get("user"):
         return
     try:
-        client.views_publish(
-            user_id=str(event["user"]),
-            view=build_home_view(services, "ja", user=str(event["user"])),
-        )
+        user = str(event["user"])
+        lang = viewer_language(client, user)
+        client.views_publish(user_id=user, view=build_home_view(services, lang, user=user))
     except Exception:
         # Nobody to apologise to: the tab keeps its previous view; the log has the cause.
         log.exception("could not publish the App Home for %s", event.get("user"))

@@ -43,4 +43,6 @@ def _plan_home_view(services: SlackServices, language: Language) -> dict[str, An
     by_department = result.summary.by_department if result.summary else {}
     attention = [i for i in result.items if i.grade in (Grade.C, Grade.D)]
     examples = services.answerer.examples(language)
-    return home_view(by_department, attention, examples, result.fiscal_year, language)
+    return home_view(
+        by_department, attention, examples, result.fiscal_year, language, summary=result.summary
+    )
