@@ -311,7 +311,13 @@ class Answerer:
             headline += t.pick(lang, f"（{other}）", f" ({other})")
         lines = [headline]
         suggestions: tuple[str, ...] = ()
-        if count == 0:
+        if count == 0 and spec.intent == "count" and spec.grades:
+            # "How many are graded C?" with none: the answer is 0, said with the grades
+            # the same items do have, not a broader question to try.
+            others = self._params(filters.GRADES.dropped(spec), fiscal_year)
+            grades = grade_dict(self._run(runs, "count_matching", **others).rows[0])
+            lines.append(_none_graded_text(spec, grades, fiscal_year, lang))
+        elif count == 0:
             suggestions = self._broader(spec, fiscal_year)
             lines.append(_zero_text(lang, suggestions))
         elif spec.intent == "count":
@@ -982,6 +988,19 @@ def grade_dict(row: dict[str, Any]) -> dict[str, int]:
 
 def _jsonable(params: dict[str, Any]) -> dict[str, object]:
     return {k: v for k, v in params.items() if v is not None}
+
+
+def _none_graded_text(
+    spec: QuerySpec, grades: dict[str, int], fiscal_year: int, lang: Language
+) -> str:
+    """'0 items are graded C (grades in FY2019: A 28 · B 12 · D 1)'."""
+    letters = "/".join(g.value for g in spec.grades)
+    held = [f"{g} {n}" for g, n in grades.items() if n]
+    year = t.fiscal_year_label(fiscal_year, lang)
+    if lang == "ja":
+        return f"評価{letters}の事業は0件です（{year}の評価: {' / '.join(held) or 'なし'}）。"
+    graded = " · ".join(held) or "none"
+    return f"0 items are graded {letters} (grades in {year}: {graded})."
 
 
 def _zero_text(lang: Language, suggestions: tuple[str, ...]) -> str:

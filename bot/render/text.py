@@ -254,7 +254,10 @@ def summary_lines(summary: Summary, lang: Language) -> list[str]:
         label = (
             f"評価の内訳（主管課の評価{summary.total}件）: "
             if ja
-            else (f"Grades ({summary.total} department evaluations): ")
+            else (
+                f"Grades ({summary.total} department evaluation"
+                f"{'' if summary.total == 1 else 's'}): "
+            )
         )
     else:
         label = "評価の内訳: " if ja else "Grades: "

@@ -2,7 +2,8 @@
 
 In the channel: the grade distribution and the items needing attention (C/D) with
 next year's plan. In its thread: the bar chart, the rows as CSV and XLSX, then every
-item. If planbot is not in the channel, the caller is told how to invite it.
+item. Where planbot is not a member, the summary is shown only to the caller, the
+files go to their DM, and they are told how to post it for everyone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bot.models import Answer, Language
 from bot.render.blocks import answer_messages
 from bot.render.chart import grade_chart_png
 from bot.render.export import export_filename, to_csv, to_xlsx
-from bot.slack.answering import Asker, ask, reply_messages
+from bot.slack.answering import Asker, admin_view, ask, reply_messages
 from bot.slack.context import SlackServices
 from bot.slack.delivery import (
     NotInChannel,
@@ -25,7 +26,8 @@ from bot.slack.delivery import (
     respond_text,
     upload_files,
 )
-from bot.slack.wording import files_comment, invite_hint
+from bot.slack.wording import files_comment, summary_shown_privately
+from bot.slack.working import WorkingNotice
 
 #: Past this many items the thread gets the files only: a long list helps nobody in
 #: Slack and costs a message per second of rate limit.
@@ -85,18 +87,34 @@ def post_summary(
         # Not understood, unknown department, nothing found: only the caller needs to see it.
         respond_messages(respond, reply_messages(result), response_type="ephemeral")
         return
+    admin = admin_view(services, user)
+    lang = result.language
+    after = services.settings.working_notice_s
     try:
-        (ts, *_) = post_messages(client, channel, answer_messages(result))
-        upload_files(
-            client,
-            channel,
-            summary_files(result),
-            thread_ts=ts,
-            comment=files_comment(result.language),
-        )
+        with WorkingNotice(client, channel, thread_ts=None, lang=lang, after_s=after) as notice:
+            files = summary_files(result)
+        (ts, *_) = notice.deliver(answer_messages(result, admin=admin))
+        upload_files(client, channel, files, thread_ts=ts, comment=files_comment(lang))
         if result.count <= ITEMS_INLINE_MAX:
             listing = result.model_copy(update={"intent": "list"})
-            everything = answer_messages(listing, page_size=max(len(result.items), 1))
+            everything = answer_messages(listing, page_size=max(len(result.items), 1), admin=admin)
             post_messages(client, channel, everything, thread_ts=ts)
     except NotInChannel:
-        respond_text(respond, invite_hint(result.language))
+        _summary_privately(client, respond, result, user, admin=admin)
+
+
+def _summary_privately(
+    client: WebClient, respond: Respond, result: Answer, user: str | None, *, admin: bool
+) -> None:
+    """Where planbot is not a member (a channel it was not invited to, a DM between
+    people): the summary only for the caller, the files in their DM with planbot, and
+    how to post it for everyone."""
+    lang = result.language
+    respond_messages(respond, answer_messages(result, admin=admin), response_type="ephemeral")
+    dm = None
+    if user:
+        # Posting to the user id opens the DM with chat:write alone (see export.py).
+        opened = client.chat_postMessage(channel=user, text=files_comment(lang))
+        dm = str(opened["channel"])
+        upload_files(client, dm, summary_files(result), thread_ts=str(opened["ts"]))
+    respond_text(respond, summary_shown_privately(lang, dm))

@@ -72,3 +72,34 @@ def answer_forgotten(lang: Language) -> str:
         "この回答は古くなったため、もう扱えません。もう一度質問してください。",
         "This answer is too old to act on now. Please ask the question again.",
     )
+
+
+def nothing_to_ask(lang: Language) -> str:
+    return pick(
+        lang,
+        "このメッセージには質問にできる文字がありません。",
+        "This message has no text to ask planbot about.",
+    )
+
+
+def summary_shown_privately(lang: Language, dm_channel: str | None) -> str:
+    """Said under a summary shown only to its caller, where planbot is not a member."""
+    link = f"<https://slack.com/app_redirect?channel={dm_channel}|DM>" if dm_channel else ""
+    files = (
+        pick(
+            lang,
+            f"グラフとCSV・XLSXは{link}に送りました。",
+            f"The chart, CSV and XLSX are in your {link}.",
+        )
+        if dm_channel
+        else ""
+    )
+    return pick(
+        lang,
+        "planbot はここのメンバーではないため、このまとめはあなたにだけ表示しています。"
+        f"{files}チャンネルに公開するには `{INVITE_COMMAND}` で招待してから、もう一度"
+        " `/plan summary` を実行してください。",
+        "planbot is not a member here, so this summary is shown only to you. "
+        f"{files} To post it for everyone, invite it with `{INVITE_COMMAND}` and run"
+        " `/plan summary` again.",
+    )

@@ -74,7 +74,11 @@ class QuestionLog:
 
     def unanswered(self, *, days: int, limit: int = 10) -> list[QuestionCount]:
         """Questions that failed, were not understood, or found nothing."""
-        condition = "(ok = 0 OR problem IS NOT NULL OR COALESCE(result_count, 0) = 0)"
+        # A count of none ("how many are graded C?" → 0) is an answer, not a miss.
+        condition = (
+            "(ok = 0 OR problem IS NOT NULL"
+            " OR (COALESCE(result_count, 0) = 0 AND COALESCE(intent, '') <> 'count'))"
+        )
         # Help is answered by design even though it lists no items.
         return self._top(f"{condition} AND COALESCE(intent, '') != 'help'", days=days, limit=limit)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.slack.subcommands import SUBCOMMANDS
@@ -60,16 +61,25 @@ def test_summary_posts_grades_chart_and_files_in_the_channel(
     assert listed.count('"action_id": "item_detail"') == 10
 
 
-def test_summary_where_the_bot_is_not_invited_says_how_to_invite_it(
-    http_bot: HttpBot, fake_slack: FakeSlack
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [("高齢者支援課", "あなたにだけ表示"), ("子ども政策課 en", "shown only to you")],
+)
+def test_summary_where_the_bot_is_not_a_member_is_shown_privately(
+    http_bot: HttpBot, fake_slack: FakeSlack, args: str, hint: str
 ) -> None:
-    http_bot.command("summary 高齢者支援課", channel="CNOTIN1")
+    http_bot.command(f"summary {args}", channel="CNOTIN1")
 
-    (response,) = fake_slack.wait_for_responses()
-    assert response.params["response_type"] == "ephemeral"
-    assert "/invite @planbot" in response.params["text"]
+    summary, note = fake_slack.wait_for_responses(count=2)
     drain(http_bot.app)
-    assert not any(f.completed for f in fake_slack.files.values())
+    assert summary.params["response_type"] == note.params["response_type"] == "ephemeral"
+    assert "まとめ" in blocks_text(summary.params) or "summary" in blocks_text(summary.params)
+    assert hint in note.params["text"] and "/invite @planbot" in note.params["text"]
+    # The files went to the caller's DM, which the note links to.
+    files = [f for f in fake_slack.files.values() if f.completed]
+    assert {f.channel_id for f in files} == {"D123"}
+    assert {f.filename.rsplit(".", 1)[1] for f in files} == {"png", "csv", "xlsx"}
+    assert "app_redirect?channel=D123" in note.params["text"]
 
 
 def test_question_in_a_channel_the_bot_is_not_in_still_works(
@@ -111,18 +121,20 @@ def test_stats_is_for_admins_only(http_bot: HttpBot, fake_slack: FakeSlack) -> N
     http_bot.command("D評価の事業は？")
     http_bot.command("存在しない課の事業")
     http_bot.command("D評価の事業は?")  # same question, half-width ?
-    fake_slack.wait_for_responses(count=3)
+    http_bot.command("how many items are graded C?")  # none are: 0 is the answer
+    said = [blocks_text(r.params) for r in fake_slack.wait_for_responses(count=4)]
+    assert any("0 items are graded C (grades in FY2019: A 28 · B 12 · D 1)" in s for s in said)
 
     http_bot.command("stats")
-    refused = fake_slack.wait_for_responses(count=4)[-1]
+    refused = fake_slack.wait_for_responses(count=5)[-1]
     assert "管理者" in refused.params["text"]
 
     http_bot.command("stats", user=ADMIN)
-    stats = blocks_text(fake_slack.wait_for_responses(count=5)[-1].params)
+    stats = blocks_text(fake_slack.wait_for_responses(count=6)[-1].params)
     assert "D評価の事業は" in stats and "2回" in stats
     unanswered = stats.split("答えられなかった質問")[1]
     assert "存在しない課の事業" in unanswered
-    assert "D評価" not in unanswered
+    assert "D評価" not in unanswered and "graded C" not in unanswered
 
 
 def test_every_admin_only_subcommand_refuses_others(
