@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.digest.compose import Digest
 from bot.models import Grade, Language
 from bot.render import blocks as bk
@@ -57,12 +59,24 @@ def _period(digest: Digest) -> str:
     lang = digest.language
     end = digest.fire_time.strftime("%Y-%m-%d %H:%M %Z")
     start = digest.period_start.strftime("%Y-%m-%d") + " – " if digest.period_start else ""
-    as_of = digest.as_of[:19].replace("T", " ")
+    as_of = _in_zone_of(digest.as_of, digest.fire_time)
     return pick(
         lang,
-        f"期間: {start}{end}　データ時点: {as_of} UTC",
-        f"Period: {start}{end} · data as of {as_of} UTC",
+        f"期間: {start}{end}　データ時点: {as_of}",
+        f"Period: {start}{end} · data as of {as_of}",
     )
+
+
+def _in_zone_of(stamp: str, clock: datetime) -> str:
+    """The warehouse's UTC timestamp in the digest's own timezone (JST), so the line
+    names one timezone only."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:19].replace("T", " ")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(clock.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def digest_messages(digest: Digest) -> list[bk.Message]:

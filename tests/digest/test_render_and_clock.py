@@ -173,3 +173,14 @@ def test_next_fire_time_on_a_leap_day() -> None:
     assert next_fire_time(monthly, "skip", "Asia/Tokyo", leap_day) == datetime(
         2028, 3, 1, 9, 0, tzinfo=JST
     )
+
+
+def test_the_period_line_names_one_timezone(seed_warehouse: Path) -> None:
+    store = Store(seed_warehouse)
+    sub = Subscription(id="tz", channel="C1", schedule=Schedule(), language="ja")
+    digest = compose_digest(store, sub, datetime(2026, 11, 30, 9, tzinfo=JST), None)
+    store.close()
+    stamped = digest.model_copy(update={"as_of": "2026-11-29T23:30:00+00:00"})
+    (line,) = [ln for ln in digest_text(stamped).splitlines() if ln.startswith("期間")]
+    assert "2026-11-30 09:00 JST" in line and "データ時点: 2026-11-30 08:30 JST" in line
+    assert "UTC" not in line
