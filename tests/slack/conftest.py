@@ -42,6 +42,9 @@ def make_settings(data_dir: Path, state_dir: Path, fake: FakeSlack, **overrides:
         "slack_api_url": fake.api_url,
         "admins": (ADMIN,),
         "allowed_channels": (),
+        # No "集計中…" notice unless a test asks for one: a loaded machine must not turn
+        # an answer's chat.postMessage into a notice and a chat.update.
+        "working_notice_s": 600.0,
         **overrides,
     }
     # _env_file=None: a developer's .env must not leak into tests.

@@ -57,6 +57,8 @@ def served(
         "SLACK_API_URL": fake_slack.api_url,
         "PLANBOT_DATA_DIR": str(seed_warehouse),
         "PLANBOT_STATE_DIR": str(tmp_path / "state"),
+        # A cold process may take over a second: no "集計中…" notice before the answer.
+        "PLANBOT_WORKING_NOTICE": "600",
         "PLANBOT_HTTP_HOST": "127.0.0.1",
         "NO_PROXY": "127.0.0.1,localhost",
     }
@@ -115,6 +117,8 @@ def test_serve_in_socket_mode_connects_answers_and_stops_on_sigterm(
         "SLACK_API_URL": fake_slack.api_url,
         "PLANBOT_DATA_DIR": str(seed_warehouse),
         "PLANBOT_STATE_DIR": str(tmp_path / "state"),
+        # A cold process may take over a second: no "集計中…" notice before the answer.
+        "PLANBOT_WORKING_NOTICE": "600",
     }
     process = subprocess.Popen(
         [str(PLANBOT), "serve"], env=env, cwd=tmp_path, stderr=subprocess.PIPE
