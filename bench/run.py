@@ -49,6 +49,8 @@ MAX_PEAK_RSS_MB = 500.0
 MAX_E2E_P99_MS = 50.0
 MAX_COLD_START_S = 1.5
 MIN_INGEST_ROWS_PER_S = 50_000.0
+MAX_UPLOAD_PREVIEW_MS = 2_000.0
+MIN_XLSX_OVER_TEXT = 0.5
 
 
 @dataclass(frozen=True)
@@ -533,6 +535,22 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         where="generated reports",
         sized=False,
     )
+    check(
+        "upload preview ≤ 2 s (a city's workbook, p99)",
+        overall.get("upload_preview_p99_ms"),
+        MAX_UPLOAD_PREVIEW_MS,
+        at_most=True,
+        where="a city's workbook",
+        sized=False,
+    )
+    check(
+        "workbook ingest ≥ 0.5 × the text export's rate",
+        overall.get("xlsx_over_text_ingest"),
+        MIN_XLSX_OVER_TEXT,
+        at_most=False,
+        where="generated reports",
+        sized=False,
+    )
     return checks
 
 
@@ -588,6 +606,10 @@ def print_table(results: dict[str, Any]) -> None:
     for key in (
         "ingest_rows_per_s",
         "ingest_lines_per_s",
+        "xlsx_ingest_rows_per_s",
+        "xlsx_over_text_ingest",
+        "upload_preview_p50_ms",
+        "upload_preview_p99_ms",
         "cold_start_s",
         "cold_start_warehouse_s",
         "peak_rss_mb",
@@ -633,7 +655,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to skip: national, naive, ingest, cold, e2e",
+        help="comma-separated parts to skip: national, naive, ingest, upload, cold, e2e",
     )
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
@@ -717,6 +739,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         else:
             overall["notes"].append(f"ingest failed: {error}")
+        _log("ingest of workbooks against text exports …")
+        xlsx, error = run_worker(
+            ["xlsx-ingest", "--municipalities", str(mode.ingest_municipalities), "--years", "2"],
+            mode.worker_timeout_s,
+        )
+        if xlsx:
+            runs = xlsx["runs"]
+            overall["xlsx_ingest_rows_per_s"] = round(
+                statistics.median(r["xlsx_rows_per_s"] for r in runs)
+            )
+            # Measured side by side in one process: the ratio is steadier than the rates.
+            overall["xlsx_over_text_ingest"] = round(
+                statistics.median(r["xlsx_rows_per_s"] / r["text_rows_per_s"] for r in runs), 2
+            )
+            results["sizes"]["xlsx_ingest"] = {
+                "files": xlsx["files"],
+                "bytes": xlsx["bytes"],
+                "rows": runs[0]["rows"],
+                "xlsx_parse_s": [round(r["xlsx_parse_s"], 3) for r in runs],
+                "text_parse_s": [round(r["text_parse_s"], 3) for r in runs],
+                "peak_rss_mb": xlsx["peak_rss_mb"],
+            }
+        else:
+            overall["notes"].append(f"xlsx ingest failed: {error}")
+    if "upload" not in skip:
+        _log("upload preview (a city's workbook shared in a DM → preview posted) …")
+        upload, error = run_worker(["upload-preview", "--samples", "30"], mode.worker_timeout_s)
+        if upload:
+            overall["upload_preview_p50_ms"] = p50(upload["latency_ms"])
+            overall["upload_preview_p99_ms"] = p99(upload["latency_ms"])
+            results["sizes"]["upload_preview"] = {
+                "evaluations": upload["evaluations"],
+                "bytes": upload["bytes"],
+                "samples": len(upload["latency_ms"]),
+            }
+        else:
+            overall["notes"].append(f"upload preview failed: {error}")
     if "cold" not in skip:
         _log("cold start (planbot ask, seed) …")
         cold = measure_cold_start(seed_dir, mode.cold_starts)

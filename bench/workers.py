@@ -356,6 +356,123 @@ def ingest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def xlsx_ingest(args: argparse.Namespace) -> dict[str, Any]:
+    """Workbooks against text exports: the same generated reports, each written as an .xlsx
+    by ``planbot export``'s writer, ingested with parse_report_files + write_reports."""
+    from bench.generate import build_nation, ingest_files, write_report_files
+    from bot.ingest.report_text import parse_report_text
+    from bot.render.report_files import report_xlsx
+
+    nation = build_nation(args.municipalities, args.years)
+    runs: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="planbot-bench-xlsx-") as tmp:
+        texts = [f.path for f in write_report_files(nation, Path(tmp) / "reports")]
+        books = []
+        for path in texts:
+            book = path.with_suffix(".xlsx")
+            book.write_bytes(report_xlsx(parse_report_text(path)))
+            books.append(book)
+        for rep in range(args.reps):
+            row: dict[str, float] = {}
+            for kind, files in (("text", texts), ("xlsx", books)):
+                data_dir = Path(tmp) / f"{kind}{rep}"
+                result, parse_s, write_s = ingest_files(files, data_dir)
+                row[f"{kind}_rows_per_s"] = result.evaluations / (parse_s + write_s)
+                row[f"{kind}_parse_s"] = parse_s
+                row["rows"] = result.evaluations
+                shutil.rmtree(data_dir, ignore_errors=True)
+            runs.append(row)
+        size = sum(b.stat().st_size for b in books)
+    return {
+        "files": len(books),
+        "bytes": size,
+        "runs": runs,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def upload_preview(args: argparse.Namespace) -> dict[str, Any]:
+    """A city's next-year workbook shared in a DM → the preview posted at the fake.
+
+    The warehouse holds the city's first year (ingested from its text export); each
+    upload is the second year as a workbook: downloaded from the fake, parsed, compared
+    with the first year, and previewed in its thread. The app is served over HTTP.
+    """
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import build_nation, ingest_files, write_report_files
+    from bot.config import Settings
+    from bot.ingest.report_text import parse_report_text
+    from bot.render.report_files import report_xlsx
+    from bot.services import Services
+    from bot.slack.app import create_app
+    from bot.slack.http import http_server
+    from tests.fakeslack import FakeSlack, event_callback
+    from tests.fakeslack.signing import signed_post
+
+    secret, admin = "bench-signing-secret", "U0ADMIN"
+    nation = build_nation(1, 2)  # municipality 0: the seed's city, two years
+    latencies: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="planbot-bench-upload-") as tmp, FakeSlack() as fake:
+        first, second = sorted(
+            write_report_files(nation, Path(tmp) / "reports"), key=lambda f: f.path.name
+        )
+        data_dir = Path(tmp) / "data"
+        ingest_files([first.path], data_dir)
+        second_report = parse_report_text(second.path)
+        workbook = report_xlsx(second_report)
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            data_dir=data_dir,
+            slack_bot_token=fake.bot_token,
+            slack_signing_secret=secret,
+            slack_api_url=fake.api_url,
+            state_dir_override=Path(tmp) / "state",
+            admins=(admin,),
+        )
+        services = Services.from_settings(settings)
+        server = http_server(create_app(settings, services), host="127.0.0.1", port=0)
+        threading.Thread(target=server.run, name="bench-http", daemon=True).start()
+        url = f"http://127.0.0.1:{server.effective_port}/slack/events"
+        file = fake.share_file("city_next_year.xlsx", workbook)
+        try:
+            for n in range(args.warmup + args.samples):
+                ts = f"{1_700_000_000 + n}.000100"
+                body = event_callback(
+                    {
+                        "type": "message",
+                        "subtype": "file_share",
+                        "channel": "D0ADMIN",
+                        "channel_type": "im",
+                        "user": admin,
+                        "text": "",
+                        "ts": ts,
+                        "event_ts": ts,
+                        "files": [file],
+                    },
+                    bot_user_id=fake.bot_user_id,
+                    team_id=fake.team_id,
+                )
+                sent = time.monotonic()
+                status, _ = signed_post(url, body, secret)
+                if status != 200:
+                    raise RuntimeError(f"event answered HTTP {status}")
+                # Each upload posts two messages: "received", then the preview.
+                preview = fake.wait_for("chat.postMessage", count=2 * (n + 1), timeout=30)[-1]
+                if "取り込みプレビュー" not in str(preview.params.get("text")):
+                    raise RuntimeError(f"no preview: {preview.params.get('text')}")
+                if n >= args.warmup:
+                    latencies.append((preview.time - sent) * 1000)
+        finally:
+            server.close()
+            services.close()
+    return {
+        "evaluations": len(second_report.evaluations),
+        "bytes": len(workbook),
+        "latency_ms": latencies,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
 def serve_app(args: argparse.Namespace) -> dict[str, Any]:
     """The Bolt app in HTTP mode, as the Procfile's web process runs it, until stdin closes.
 
@@ -660,6 +777,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--out", type=Path, required=True)
 
+    p = sub.add_parser("xlsx-ingest")
+    p.add_argument("--municipalities", type=int, default=30)
+    p.add_argument("--years", type=int, default=2)
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--out", type=Path, required=True)
+
+    p = sub.add_parser("upload-preview")
+    p.add_argument("--samples", type=int, default=30)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--out", type=Path, required=True)
+
     p = sub.add_parser("e2e")
     p.add_argument("--data-dir", required=True)
     p.add_argument("--question", default="D評価の事業は？")
@@ -686,6 +814,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pipeline": pipeline,
         "naive": naive,
         "ingest": ingest,
+        "xlsx-ingest": xlsx_ingest,
+        "upload-preview": upload_preview,
         "e2e": e2e,
         "serve-app": serve_app,
     }[args.worker]
