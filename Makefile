@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 PLANBOT := .venv/bin/planbot
-REPORTS := $(wildcard data/reports/*.txt data/reports/*.tsv)
+REPORTS := $(wildcard data/reports/*.txt data/reports/*.tsv data/reports/*.xlsx data/reports/*.xlsm data/reports/*.xls)
 
 .PHONY: run test lint format setup ingest bench bench-quick clean
 

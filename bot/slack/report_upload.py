@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from bot.ingest.files import parse_report_data
 from bot.ingest.preview import preview_report
 from bot.ingest.problems import ReportRejected
-from bot.ingest.rollback import plan_rollback, roll_back
+from bot.ingest.rollback import SourceFile, plan_rollback, roll_back
 from bot.ingest.snapshots import current_snapshot
 from bot.ingest.warehouse import write_reports
 from bot.ingest.workbook import WORKBOOK_SUFFIXES, WorkbookLimits
@@ -369,6 +369,21 @@ def _already(services: SlackServices, upload_id: str) -> str:
 
 # --- /plan rollback -----------------------------------------------------------------------
 
+#: Where a rolled-back upload's file goes, out of the reports a rebuild ingests.
+ROLLED_BACK_DIR = "rolled_back"
+
+
+def _set_aside(services: SlackServices, removed: tuple[SourceFile, ...]) -> None:
+    """An uploaded file taken out by a rollback leaves data/reports/, so that rebuilding the
+    warehouse from the reports does not bring it back; files put there by hand stay."""
+    reports = services.settings.data_dir / "reports"
+    aside = services.settings.state_dir / UPLOADS_DIR / ROLLED_BACK_DIR
+    for source in removed:
+        path = reports / source.file
+        if path.is_file() and services.uploads.ingested(source.checksum):
+            aside.mkdir(parents=True, exist_ok=True)
+            path.replace(aside / f"{source.checksum[:12]}-{path.name}")
+
 
 def rollback_prompt(services: SlackServices, respond: Respond) -> None:
     plan = plan_rollback(services.settings.data_dir)
@@ -402,6 +417,7 @@ def rollback_confirm(
             replace_original=True,
         )
         return
+    _set_aside(services, plan.removes)
     removed = "、".join(f"{s.file}（{s.fiscal_year}年度）" for s in plan.removes) or "なし"
     for source in plan.removes or ():
         services.audit.record(

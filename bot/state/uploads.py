@@ -87,6 +87,15 @@ class Uploads:
             )
             return cursor.rowcount == 1
 
+    def ingested(self, checksum: str) -> bool:
+        """Whether a file with these bytes came in through an upload and was ingested."""
+        with self.db.connect() as con:
+            row = con.execute(
+                "SELECT 1 FROM uploads WHERE checksum = ? AND status = 'ingested' LIMIT 1",
+                (checksum,),
+            ).fetchone()
+        return row is not None
+
     def set_status(self, upload_id: str, status: UploadStatus) -> None:
         with self.db.connect() as con:
             con.execute("UPDATE uploads SET status = ? WHERE upload_id = ?", (status, upload_id))

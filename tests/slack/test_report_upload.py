@@ -129,6 +129,8 @@ def test_next_years_workbook_is_previewed_confirmed_once_and_answered(
     assert "取り除いたレポート: musashino_fy2020.xlsx（2020年度）" in blocks_text(rolled.params)
     manifest = current_snapshot(settings.data_dir).joinpath("manifest.json").read_text()
     assert "musashino_fy2020.xlsx" not in manifest
+    # A rebuild from data/reports/ must not bring the rolled-back upload back.
+    assert not (settings.data_dir / "reports" / "musashino_fy2020.xlsx").exists()
 
     # The audit log, in /plan stats: upload, confirmation, rollback, with who and checksum.
     http_bot.command("stats", user=ADMIN)
