@@ -118,6 +118,17 @@ _FROM_ONLY = re.compile(
     r"(?![A-Za-z])"
 )
 
+# A grade in one year and another later: "令和元年度にDで、その後Aになった", "D評価だったが
+# 今はA", "graded D in FY2019 and A now" (the year itself is read as a year).
+_THEN_NOW = re.compile(
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<from>" + _GSET + r")\s*(?:評価)?\s*"
+    r"(?:で|だった(?:が|のが|けど|のに)?)\s*[、,]?\s*"
+    r"(?:その後|今は|いまは|現在は?|今年度?は|最新(?:年度)?では?)\s*(?:評価\s*(?:が|は)?\s*)?"
+    r"(?P<to>" + _GSET + r")(?![A-Za-z])"
+    r"|(?i:graded\s+)?(?P<from2>[A-D])\s+(?i:in)\s+(?i:and|but)\s+(?:(?i:is|are)\s+)?"
+    r"(?:(?i:graded)\s+)?(?P<to2>[A-D])\s+(?i:now|today|these\s+days)\b"
+)
+
 WAS = re.compile(r"(?<![A-Za-z&])(?P<was>[A-D])\s*(?:評価)?\s*だった")
 
 LATER = re.compile(r"どうなっ|その後|今は|現在|今年|最新|今の評価")
@@ -242,6 +253,11 @@ def take_transition(
     before: list[str] = []
     after: list[str] = []
     was = False
+    for m in list(_THEN_NOW.finditer(work.text)):
+        before.extend(_LETTERS.findall(m.group("from") or m.group("from2") or ""))
+        after.extend(_LETTERS.findall(m.group("to") or m.group("to2") or ""))
+        work.take(m.start(), m.end())
+        was = True  # the earlier grade belongs to the year named; the later one to now
     if LATER.search(question):
         # "前年度D評価だった事業は今年どうなった？": D was the earlier year's grade.
         for m in list(WAS.finditer(work.text)):
