@@ -403,19 +403,7 @@ class Answerer:
         return {
             "previous_fiscal_year": before,
             "previous_grades": grade_dict(counts),
-            "changes": tuple(
-                GradeChange(
-                    municipality=i.municipality,
-                    plan=i.plan,
-                    item_no=i.item_no,
-                    name=i.name,
-                    department=i.department,
-                    from_grade=i.from_grade,
-                    to_grade=i.grade,
-                )
-                for i in answer_items(changed.rows)
-                if i.from_grade is not None
-            ),
+            "changes": grade_changes(changed.rows),
         }
 
     def _trend(self, question: str, spec: QuerySpec, fiscal_year: int, years: list[int]) -> Answer:
@@ -979,6 +967,23 @@ def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
 def _moved_from(row: dict[str, Any]) -> str | None:
     before = row.get("from_department")
     return before if before and before != row["department"] else None
+
+
+def grade_changes(rows: Sequence[dict[str, Any]]) -> tuple[GradeChange, ...]:
+    """The rows of ``grade_changes_between_years`` as the items whose grade changed."""
+    return tuple(
+        GradeChange(
+            municipality=i.municipality,
+            plan=i.plan,
+            item_no=i.item_no,
+            name=i.name,
+            department=i.department,
+            from_grade=i.from_grade,
+            to_grade=i.grade,
+        )
+        for i in answer_items(rows)
+        if i.from_grade is not None
+    )
 
 
 def grade_dict(row: dict[str, Any]) -> dict[str, int]:

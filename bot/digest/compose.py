@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_items, grade_dict, rows_query
+from bot.ask.answer import answer_items, grade_changes, grade_dict, rows_query
 from bot.ask.filters import sql_params
 from bot.digest.ledger import Subscription
-from bot.models import AnswerItem, QuerySpec
+from bot.models import AnswerItem, GradeChange, QuerySpec
 from bot.render import text as t
 from bot.reorganisations import Reorganisations, reorganisations_for
 from bot.store.database import Store
@@ -37,6 +37,9 @@ class Digest(BaseModel):
     previous_fiscal_year: int | None
     grades: dict[str, int]
     previous_grades: dict[str, int] | None
+    #: Items whose grade changed since the previous fiscal year (following item numbers
+    #: across department renames, as the trend answers do).
+    year_changes: tuple[GradeChange, ...] = ()
     items: int
     attention: tuple[AnswerItem, ...]
     #: C/D evaluations in scope; more than len(attention) when the list was capped.
@@ -82,10 +85,21 @@ def compose_digest(
     params = _scope_params(sub, municipality, history)
     counts = store.run("count_matching", fiscal_year=latest, **params).rows[0]
     previous_grades = None
+    year_changes: tuple[GradeChange, ...] = ()
     if before is not None:
         previous_grades = grade_dict(
             store.run("count_matching", fiscal_year=before, **params).rows[0]
         )
+        changed = store.run(
+            "grade_changes_between_years",
+            **params,
+            from_year=before,
+            to_year=latest,
+            direction="changed",
+            from_grades=None,
+            to_grades=None,
+        )
+        year_changes = grade_changes(changed.rows)
     by_dept = history.under_current_names(
         {
             r["department"]: grade_dict(r)
@@ -121,6 +135,7 @@ def compose_digest(
         previous_fiscal_year=before,
         grades=grade_dict(counts),
         previous_grades=previous_grades,
+        year_changes=year_changes,
         items=int(counts["items"]),
         attention=attention,
         attention_total=attention_total,

@@ -29,6 +29,8 @@ def digest_text(digest: Digest) -> str:
     lang: Language = "ja" if digest.language == "ja" else "en"
     lines = [_title(digest), _period(digest)]
     lines.append(pick(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
+    if digest.previous_fiscal_year is not None:
+        lines.append(t.changed_items_line(digest.year_changes, lang))
     lines.append(f"{t.attention_title(lang)}:")
     if digest.attention:
         where = t.origins(digest.attention)
@@ -96,6 +98,11 @@ def digest_messages(digest: Digest) -> list[bk.Message]:
                         f"\n（括弧内は FY{digest.previous_fiscal_year} との差）",
                         f"\n(change from FY{digest.previous_fiscal_year} in brackets)",
                     )
+                    if digest.previous_fiscal_year
+                    else ""
+                )
+                + (
+                    "\n" + bk.escape(t.changed_items_line(digest.year_changes, lang))
                     if digest.previous_fiscal_year
                     else ""
                 )

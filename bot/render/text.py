@@ -10,6 +10,7 @@ from bot.models import (
     CATEGORY_EN,
     AnswerItem,
     Grade,
+    GradeChange,
     Language,
     Summary,
 )
@@ -230,17 +231,18 @@ def change_lines(summary: Summary, lang: Language) -> list[str]:
         return []
     year = summary.previous_fiscal_year
     since = pick(lang, f"前年度（{wareki(year)}）比: ", f"Since FY{year}: ")
-    lines = [since + grade_changes_line(summary, lang)]
-    if summary.changes:
-        moved = [
-            pick(lang, f"事業{i.item_no}", f"item {i.item_no}")
-            + f" {i.from_grade.value}→{i.to_grade.value}"
-            for i in summary.changes
-        ]
-        lines.append(pick(lang, "評価が変わった事業: ", "Grades changed: ") + ", ".join(moved))
-    else:
-        lines.append(pick(lang, "評価が変わった事業はありません。", "No item's grade changed."))
-    return lines
+    return [since + grade_changes_line(summary, lang), changed_items_line(summary.changes, lang)]
+
+
+def changed_items_line(changes: Iterable[GradeChange], lang: Language) -> str:
+    """'評価が変わった事業: 事業19 B→A, 事業42 B→C' (or that none changed)."""
+    moved = [
+        pick(lang, f"事業{c.item_no}", f"item {c.item_no}") + f" {c.from_grade}→{c.to_grade}"
+        for c in changes
+    ]
+    if not moved:
+        return pick(lang, "評価が変わった事業はありません。", "No item's grade changed.")
+    return pick(lang, "評価が変わった事業: ", "Grades changed: ") + ", ".join(moved)
 
 
 def summary_lines(summary: Summary, lang: Language) -> list[str]:

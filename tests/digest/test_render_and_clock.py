@@ -184,3 +184,18 @@ def test_the_period_line_names_one_timezone(seed_warehouse: Path) -> None:
     (line,) = [ln for ln in digest_text(stamped).splitlines() if ln.startswith("期間")]
     assert "2026-11-30 09:00 JST" in line and "データ時点: 2026-11-30 08:30 JST" in line
     assert "UTC" not in line
+
+
+def test_a_two_year_digest_names_the_items_whose_grade_changed(two_year_warehouse: Path) -> None:
+    store = Store(two_year_warehouse)
+    for lang, said in (
+        ("ja", "評価が変わった事業: 事業16 D→B, 事業19 B→A, 事業33 A→B, 事業42 B→C, 事業72 B→D"),
+        ("en", "Grades changed: item 16 D→B, item 19 B→A, item 33 A→B, item 42 B→C, item 72 B→D"),
+    ):
+        sub = Subscription(id=f"yoy-{lang}", channel="C1", schedule=Schedule(), language=lang)
+        digest = compose_digest(store, sub, datetime(2026, 11, 30, 9, tzinfo=JST), None)
+        assert said in digest_text(digest)
+        first = digest_messages(digest)[0]
+        (grades,) = [b for b in first.blocks if said in (b.get("text") or {}).get("text", "")]
+        assert grades["type"] == "section"
+    store.close()
