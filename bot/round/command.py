@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 from datetime import date
+from pathlib import Path
 
 from bot.config import Settings
 from bot.round import RoundError, RoundService, round_service
@@ -61,6 +62,7 @@ def add_round_parser(sub: argparse._SubParsersAction, data_dir_option: object) -
     q = actions.add_parser("close", help="close the round and write the year's report")
     common(q)
     q.add_argument("--force", action="store_true", help="close even with open evaluations")
+    q.add_argument("--out", type=Path, help="also write the year's report workbook here")
 
 
 def round_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -72,7 +74,7 @@ def round_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.round_command == "remind":
             return _remind(settings, rounds, args.now)
-        return _run(rounds, args, by)
+        return _run(rounds, args, by, settings)
     except RoundError as exc:
         print(f"planbot round: {exc.en}", file=sys.stderr)
         return 1
@@ -81,7 +83,7 @@ def round_command(settings: Settings, args: argparse.Namespace) -> int:
         services.close()
 
 
-def _run(rounds: RoundService, args: argparse.Namespace, by: str) -> int:
+def _run(rounds: RoundService, args: argparse.Namespace, by: str, settings: Settings) -> int:
     command = args.round_command
     if command == "open":
         rnd = rounds.open(args.fiscal_year, args.deadline, by, plan=args.plan)
@@ -148,6 +150,7 @@ def _run(rounds: RoundService, args: argparse.Namespace, by: str) -> int:
                 )
             return 1
         print(_closed_text(result))
+        _publish(settings, result, args.out)
         return 0
     return 2
 
@@ -168,6 +171,21 @@ def _remind(settings: Settings, rounds: RoundService, now_text: str | None) -> i
     if not sent:
         print("no reminder due")
     return 1 if any(s.status == "failed" for s in sent) else 0
+
+
+def _publish(settings: Settings, result: Closed, out: Path | None) -> None:
+    from bot.render.report_files import report_xlsx
+
+    if out is not None:
+        out.write_bytes(report_xlsx(result.report))
+        print(f"report workbook written to {out}")
+    if settings.slack_bot_token is not None and settings.admins:
+        from bot.round.slack.publish import publish_report
+        from bot.slack.client import make_web_client
+
+        # No channel from the command line: the admins are told by DM.
+        publish_report(settings.admins, make_web_client(settings), result, channel=None)
+        print(f"announced to {len(settings.admins)} admin(s) in Slack")
 
 
 _OPTIONS = {

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.ingest.files import parse_report_files
 
 
 def run(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str, str]:
@@ -74,8 +75,11 @@ def test_round_from_the_command_line(
     assert code == 1 and "40 evaluation(s) are still open" in err
     assert "item 18 子ども政策課: not started" in err
 
-    code, out, _ = run(capsys, warehouse, "close", "--force")
+    out_file = tmp_path / "fy2020.xlsx"
+    code, out, _ = run(capsys, warehouse, "close", "--force", "--out", str(out_file))
     assert code == 0 and "missing (not in the report)" in out
+    (report,), problems = parse_report_files([out_file])
+    assert problems == [] and [(e.item_number, e.grade.value) for e in report.evaluations] == [(16, "C")]
     assert main(["ask", "--data-dir", str(warehouse), "--json", "令和2年度のC評価"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert [(i["item_no"], i["fiscal_year"], i["grade"]) for i in answer["items"]] == [

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.ask.answer import Answerer
+from bot.ingest.files import parse_report_files
 from bot.round import round_service
 from bot.round.models import EvaluationStatus, RawEntry
 from bot.round.service import RoundService, Submitted
@@ -259,8 +260,15 @@ def test_a_round_from_opening_to_the_published_report(bot: Bot) -> None:
     assert "41件" in closed
     upload = bot.fake.wait_for("files.completeUploadExternal", timeout=30)[0]
     assert upload.status == 200
-    (text,) = [f.data.decode("utf-8") for f in bot.fake.files.values() if f.data]
-    assert "【対象課 子ども政策課】" in text and "令和2年度事業実績" in text
+    # The attachment is the year's workbook; ingest reads back what was entered.
+    ((name, data),) = [(f.filename, f.data) for f in bot.fake.files.values() if f.data]
+    assert name.endswith("_fy2020.xlsx")
+    workbook = bot.rounds.data_dir / "attached.xlsx"
+    workbook.write_bytes(data)
+    (report,), problems = parse_report_files([workbook])
+    assert problems == [] and report.fiscal_year == 2020 and len(report.evaluations) == 41
+    row16 = next(e for e in report.evaluations if (e.item_number, e.department) == (16, SEISAKU))
+    assert (row16.grade.value, row16.next_plan_text) == ("D", "内容を見直す")
     wait_until(lambda: any("締め切り" in str(m.get("text")) for m in bot.dms(ADMIN)))
 
     answerer = Answerer(bot.rounds.warehouse)

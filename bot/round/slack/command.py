@@ -107,7 +107,7 @@ def run_round(
                 )
                 return
             assert isinstance(result, Closed)
-            publish_report(services, client, result, channel=channel)
+            publish_report(services.settings.admins, client, result, channel=channel)
             missing = f"（未提出 {len(result.missing)}件は含みません）" if result.missing else ""
             respond_text(
                 respond,

@@ -1,24 +1,21 @@
-"""Publishing a closed round: the report as a file in the report's layout, announced in
-the channel where it was closed and to every admin."""
+"""Publishing a closed round: the report as a workbook in the report's layout (the same
+file `planbot export` writes), announced in the channel where it was closed and to every
+admin."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.round.export import report_text
+from bot.render.report_files import export_filename, report_xlsx
 from bot.round.service import Closed
 from bot.round.slack.views import round_title
-from bot.slack.context import SlackServices
 from bot.slack.delivery import Upload, upload_files
 
 log = logging.getLogger(__name__)
-
-
-def report_filename(closed: Closed) -> str:
-    return f"{closed.report.plan}_{closed.round.fiscal_year}年度_進捗状況調査.txt"
 
 
 def announcement(closed: Closed) -> str:
@@ -36,12 +33,12 @@ def announcement(closed: Closed) -> str:
 
 
 def publish_report(
-    services: SlackServices, client: WebClient, closed: Closed, *, channel: str | None
+    admins: Sequence[str], client: WebClient, closed: Closed, *, channel: str | None
 ) -> None:
     text = announcement(closed)
     upload = Upload(
-        content=report_text(closed.report).encode("utf-8"),
-        filename=report_filename(closed),
+        content=report_xlsx(closed.report),
+        filename=export_filename(closed.report, "xlsx"),
         title=closed.report.title,
     )
     if channel:
@@ -51,7 +48,7 @@ def publish_report(
             log.exception(
                 "could not upload the FY%s report to %s", closed.round.fiscal_year, channel
             )
-    for admin in services.settings.admins:
+    for admin in admins:
         try:
             client.chat_postMessage(channel=admin, text=text)
         except SlackApiError:
