@@ -79,7 +79,9 @@ def test_round_from_the_command_line(
     code, out, _ = run(capsys, warehouse, "close", "--force", "--out", str(out_file))
     assert code == 0 and "missing (not in the report)" in out
     (report,), problems = parse_report_files([out_file])
-    assert problems == [] and [(e.item_number, e.grade.value) for e in report.evaluations] == [(16, "C")]
+    assert problems == [] and [(e.item_number, e.grade.value) for e in report.evaluations] == [
+        (16, "C")
+    ]
     assert main(["ask", "--data-dir", str(warehouse), "--json", "令和2年度のC評価"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert [(i["item_no"], i["fiscal_year"], i["grade"]) for i in answer["items"]] == [
