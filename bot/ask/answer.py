@@ -25,6 +25,7 @@ from bot.models import (
     AnswerItem,
     Grade,
     GradeChange,
+    Keyword,
     Language,
     Problem,
     QueryRun,
@@ -205,7 +206,9 @@ class Answerer:
         if not filters.structured_filters_set(spec):
             # Topic words alone are the whole question: all of them, or say none is found.
             if missing or not self._count(spec, fiscal_year):
-                return TopicScope(spec=spec, missing=missing or _words(spec), nothing=True)
+                return TopicScope(
+                    spec=spec, missing=missing or _words(spec), nothing=True, found=found
+                )
             return TopicScope(spec=spec)
         if not found:
             return TopicScope(spec=spec.model_copy(update={"keywords": ()}), missing=missing)
@@ -234,7 +237,7 @@ class Answerer:
         the items whose names come nearest."""
         lang = spec.language
         words = _quoted(scoped.missing if len(spec.keywords) == 1 else _words(spec), lang)
-        nearest = self._nearest_items(_words(spec), fiscal_year, lang)
+        nearest = self._nearest_items(spec, scoped.found, fiscal_year)
         year = t.fiscal_year_label(fiscal_year, lang)
         together = "" if len(spec.keywords) == 1 else t.pick(lang, "をまとめて含む", " together")
         head = t.pick(
@@ -250,18 +253,30 @@ class Answerer:
         return self._make(question, spec, fiscal_year, (), 0, None, lines, reading, [], nearest)
 
     def _nearest_items(
-        self, words: tuple[str, ...], fiscal_year: int, lang: Language
+        self, spec: QuerySpec, found: tuple[Keyword, ...], fiscal_year: int
     ) -> tuple[str, ...]:
-        """Items whose names share the most with the words asked (at most three)."""
-        params = self._params(QuerySpec(), fiscal_year)
-        rows = self.store.run("evaluations_filtered", **params).rows
-        names = {(r["item_no"], r["item_name"]) for r in rows}
-        scored = [
-            (max(fuzz.partial_ratio(search_key(w), search_key(name)) for w in words), no, name)
-            for no, name in names
-        ]
-        best = sorted((s for s in scored if s[0] >= 50), key=lambda s: (-s[0], s[1]))[:3]
-        return tuple(t.pick(lang, f"事業{no} {name}", f"item {no} {name}") for _, no, name in best)
+        """At most three items: those that mention the words that were found (names
+        first), else those whose names share most with the words asked."""
+        lang = spec.language
+        if found:
+            params = self._params(QuerySpec(keywords=found[:1]), fiscal_year)
+            rows = self.store.run("evaluations_matching", **params).rows
+            best = list(dict.fromkeys((r["item_no"], r["item_name"]) for r in rows))[:3]
+        else:
+            rows = self.store.run(
+                "evaluations_filtered", **self._params(QuerySpec(), fiscal_year)
+            ).rows
+            words = _words(spec)
+            scored = [
+                (max(fuzz.partial_ratio(search_key(w), search_key(name)) for w in words), no, name)
+                for no, name in {(r["item_no"], r["item_name"]) for r in rows}
+            ]
+            best = [
+                (no, name)
+                for score, no, name in sorted(scored, key=lambda s: (-s[0], s[1]))
+                if score >= 50
+            ][:3]
+        return tuple(t.pick(lang, f"事業{no} {name}", f"item {no} {name}") for no, name in best)
 
     # --- shapes ----------------------------------------------------------------------
     def _params(self, spec: QuerySpec, fiscal_year: int | None = None) -> dict[str, Any]:
@@ -829,8 +844,10 @@ class TopicScope:
     missing: tuple[str, ...] = ()
     #: Words found, but never together with the one kept.
     apart: tuple[str, ...] = ()
-    #: Topic words only, and none of them found anywhere.
+    #: Topic words only, and not all of them found together.
     nothing: bool = False
+    #: The topic words some selected item mentions.
+    found: tuple[Keyword, ...] = ()
 
     @property
     def set_aside(self) -> bool:

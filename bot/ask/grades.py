@@ -141,7 +141,7 @@ _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 _SAME_GRADE = re.compile(
     r"\d+\s*年(?:度)?\s*連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|ずっと|"
     r"続いて(?:いる|います)|変わらな(?:い|かった)|"
-    r"変わらず|同じ評価|据え置き|(?i:both\s+years|remained|stayed|unchanged|"
+    r"変わらず|同じ評価|評価(?:が|は)?同じ|据え置き|(?i:both\s+years|remained|stayed|unchanged|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
 )
 
@@ -173,7 +173,7 @@ _LABEL_BEFORE = re.compile(
 # a word (包括C, C棟, Aさん, A社, Aグループ, B型, DV(D)).
 _LONE_GRADE = re.compile(
     r"(?:^|(?<=[\sのはがをとでもやに、,・])|(?<=うち))([A-D])"
-    r"(?=$|[\s?？!！。、,]|の|は|が|を|で|と|も|や|か|だけ|のみ|以上|以下|評価)"
+    r"(?=$|[\s?？!！。、,]|の|は|が|を|で|と|も|や|か|に(?:なって|なってる)|だけ|のみ|以上|以下|評価)"
 )
 
 _NEGATED = re.compile(r"(?i:\bnot(?:\s+yet)?|\bnever|\bhave\s+not|\bhasn't|\bhaven't)\s*$")

@@ -256,7 +256,8 @@ _WHICH_DEPARTMENT = re.compile(
 _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"新規|新設|新しい(?=\s*(?:事業|取り?組み?|施策|もの|の|[?？]|$))|新たに(?:始まった|始めた|加わった)"
+            r"新規|新設|新しい(?=\s*(?:事業|取り?組み?|施策|もの|の|[?？]|$))|"
+            r"(?:新しく|新たに)(?:始まった|始めた|始まる|できた|加わった|追加された)"
         ),
         "新規",
     ),
@@ -272,7 +273,10 @@ _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 _TARGET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # (Not the start of a word: 市民活動, 市民相談 are words of their own.)
     (
-        re.compile(r"(?:市民|住民)(?:向け|対象)?(?:の|で|に)?(?![\u4e00-\u9fff\u30a0-\u30ff])"),
+        # (Nor the asker's source: 市民からの問い合わせ.)
+        re.compile(
+            r"(?:市民|住民)(?:向け|対象)?(?:の|で|に)?(?![\u4e00-\u9fff\u30a0-\u30ff]|から|より|の方)"
+        ),
         "市民",
     ),
     (re.compile(r"(?<![\u3400-\u9fff])市(?:が|を)?(?:対象|向け)|庁内向け"), "市"),
@@ -364,7 +368,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "summary",
         re.compile(
-            r"まとめ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
+            r"(?<!取り)(?<!取)まとめ|どんな感じ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
             r"summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
             # (Per-department wordings — by department, 課別, which department — are
@@ -376,7 +380,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "detail",
         re.compile(
-            r"詳細|詳しく|くわしく|内容|理由|なぜ|どうして|出典|出所|どの資料|根拠|何評価|評価は何|"
+            r"詳細|詳しく|くわしく|内容|中身|(?:見)?比べたい|理由|なぜ|どうして|出典|出所|どの資料|根拠|何評価|評価は何|"
             r"どの評価|"
             r"details?|tell\s+me\s+about|sources?\b|"
             r"more\s+about|describe|\bwhy\b|reasons?|"
@@ -615,6 +619,11 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         or keywords
         or municipality
     )
+    if vague and unmatched and intent in ("list", "count") and _EN_TOPIC.search(text):
+        # "items about space rockets": English words are the whole question, so they are
+        # its topics (an answer then says no item mentions them, not "not understood").
+        keywords = tuple(Keyword(word=w, matches=(search_key(w),)) for w in unmatched)
+        unmatched, vague = (), False
     nothing = vague and not fiscal_years
     if vague:
         flags.add(Flag.VAGUE)
@@ -910,6 +919,9 @@ _NOT_MUNICIPALITIES = frozenset(
     ]
 )
 
+
+# Words that say what follows is the topic ("items about …", "anything on …").
+_EN_TOPIC = re.compile(r"\b(?:about|on|regarding|concerning|related\s+to|involving)\b", re.I)
 
 # A question of how things stand, answered by a summary or the details, not a grade filter.
 _STATUS = re.compile(

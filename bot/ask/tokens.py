@@ -19,10 +19,11 @@ from sudachipy import Dictionary, SplitMode, Tokenizer
 #: forms): "午後の打合せ用に", "会議資料として".
 CONTEXT_NOUNS = frozenset(
     [
-        *("打ち合わせ", "会議", "資料", "参考", "質問", "確認", "午前", "午後"),
+        *("打ち合わせ", "会議", "資料", "参考", "質問", "確認", "午前", "午後", "中身"),
+        *("作業", "準備", "答弁", "問い合わせ", "取りまとめ", "取り纏め", "作成", "共有"),
         *("用", "為", "件", "方", "感じ", "辺り", "辺", "所", "事", "物", "者"),
         *("一覧", "リスト", "全部", "全体", "概要", "詳細", "内容", "状況", "様子"),
-        *("違い", "差", "比較", "理由", "原因", "結果", "評価", "事業", "課", "部署"),
+        *("違い", "差", "比較", "理由", "原因", "結果", "部署"),
         *("皆さん", "皆", "私", "僕", "自分", "上司", "課長", "部長", "係長", "担当者"),
     ]
 )
@@ -102,12 +103,16 @@ def content_words(token: str) -> list[str]:
     ms = morphemes(token)
     runs: list[str] = []
     current = ""
-    for i, _ in enumerate(ms):
+    context = False  # a compound with a context noun in it (推進会議, 研修資料) is context
+    for i, m in enumerate(ms):
         if _is_content(ms, i):
-            current += ms[i].surface
-        elif current:
-            runs.append(current)
-            current = ""
-    if current:
+            current += m.surface
+        elif m.pos[0] == "名詞" and m.normalized in CONTEXT_NOUNS:
+            context = True
+        else:
+            if current and not context:
+                runs.append(current)
+            current, context = "", False
+    if current and not context:
         runs.append(current)
     return [r.strip("・") for r in runs if r.strip("・")]

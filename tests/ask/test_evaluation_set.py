@@ -70,6 +70,8 @@ def mismatches(case: dict[str, Any], answer: Answer) -> list[str]:
         out.append(f"fiscal year {answer.fiscal_year}, expected {case['fy']}")
     if "entries" in case and len(answer.items) != case["entries"]:
         out.append(f"{len(answer.items)} entries, expected {case['entries']}")
+    if "headline" in case and case["headline"] not in answer.text.splitlines()[0]:
+        out.append(f"headline {answer.text.splitlines()[0]!r} lacks {case['headline']!r}")
     for words in case.get("says", []):
         if words not in answer.text:
             out.append(f"text lacks {words!r}")
@@ -89,6 +91,9 @@ def test_the_set_is_broad_enough() -> None:
     assert intents == {"list", "count", "detail", "summary", "trend", "help"}
     assert {c["wh"] for c in CASES} == {"seed", "two", "three"}
     assert len({c["q"] for c in CASES}) + 1 >= len(CASES)  # one repeat on purpose
+    # Messages as staff write them (long, polite, with context, by title, ranking …),
+    # each counted under its kind in the summary line.
+    assert len([c for c in CASES if "kind" in c]) >= 150
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=case_id(i, c)) for i, c in enumerate(CASES)])
