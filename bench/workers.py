@@ -69,6 +69,20 @@ SHAPES: dict[str, tuple[str, ...]] = {
         "評価が変わった事業",
         "which items got worse?",
     ),
+    # Many years: one item's whole history (ten years in the generated warehouse), and
+    # conditions over several years.
+    "history": (
+        "事業16の評価の推移",
+        "how did item 42 do over the years?",
+        "事業33の経年変化",
+        "grade history of item 19",
+    ),
+    "run": (
+        "3年連続でA評価の事業",
+        "items graded D three years in a row",
+        "3年続けてC以下の事業",
+        "一度でもD評価になった事業",
+    ),
 }
 DIGEST = "digest"
 
