@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="parse reports and write a new warehouse snapshot")
     data_dir_option(p)
+    p.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="write even when the files would remove evaluations the warehouse holds"
+        " (by default such an ingest is refused, listing what it would remove)",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     p = sub.add_parser("export", help="write a fiscal year back out as the report file")
@@ -109,7 +115,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "ingest":
         from bot.ingest.command import ingest_command
 
-        return ingest_command(settings, args.files)
+        return ingest_command(settings, args.files, allow_removals=args.allow_removals)
     if args.command == "export":
         return _export(settings, args)
     if args.command == "ask":

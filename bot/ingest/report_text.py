@@ -23,6 +23,7 @@ from typing import NamedTuple, Protocol
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
+from bot.ingest.cut_off import cut_off_problem
 from bot.ingest.problems import Problem, ReportRejected
 from bot.models import (
     BasicPolicy,
@@ -188,12 +189,20 @@ def parse_report_text(path: Path, *, display_name: str | None = None) -> Report:
 def parse_report_bytes(data: bytes, *, file: str, source_name: str | None = None) -> Report:
     """Parse the export's bytes. ``file`` names it in problems; ``source_name`` in provenance."""
     text = _decode(data, file)
-    return parse_report_rows(
-        _rows(text),
-        file=file,
-        source_name=source_name or Path(file).name,
-        checksum=hashlib.sha256(data).hexdigest(),
-    )
+    rows = list(_rows(text))
+    cut_off = cut_off_problem(rows, text, file)
+    try:
+        report = parse_report_rows(
+            rows,
+            file=file,
+            source_name=source_name or Path(file).name,
+            checksum=hashlib.sha256(data).hexdigest(),
+        )
+    except ReportRejected as exc:
+        raise ReportRejected([*exc.problems, *([cut_off] if cut_off else [])]) from None
+    if cut_off is not None:
+        raise ReportRejected([cut_off])
+    return report
 
 
 def parse_report_rows(

@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bot.ingest.removals import IngestRemovals, removals_against
 from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
 from bot.models import DepartmentMove, Report
 from bot.reorganisations import MANIFEST_KEY, detected_moves
@@ -111,6 +112,17 @@ REPORT_SCHEMA = pa.schema(
 )
 
 
+class RemovalsRefused(Exception):
+    """An ingest that would remove evaluations or sheets, without ``allow_removals``."""
+
+    def __init__(self, removals: IngestRemovals) -> None:
+        super().__init__(
+            f"the ingest would remove {removals.evaluations_removed} evaluation(s)"
+            f" and finds {sum(len(m.sheets) for m in removals.missing_sheets)} sheet(s) missing"
+        )
+        self.removals = removals
+
+
 @dataclass(frozen=True)
 class IngestResult:
     snapshot: str | None
@@ -135,21 +147,58 @@ def _writer_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def write_reports(data_dir: Path, reports: Sequence[Report]) -> IngestResult:
-    """Merge parsed reports into a new snapshot and switch to it atomically."""
+def ingest_removals(data_dir: Path, reports: Sequence[Report]) -> IngestRemovals:
+    """What ingesting ``reports`` now would remove from the warehouse (empty: nothing)."""
+    previous = current_snapshot(data_dir)
+    old_sources = _sources(_manifest(previous))
+    incoming, fresh, _ = _fresh(old_sources, reports)
+    return removals_against(previous, old_sources, incoming, fresh)
+
+
+def _manifest(snapshot: Path | None) -> dict[str, object]:
+    return read_manifest(snapshot) if snapshot else {"sources": []}
+
+
+def _sources(manifest: dict[str, object]) -> list[dict[str, object]]:
+    return list(manifest["sources"])  # type: ignore[call-overload]
+
+
+def _fresh(
+    old_sources: Sequence[dict[str, object]], reports: Sequence[Report]
+) -> tuple[list[Report], list[Report], list[str]]:
+    """(the reports not already held, those cut to the sheets each wins, unchanged files).
+
+    A file already in, with every sheet still its own, changes nothing; one whose
+    sheets a later correction replaced is ingested again (it reverts that correction).
+    """
+    held: dict[str, set[str]] = {}
+    for src in old_sources:
+        held.setdefault(str(src["checksum"]), set()).update(src["sheets"])  # type: ignore[call-overload]
+    is_held = [r.checksum in held and set(r.sheets) <= held[r.checksum] for r in reports]
+    incoming = [r for r, h in zip(reports, is_held, strict=True) if not h]
+    unchanged = [r.source_file for r, h in zip(reports, is_held, strict=True) if h]
+    return incoming, _last_per_key(incoming), unchanged
+
+
+def write_reports(
+    data_dir: Path, reports: Sequence[Report], *, allow_removals: bool = False
+) -> IngestResult:
+    """Merge parsed reports into a new snapshot and switch to it atomically.
+
+    Raises :class:`RemovalsRefused` (writing nothing) when the reports would remove
+    evaluations the warehouse holds, or lack sheets an earlier version of the same file
+    had, unless ``allow_removals``.
+    """
     root = warehouse_dir(data_dir)
     with _writer_lock(root):
         previous = current_snapshot(data_dir)
-        manifest = read_manifest(previous) if previous else {"sources": []}
-        old_sources: list[dict[str, object]] = list(manifest["sources"])  # type: ignore[call-overload]
-        # A file already in, with every sheet still its own, changes nothing; one whose
-        # sheets a later correction replaced is ingested again (it reverts that correction).
-        held: dict[str, set[str]] = {}
-        for src in old_sources:
-            held.setdefault(str(src["checksum"]), set()).update(src["sheets"])  # type: ignore[call-overload]
-        is_held = [r.checksum in held and set(r.sheets) <= held[r.checksum] for r in reports]
-        fresh = _last_per_key([r for r, h in zip(reports, is_held, strict=True) if not h])
-        unchanged = [r.source_file for r, h in zip(reports, is_held, strict=True) if h]
+        manifest = _manifest(previous)
+        old_sources = _sources(manifest)
+        incoming, fresh, unchanged = _fresh(old_sources, reports)
+        if fresh and not allow_removals:
+            removals = removals_against(previous, old_sources, incoming, fresh)
+            if not removals.empty:
+                raise RemovalsRefused(removals)
         if not fresh:
             return IngestResult(
                 snapshot=previous.name if previous else None,
