@@ -6,15 +6,18 @@ They answer exactly what Slack answers: both call Answerer.answer().
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
+from bot.ask.text import RAW_QUESTION_CHARS
 from bot.config import Settings
 from bot.failures import apology, new_reference
 from bot.models import Answer, QuerySpec
 from bot.render.json_answer import answer_json, error_json
 from bot.services import Services
+from bot.slack.housekeeping import Housekeeper
 from bot.store.database import WarehouseMissing
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,9 @@ def ask_command(settings: Settings, question: str | None, *, as_json: bool) -> i
     services = Services.for_command(settings)
     if services is None:
         return 2
-    questions: Iterable[str] = [question] if question is not None else _lines(sys.stdin)
+    questions: Iterable[str] = (
+        [argv_text(question)] if question is not None else question_lines(sys.stdin.buffer)
+    )
     for i, q in enumerate(questions):
         result = safe_answer(services, q)
         if as_json:
@@ -57,9 +62,23 @@ def ask_command(settings: Settings, question: str | None, *, as_json: bool) -> i
     return 0
 
 
-def _lines(stream: TextIO) -> Iterable[str]:
-    for line in stream:
-        yield line.rstrip("\r\n")
+def argv_text(arg: str) -> str:
+    """A command-line argument as text: bytes that were not UTF-8 become U+FFFD."""
+    return os.fsencode(arg).decode("utf-8", "replace")
+
+
+def question_lines(stream: BinaryIO) -> Iterator[str]:
+    """One question per line, decoded at the edge (invalid UTF-8 becomes U+FFFD).
+
+    A line is read only as far as a question is read at all; the rest of an over-long
+    line is skipped without being held in memory.
+    """
+    limit = RAW_QUESTION_CHARS * 4  # UTF-8 takes at most 4 bytes a character
+    while chunk := stream.readline(limit):
+        if not chunk.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+        yield chunk.decode("utf-8", "replace").rstrip("\r\n")
 
 
 def run_console(settings: Settings) -> int:
@@ -67,6 +86,15 @@ def run_console(settings: Settings) -> int:
     services = Services.for_command(settings)
     if services is None:
         return 2
+    # A console may run for days: the question log's retention holds here too.
+    keeper = Housekeeper(settings).start()
+    try:
+        return _console_loop(services, settings)
+    finally:
+        keeper.stop()
+
+
+def _console_loop(services: Services, settings: Settings) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         years = ", ".join(f"FY{y}" for y in services.answerer.years())

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from bot.ask import filters
 from bot.ask.lexicon import HierarchyTitle, Lexicon
 from bot.ask.parser import asks_grade_meaning, is_thanks, read_question
+from bot.ask.text import question_text
 from bot.models import (
     Answer,
     AnswerItem,
@@ -130,6 +131,7 @@ class Answerer:
         button, and teams ask the same few questions; an answer cannot change until an
         ingest switches the snapshot, which is part of the key.
         """
+        question = question_text(question)
         if self.cache_size == 0:
             return self.answer_spec(question, self.parse(question))
         key = (self.store.refresh(), question)

@@ -26,6 +26,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Settings
 from bot.digest.delivery import DigestRunner
 from bot.digest.ledger import Ledger
+from bot.slack.housekeeping import Housekeeper
+from bot.state.private import private_file
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,8 @@ _RUNNER: DigestRunner | None = None
 def job_store_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{(settings.state_dir / 'scheduler.sqlite3').resolve()}"
+    jobs = private_file(settings.state_dir / "scheduler.sqlite3")
+    return f"sqlite:///{jobs.resolve()}"
 
 
 def run_subscription(sub_id: str) -> None:
@@ -122,10 +124,13 @@ def register_jobs(scheduler: BaseScheduler, settings: Settings, ledger: Ledger) 
 
 def run_clock(settings: Settings, runner: DigestRunner) -> int:
     scheduler = start_clock(settings, runner)
+    # The question log's retention holds wherever planbot runs for long, not only in serve.
+    keeper = Housekeeper(settings).start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
+    keeper.stop()
     scheduler.shutdown()
     return 0
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.digest.schedule import Schedule
 from bot.render.text import goal_label, pick
 from bot.state.database import enable_wal
+from bot.state.private import private_file
 
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -101,7 +102,7 @@ def _now() -> str:
 
 class Ledger:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)
         self.path = path
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         with self._connect() as con:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,13 +24,54 @@ from bot.models import Report
 def parse_report_file(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> Report:
     """A text export or a workbook, told apart by name (and a workbook's first bytes)."""
     name = str(path)
+    data = read_regular_file(path, limits=limits)
+    return parse_report_data(data, file=name, source_name=path.name, limits=limits)
+
+
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def read_regular_file(path: Path, *, limits: WorkbookLimits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file of at most the upload limit, else ReportRejected.
+
+    Opened without blocking and checked on the open descriptor (not the name, which could
+    be swapped in between): a FIFO would block the read forever, a device such as
+    /dev/zero (perhaps behind a symlink) would read until memory runs out.
+    """
+    name = str(path)
     try:
-        # (An oversized file is refused before a byte of it is read.)
-        check_size(path.stat().st_size, file=name, limits=limits)
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise ReportRejected([Problem(name, 1, f"cannot read file: {exc.strerror}")]) from exc
-    return parse_report_data(data, file=name, source_name=path.name, limits=limits)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            why = f"{_kind(st.st_mode)}, not a regular file: only report files are read"
+            raise ReportRejected([Problem(name, 1, why)])
+        # (An oversized file is refused before a byte of it is read.)
+        check_size(st.st_size, file=name, limits=limits)
+        chunks: list[bytes] = []
+        left = limits.max_bytes + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise ReportRejected([Problem(name, 1, f"cannot read file: {exc.strerror}")]) from exc
+    finally:
+        os.close(fd)
+    check_size(len(data), file=name, limits=limits)  # it grew while being read
+    return data
 
 
 def parse_report_data(

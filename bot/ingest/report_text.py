@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz
 
 from bot.ingest.cut_off import cut_off_problem
+from bot.ingest.fiscal_years import fiscal_year_problem, latest_fiscal_year
 from bot.ingest.problems import Problem, ReportRejected
 from bot.models import (
     BasicPolicy,
@@ -118,6 +119,10 @@ class _Hierarchy:
 @dataclass
 class _State:
     file: str
+    #: The latest results year accepted (next fiscal year, from the caller's clock).
+    latest_fiscal_year: int = field(default_factory=latest_fiscal_year)
+    #: A results header named an impossible year (already a problem of its own).
+    fiscal_year_refused: bool = False
     problems: list[Problem] = field(default_factory=list)
     title: str | None = None
     municipality: str | None = None
@@ -630,6 +635,10 @@ def _results_year(state: _State, lineno: int, label: str) -> None:
             f"said FY{state.fiscal_year}: one report holds one fiscal year",
         )
         return
+    if (impossible := fiscal_year_problem(label, years[0], state.latest_fiscal_year)) is not None:
+        state.problem(lineno, f"results header '{label}': {impossible}")
+        state.fiscal_year_refused = True
+        return
     state.fiscal_year, state.fiscal_year_line = years[0], lineno
 
 
@@ -911,7 +920,7 @@ def _first_error(exc: ValidationError) -> str:
 def _finish(
     state: _State, checksum: str, source_name: str, skipped_sheets: tuple[SkippedSheet, ...]
 ) -> Report:
-    if state.fiscal_year is None:
+    if state.fiscal_year is None and not state.fiscal_year_refused:
         state.problem(
             state.first_item_line or 1,
             "no fiscal-year header (a column label such as 令和元年度事業実績) "

@@ -59,6 +59,6 @@ class Housekeeper:
     def _run_once(self) -> None:
         try:
             purge_state(self.settings)
-        except Exception:
-            # A failed purge only keeps old rows a day longer.
-            log.exception("purging the state database failed")
+        except Exception as exc:
+            # A failed purge only keeps old rows a day longer: one line, no traceback.
+            log.warning("purging the state database failed: %s", exc)

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from bot.state.private import private_file
+
 #: Each entry upgrades the schema by one version (PRAGMA user_version); append only.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -136,7 +138,7 @@ class StateDB:
         with self._lock:
             if self._migrated:
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             with closing(self._open()) as con:
                 enable_wal(con)
                 # IMMEDIATE takes the write lock first, so two processes starting

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -131,3 +132,26 @@ def test_startup_purge_applies_the_retention_setting(settings: Settings) -> None
 
     assert purge_state(settings) == (1, 1)
     assert [q.question for q in log.most_asked(days=10_000)] == ["recent"]
+
+
+def test_state_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    db = StateDB(state_dir / "planbot.sqlite3")
+    QuestionLog(db).record(entry("DMで聞いた質問"))
+
+    assert stat.S_IMODE(state_dir.stat().st_mode) == 0o700
+    for path in state_dir.iterdir():  # the database and its -wal and -shm files
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_an_existing_state_dir_left_open_is_narrowed(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    state_dir.mkdir(mode=0o755)
+    state_dir.chmod(0o755)
+    (state_dir / "planbot.sqlite3").touch(mode=0o644)
+    (state_dir / "planbot.sqlite3").chmod(0o644)
+
+    QuestionLog(StateDB(state_dir / "planbot.sqlite3")).record(entry("質問"))
+
+    assert stat.S_IMODE(state_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((state_dir / "planbot.sqlite3").stat().st_mode) == 0o600
