@@ -63,9 +63,9 @@ from bot.ingest.warehouse import (
     GOAL_SCHEMA,
     ROW_GROUP_SIZE,
     IngestResult,
-    _switch_current,
     _write_json,
     _write_reports_table,
+    switch_current,
     warehouse_dir,
     write_reports,
 )
@@ -859,7 +859,7 @@ def write_direct(nation: Nation, data_dir: Path, *, progress: bool = False) -> G
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _switch_current(root, snapshot_id)
+    switch_current(root, snapshot_id)
     return Generated(
         data_dir=data_dir,
         municipalities=len(nation.municipalities),

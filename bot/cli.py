@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", help="when the warehouse holds several for the year")
     p.add_argument("--plan", help="when the municipality has several plans for the year")
 
+    p = sub.add_parser("check", help="verify the warehouse's snapshots; --repair mends them")
+    data_dir_option(p)
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="switch to the newest whole snapshot, set damaged ones aside, remove leftovers",
+    )
+
     p = sub.add_parser("ask", help="answer a question (or one per stdin line)")
     data_dir_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -116,6 +124,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.ingest.command import ingest_command
 
         return ingest_command(settings, args.files, allow_removals=args.allow_removals)
+    if args.command == "check":
+        from bot.ingest.check import check_command
+
+        return check_command(settings, repair=args.repair)
     if args.command == "export":
         return _export(settings, args)
     if args.command == "ask":

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     #: Warehouses of at most this many evaluations are held in memory (a city's ten
     #: years are ~1,000 rows; measured ~4 KB a row); larger ones are read from their files.
     memory_rows: int = Field(default=10_000, ge=0, validation_alias="PLANBOT_MEMORY_ROWS")
+    #: Warehouse snapshots kept after a write: readers of the one before, and whole ones
+    #: to fall back to should the newest be damaged.
+    keep_snapshots: int = Field(default=3, ge=1, validation_alias="PLANBOT_KEEP_SNAPSHOTS")
 
     # --- report files (ingest and Slack uploads) ---
     #: A report file larger than this is refused before it is read.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import uuid
 from datetime import datetime
@@ -150,6 +151,15 @@ def digest_command(settings: Settings, args: object) -> int:
     except (ScheduleError, ScopeError) as exc:
         print(f"planbot: {exc}", file=sys.stderr)
         return 2
+    except (OSError, sqlite3.Error) as exc:
+        # A read-only or full data directory: the digest's state cannot be kept there.
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(
+            f"planbot: cannot use the state directory {settings.state_dir}: {why}"
+            " (set PLANBOT_STATE_DIR to a writable directory)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _now(settings: Settings, text: str | None) -> datetime:

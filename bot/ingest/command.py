@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.ingest.files import parse_report_files
 from bot.ingest.removals import IngestRemovals
-from bot.ingest.warehouse import RemovalsRefused, write_reports
+from bot.ingest.warehouse import RemovalsRefused, WarehouseWriteError, write_reports
 from bot.ingest.workbook import WorkbookLimits
 from bot.reorganisations import describe_move, explicit_moves
 
@@ -53,7 +53,15 @@ def ingest_command(settings: Settings, files: list[Path], *, allow_removals: boo
         for sheet in report.skipped_sheets:
             print(f"{report.source_file}: skipped sheet '{sheet.name}': {sheet.reason}")
     try:
-        result = write_reports(settings.data_dir, reports, allow_removals=allow_removals)
+        result = write_reports(
+            settings.data_dir,
+            reports,
+            allow_removals=allow_removals,
+            keep_snapshots=settings.keep_snapshots,
+        )
+    except WarehouseWriteError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
     except RemovalsRefused as refused:
         for line in removal_lines(refused.removals):
             print(line, file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
-from bot.ingest.warehouse import _switch_current, _writer_lock
+from bot.ingest.warehouse import switch_current, writer_lock
 from bot.models import Frozen
 
 
@@ -56,13 +56,13 @@ def plan_rollback(data_dir: Path) -> RollbackPlan | None:
 def roll_back(data_dir: Path, plan: RollbackPlan) -> bool:
     """Carry out a plan; False (nothing done) if the warehouse moved on since it was made."""
     root = warehouse_dir(data_dir)
-    with _writer_lock(root):
+    with writer_lock(root):
         current = current_snapshot(data_dir)
         if current is None or current.name != plan.current:
             return False
         if not (root / "snapshots" / plan.previous / "manifest.json").is_file():
             return False
-        _switch_current(root, plan.previous)
+        switch_current(root, plan.previous)
     return True
 
 

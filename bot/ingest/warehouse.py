@@ -21,6 +21,7 @@ ingesting the identical file again changes nothing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -35,8 +36,15 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bot.ingest.integrity import (
+    choose_snapshot,
+    current_name,
+    file_checksums,
+    recorded_checksums,
+)
 from bot.ingest.removals import IngestRemovals, removals_against
-from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
+from bot.ingest.snapshots import current_snapshot as current_snapshot  # (re-exported)
+from bot.ingest.snapshots import read_manifest, warehouse_dir
 from bot.models import DepartmentMove, Report
 from bot.reorganisations import MANIFEST_KEY, detected_moves
 from bot.store.named_queries import default_queries_dir, parse_query_file
@@ -135,11 +143,30 @@ class IngestResult:
     moves: tuple[DepartmentMove, ...] = ()
 
 
+class WarehouseWriteError(OSError):
+    """The warehouse could not be written (a full disk, a read-only data directory); the
+    previous snapshot is untouched and still answers."""
+
+
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _cannot_write(root: Path, exc: BaseException) -> WarehouseWriteError:
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+    return WarehouseWriteError(
+        f"cannot write the warehouse in {root}: {why}; the previous snapshot is unchanged"
+    )
+
+
 @contextlib.contextmanager
-def _writer_lock(root: Path) -> Iterator[None]:
-    # One writer at a time; readers never take the lock (snapshots are immutable).
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("w") as fh:
+def writer_lock(root: Path) -> Iterator[None]:
+    """One writer at a time; readers never take the lock (snapshots are immutable)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fh = (root / ".lock").open("w")
+    except OSError as exc:
+        raise _cannot_write(root, exc) from exc
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -147,9 +174,26 @@ def _writer_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def _lock_unless_read_only(root: Path) -> Iterator[bool]:
+    """The writer lock; on a read-only data directory no writer can exist, so reading
+    goes ahead without it (yields False: nothing may be written)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(writer_lock(root))
+        except WarehouseWriteError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, OSError) and cause.errno in _READ_ONLY and root.is_dir()):
+                raise
+            writable = False
+        else:
+            writable = True
+        yield writable
+
+
 def ingest_removals(data_dir: Path, reports: Sequence[Report]) -> IngestRemovals:
     """What ingesting ``reports`` now would remove from the warehouse (empty: nothing)."""
-    previous = current_snapshot(data_dir)
+    previous = choose_snapshot(data_dir).path
     old_sources = _sources(_manifest(previous))
     incoming, fresh, _ = _fresh(old_sources, reports)
     return removals_against(previous, old_sources, incoming, fresh)
@@ -181,17 +225,24 @@ def _fresh(
 
 
 def write_reports(
-    data_dir: Path, reports: Sequence[Report], *, allow_removals: bool = False
+    data_dir: Path,
+    reports: Sequence[Report],
+    *,
+    allow_removals: bool = False,
+    keep_snapshots: int = KEEP_SNAPSHOTS,
 ) -> IngestResult:
     """Merge parsed reports into a new snapshot and switch to it atomically.
 
     Raises :class:`RemovalsRefused` (writing nothing) when the reports would remove
     evaluations the warehouse holds, or lack sheets an earlier version of the same file
-    had, unless ``allow_removals``.
+    had, unless ``allow_removals``; :class:`WarehouseWriteError` when the data directory
+    cannot be written (a re-ingest that changes nothing still succeeds read-only).
+    The new snapshot builds on the newest one that verifies, so a damaged current
+    snapshot is never carried forward.
     """
     root = warehouse_dir(data_dir)
-    with _writer_lock(root):
-        previous = current_snapshot(data_dir)
+    with _lock_unless_read_only(root) as writable:
+        previous = choose_snapshot(data_dir).path
         manifest = _manifest(previous)
         old_sources = _sources(manifest)
         incoming, fresh, unchanged = _fresh(old_sources, reports)
@@ -208,30 +259,44 @@ def write_reports(
                 fiscal_years=_years(old_sources),
                 evaluations=sum(int(str(s["evaluations"])) for s in old_sources),
             )
+        if not writable:
+            raise _cannot_write(root, OSError(errno.EROFS, os.strerror(errno.EROFS)))
+        # What an interrupted write left, cleaned while it is still told apart from ours:
+        # a complete snapshot newer than CURRENT is a write that never switched.
+        remove_leftovers(root)
         snapshot_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
         tmp = root / "snapshots" / f".tmp-{snapshot_id}"
-        tmp.mkdir(parents=True)
         try:
+            tmp.mkdir(parents=True)
             sources, moves = _build_snapshot(tmp, previous, old_sources, fresh, manifest)
             total = sum(int(str(s["evaluations"])) for s in sources)
             new_manifest = {
-                "format": 1,
+                "format": 2,
                 "snapshot": snapshot_id,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "fiscal_years": _years(sources),
                 "row_counts": {"evaluations": total, "reports": len(sources)},
                 "sources": sources,
                 MANIFEST_KEY: [m.model_dump(mode="json", exclude_defaults=True) for m in moves],
+                # Each file's size and SHA-256: readers verify them before trusting it.
+                "files": {
+                    rel: checksum.model_dump()
+                    for rel, checksum in file_checksums(tmp, recorded_checksums(manifest)).items()
+                },
             }
             _write_json(tmp / "manifest.json", new_manifest)
             _fsync_tree(tmp)
             final = root / "snapshots" / snapshot_id
             tmp.rename(final)
-            _switch_current(root, snapshot_id)
+            switch_current(root, snapshot_id)
+        except (OSError, duckdb.IOException, pa.ArrowException) as exc:
+            # A full disk or a directory turned read-only: the previous snapshot stays.
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise _cannot_write(root, exc) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _prune(root, keep=snapshot_id)
+        _prune(root, keep=snapshot_id, keep_snapshots=keep_snapshots)
         return IngestResult(
             snapshot=snapshot_id,
             changed=True,
@@ -566,7 +631,7 @@ def _fsync_tree(root: Path) -> None:
             os.close(fd)
 
 
-def _switch_current(root: Path, snapshot_id: str) -> None:
+def switch_current(root: Path, snapshot_id: str) -> None:
     tmp = root / f".CURRENT.{uuid.uuid4().hex[:8]}"
     with tmp.open("w", encoding="utf-8") as fh:
         fh.write(snapshot_id + "\n")
@@ -580,12 +645,40 @@ def _switch_current(root: Path, snapshot_id: str) -> None:
         os.close(fd)
 
 
-def _prune(root: Path, *, keep: str) -> None:
-    # Older snapshots stay a while for readers that opened them just before the switch.
-    snapshots = sorted(p for p in (root / "snapshots").iterdir() if not p.name.startswith("."))
-    for old in snapshots[:-KEEP_SNAPSHOTS]:
+def leftovers(root: Path) -> list[Path]:
+    """What interrupted writes left (call with the writer lock held, so none is in
+    progress): temporary snapshot directories, pointer files never renamed over CURRENT,
+    and complete snapshots newer than the one CURRENT names, which nothing points to."""
+    found = sorted((root / "snapshots").glob(".tmp-*")) if (root / "snapshots").is_dir() else []
+    found += sorted(root.glob(".CURRENT.*"))
+    current = current_name(root.parent) if root.name == "warehouse" else None
+    if current is not None and (root / "snapshots").is_dir():
+        found += sorted(
+            p
+            for p in (root / "snapshots").iterdir()
+            if not p.name.startswith(".") and p.is_dir() and p.name > current
+        )
+    return found
+
+
+def remove_leftovers(root: Path) -> int:
+    gone = 0
+    for path in leftovers(root):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        gone += 1
+    return gone
+
+
+def _prune(root: Path, *, keep: str, keep_snapshots: int) -> None:
+    remove_leftovers(root)
+    # Older snapshots stay a while for readers that opened them just before the switch,
+    # and as whole ones to fall back to if the newest is damaged.
+    snapshots = sorted(
+        p for p in (root / "snapshots").iterdir() if not p.name.startswith(".") and p.is_dir()
+    )
+    for old in snapshots[: -max(keep_snapshots, 1)]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
-    for stale in (root / "snapshots").glob(".tmp-*"):
-        # A temp dir left by a killed writer; we hold the lock, so no writer owns it now.
-        shutil.rmtree(stale, ignore_errors=True)

@@ -257,7 +257,8 @@ def _ingest(
         return
     kept = _keep(settings.data_dir / "reports", upload.file_name, data)
     report = parse_report_data(data, file=kept.name, source_name=kept.name, limits=limits)
-    result = write_reports(settings.data_dir, [report])
+    # The preview listed every evaluation the report removes, and the admin confirmed it.
+    result = write_reports(settings.data_dir, [report], allow_removals=True)
     services.uploads.set_status(upload.upload_id, "ingested")
     services.audit.record(
         "confirmed",

@@ -9,23 +9,29 @@ dedupe is shared through the state database).
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
+from bot.ingest.integrity import SnapshotChoice
 from bot.services import Services
 from bot.slack.app import create_app
+from bot.slack.delivery import plain, post_dm
 from bot.slack.housekeeping import Housekeeper
 from bot.slack.http import EVENTS_PATH, http_server
+
+log = logging.getLogger(__name__)
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -61,8 +67,36 @@ def _start(settings: Settings) -> tuple[Services, App] | int:
         services.close()
         # Usually auth.test rejecting the token, or SLACK_API_URL unreachable.
         return _fail(f"cannot connect to Slack at {settings.slack_api_url}: {exc}", 1)
+    tell_admins_of_damage(services, app.client, settings.admins)
     services.warm_up()
     return services, app
+
+
+def tell_admins_of_damage(services: Services, client: WebClient, admins: Sequence[str]) -> None:
+    """DM each admin when the warehouse falls back from a damaged snapshot: at start
+    (the fall-back already happened while loading) and whenever it happens later."""
+
+    def notify(choice: SnapshotChoice) -> None:
+        damaged = choice.damaged
+        if damaged is None:
+            return
+        instead = choice.path.name if choice.path is not None else "none (no snapshot verifies)"
+        text = (
+            f":warning: 倉庫のスナップショット {damaged.name} が破損しています"
+            f"（{'; '.join(damaged.problems[:3])}）。{instead} から回答しています。"
+            "管理者は `planbot check --repair` を実行してください。\n"
+            f"The warehouse snapshot {damaged.name} is damaged; answering from {instead}."
+            " Run `planbot check --repair`."
+        )
+        for admin in admins:
+            post_dm(client, admin, [plain(text)])
+
+    services.store.on_fallback = notify
+    for choice in list(services.store.fallbacks):
+        try:
+            notify(choice)
+        except Exception as exc:
+            log.warning("could not tell the admins about a damaged snapshot: %s", exc)
 
 
 def run_slack(settings: Settings) -> int:
@@ -113,7 +147,12 @@ def serve_http(settings: Settings, port: int) -> int:
         return started
     services, app = started
     keeper = Housekeeper(settings).start()
-    server = http_server(app, host=settings.http_host, port=port)
+    server = http_server(
+        app,
+        host=settings.http_host,
+        port=port,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+    )
     print(
         f"planbot: listening on http://{settings.http_host}:{server.effective_port}{EVENTS_PATH}",
         file=sys.stderr,

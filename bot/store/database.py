@@ -8,9 +8,10 @@ point at the live snapshot and are re-pointed when an ingest switches CURRENT.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,19 @@ from typing import Any
 
 import duckdb
 
-from bot.ingest.snapshots import current_snapshot, read_manifest, warehouse_dir
+from bot.ingest.integrity import SnapshotChoice, choose_snapshot
+from bot.ingest.snapshots import read_manifest, warehouse_dir
 from bot.store.named_queries import NamedQuery, default_queries_dir, load_queries, schema_sql
+
+log = logging.getLogger(__name__)
 
 
 class WarehouseMissing(RuntimeError):
     """No report has been ingested into this data directory yet."""
+
+
+class WarehouseDamaged(WarehouseMissing):
+    """The current snapshot is damaged and no older one verifies either."""
 
 
 class QueryTimeout(RuntimeError):
@@ -116,6 +124,12 @@ class Store:
         self._pointer = warehouse_dir(data_dir) / "CURRENT"
         self._pointer_seen: tuple[int, int] | None = None
         self._watchdog = _Watchdog()
+        #: Snapshots this process verified (they never change once written).
+        self._verified: set[str] = set()
+        self._damage_seen: set[str] = set()
+        #: Every fall-back from a damaged snapshot so far, for whoever tells the admins.
+        self.fallbacks: list[SnapshotChoice] = []
+        self.on_fallback: Callable[[SnapshotChoice], None] | None = None
 
     # --- snapshot tracking -----------------------------------------------------------
     def refresh(self) -> Path:
@@ -129,11 +143,7 @@ class Store:
             seen = None
         if seen is not None and seen == self._pointer_seen and self._snapshot is not None:
             return self._snapshot
-        snapshot = current_snapshot(self.data_dir)
-        if snapshot is None:
-            raise WarehouseMissing(
-                f"no reports ingested in {self.data_dir}: run `planbot ingest REPORT…` first"
-            )
+        snapshot = self._whole_snapshot()
         if snapshot != self._snapshot:
             with self._lock:
                 if snapshot != self._snapshot:
@@ -144,6 +154,42 @@ class Store:
                     self._cache.clear()
         self._pointer_seen = seen
         return snapshot
+
+    def _whole_snapshot(self) -> Path:
+        """The current snapshot if it verifies, else the newest that does (said once)."""
+        choice = choose_snapshot(self.data_dir, verified=self._verified)
+        if choice.damaged is not None and choice.damaged.name not in self._damage_seen:
+            self._damage_seen.add(choice.damaged.name)
+            self._report_damage(choice)
+        if choice.path is None:
+            if choice.damaged is not None:
+                raise WarehouseDamaged(
+                    f"the warehouse in {self.data_dir} is damaged and no snapshot verifies:"
+                    " run `planbot check`, then ingest the reports again"
+                )
+            raise WarehouseMissing(
+                f"no reports ingested in {self.data_dir}: run `planbot ingest REPORT…` first"
+            )
+        self._verified.add(choice.path.name)
+        return choice.path
+
+    def _report_damage(self, choice: SnapshotChoice) -> None:
+        damaged = choice.damaged
+        assert damaged is not None
+        instead = choice.path.name if choice.path is not None else "nothing (none verifies)"
+        log.error(
+            "warehouse snapshot %s is damaged (%s); answering from %s."
+            " Run `planbot check --repair` to mend the data directory.",
+            damaged.name,
+            "; ".join(damaged.problems[:3]),
+            instead,
+        )
+        self.fallbacks.append(choice)
+        if self.on_fallback is not None:
+            try:
+                self.on_fallback(choice)
+            except Exception as exc:
+                log.warning("could not tell the admins about snapshot %s: %s", damaged.name, exc)
 
     def _load_small_warehouse(self) -> None:
         """Hold a small warehouse's evaluations in memory instead of reading its files.
