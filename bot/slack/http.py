@@ -7,6 +7,11 @@ interactivity, as the manifest's request URLs say.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
+import logging
+import time
 from collections.abc import Iterable
 from typing import Protocol
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -15,10 +20,14 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+log = logging.getLogger(__name__)
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 #: Lazy listeners run on Bolt's own pool; these threads only parse, verify and ack.
 SERVER_THREADS = 8
+#: Slack's rule: a signature more than five minutes off is refused.
+SIGNATURE_MAX_AGE_S = 300
 
 
 class Server(Protocol):
@@ -28,25 +37,73 @@ class Server(Protocol):
     def close(self) -> None: ...
 
 
-def wsgi_app(app: App) -> WSGIApplication:
+def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [text.encode()]
+
+
+def _timestamp_ok(environ: WSGIEnvironment) -> bool:
+    # Bolt's verifier does int() on it and fails with a 500 on anything else.
+    value = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")).strip()
+    return value.isascii() and value.isdigit() and len(value) <= 12
+
+
+def _signed(secret: bytes, environ: WSGIEnvironment, body: bytes) -> bool:
+    """Slack's v0 signature over the raw bytes (slack_sdk's verifier decodes them as
+    UTF-8 first, which fails on exactly the bodies checked here)."""
+    timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""))
+    signature = str(environ.get("HTTP_X_SLACK_SIGNATURE", ""))
+    if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE_S:
+        return False
+    mac = hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+    return hmac.compare_digest("v0=" + mac.hexdigest(), signature)
+
+
+def wsgi_app(app: App, *, signing_secret: str | None = None) -> WSGIApplication:
+    """Bolt behind WSGI, refusing what Bolt would answer with a 500 and a traceback:
+    a request timestamp that is no number (401), a body that cannot be parsed (401 when
+    its signature does not verify, else 400). Each refusal is one log line, no body."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    secret = signing_secret.encode() if signing_secret else None
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-            "GET",
-            "HEAD",
-        ):
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok\n"]
-        return slack(environ, start_response)
+        path = environ.get("PATH_INFO")
+        method = environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _plain(start_response, "200 OK", "ok\n")
+        if path != EVENTS_PATH or method != "POST":
+            return slack(environ, start_response)
+        if not _timestamp_ok(environ):
+            log.warning("refused a request to %s: missing or malformed timestamp", path)
+            return _plain(start_response, "401 Unauthorized", "invalid request\n")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            return slack(environ, start_response)
+        except ValueError as exc:  # (json.JSONDecodeError and UnicodeDecodeError too)
+            signed = secret is not None and _signed(secret, environ, body)
+            log.warning(
+                "refused a %s request to %s whose body cannot be read (%s)",
+                "signed" if signed else "unverified",
+                path,
+                type(exc).__name__,
+            )
+            if signed:
+                return _plain(start_response, "400 Bad Request", "malformed request\n")
+            return _plain(start_response, "401 Unauthorized", "invalid request\n")
 
     return application
 
 
-def http_server(app: App, *, host: str, port: int) -> Server:
+def http_server(app: App, *, host: str, port: int, signing_secret: str | None = None) -> Server:
     """A bound, not yet running server (port 0 picks a free one: see effective_port)."""
     server: Server = create_server(
-        wsgi_app(app), host=host, port=port, threads=SERVER_THREADS, ident="planbot"
+        wsgi_app(app, signing_secret=signing_secret),
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        ident="planbot",
     )
     return server
 

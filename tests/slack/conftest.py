@@ -157,7 +157,7 @@ class HttpBot:
 
 
 def serve(app: App, fake: FakeSlack) -> HttpBot:
-    server = http_server(app, host="127.0.0.1", port=0)
+    server = http_server(app, host="127.0.0.1", port=0, signing_secret=SECRET)
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     return HttpBot(app=app, server=server, thread=thread, fake=fake)
