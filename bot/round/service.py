@@ -394,7 +394,9 @@ class RoundService:
                 "no evaluation was submitted: there is no report to write",
             )
         report = round_report(rnd, answered, self.timezone)
-        ingest = write_reports(self.data_dir, [report])
+        # Closing with --force accepts that the missing evaluations are not written: the
+        # year held before (if any) loses them, as the close said.
+        ingest = write_reports(self.data_dir, [report], allow_removals=force)
         self.store.set_status(
             rnd.id,
             RoundStatus.CLOSED,
