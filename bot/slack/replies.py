@@ -53,15 +53,16 @@ def answer_in_thread(
     with WorkingNotice(client, channel, thread_ts=thread_ts, lang=lang, after_s=after) as notice:
         result, note = _answer_continuing(services, question, asker, channel, thread_ts)
     messages = reply_messages(result, admin=admin_view(services, user), note=note)
+    if isinstance(result, Answer) and result.ok and result.intent != "help":
+        # Before posting: a person who reads the answer and asks on at once must find
+        # the thread's question already there.
+        services.conversations.remember_thread(channel, thread_ts, answer_ref(result))
     try:
         notice.deliver(messages)
     except NotInChannel:
         # Ephemeral messages need membership too; the bot's DM with the user does not.
         if user:
             post_dm(client, user, [plain(invite_hint(result_language(result, question)))])
-        return
-    if isinstance(result, Answer) and result.ok and result.intent != "help":
-        services.conversations.remember_thread(channel, thread_ts, answer_ref(result))
 
 
 def _answer_continuing(
