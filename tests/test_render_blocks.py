@@ -24,6 +24,7 @@ from bot.render.blocks import (
     answer_ref,
     home_view,
     item_detail_message,
+    listing_messages,
     parse_action_value,
     query_message,
 )
@@ -605,3 +606,23 @@ def test_the_home_tab_leads_with_the_change_since_last_year(two_year: Answerer) 
         text = view["blocks"][1]["text"]["text"]
         assert text.startswith(lead)
         assert "事業42 B→C" in text or "item 42 B→C" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [("高齢者支援課のまとめ", "事業一覧（10件）"), ("summary for 高齢者支援課", "Every item (10)")],
+)
+def test_a_summary_thread_lists_every_item_once_without_its_headline(
+    seed: Answerer, question: str, label: str
+) -> None:
+    answer = seed.answer(question)
+    listing = listing_messages(answer.model_copy(update={"intent": "list"}))
+
+    assert_valid(listing)
+    said = texts(listing)
+    assert said[0] == f"*{label}*"
+    assert len(detail_keys(listing)) == answer.count == 10
+    # The headline and grade counts stay in the summary message above the thread.
+    headline = answer.text.splitlines()[0]
+    assert not any(headline in s for s in said)
+    assert not any(n.get("type") == "overflow" for m in listing for n in walk(m.blocks))

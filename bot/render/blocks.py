@@ -118,6 +118,17 @@ def answer_messages(
     return pack_messages(units, _fallback_text(answer), answer.language)
 
 
+def listing_messages(answer: Answer) -> list[Message]:
+    """Every item of an answer as rows under one short label, for the thread of a message
+    that already shows the answer's headline and grade counts (a summary): the list is
+    said once, without repeating what the message above it says."""
+    lang = answer.language
+    count = len(item_groups(answer.items))
+    label = pick(lang, f"事業一覧（{count}件）", f"Every item ({count})")
+    rows = [[_item_section(item, _row_text(answer, item), lang)] for item in answer.items]
+    return pack_messages([[context(f"*{label}*")], *rows], label, lang)
+
+
 def answer_ref(answer: Answer) -> str:
     """A short, stable name for what an answer answered (question, reading, language),
     under which the Slack layer remembers it for the answer's menu and thread."""

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.ask.language import question_language
 from bot.models import Answer, Language
-from bot.render.blocks import answer_messages
+from bot.render.blocks import answer_messages, listing_messages
 from bot.render.chart import grade_chart_png
 from bot.render.export import export_filename, to_csv, to_xlsx
 from bot.slack.answering import Asker, admin_view, ask, reply_messages
@@ -97,8 +97,7 @@ def post_summary(
         upload_files(client, channel, files, thread_ts=ts, comment=files_comment(lang))
         if result.count <= ITEMS_INLINE_MAX:
             listing = result.model_copy(update={"intent": "list"})
-            everything = answer_messages(listing, page_size=max(len(result.items), 1), admin=admin)
-            post_messages(client, channel, everything, thread_ts=ts)
+            post_messages(client, channel, listing_messages(listing), thread_ts=ts)
     except NotInChannel:
         _summary_privately(client, respond, result, user, admin=admin)
 

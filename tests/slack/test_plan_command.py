@@ -59,6 +59,10 @@ def test_summary_posts_grades_chart_and_files_in_the_channel(
     assert thread and all(c.params["thread_ts"] == summary_ts for c in thread)
     listed = "".join(blocks_text(c.params) for c in thread)
     assert listed.count('"action_id": "item_detail"') == 10
+    # The list is said once: the thread does not repeat the summary's headline, its grade
+    # counts or its menu.
+    assert "まとめ" not in listed and "A 5 / B 5" not in listed
+    assert '"type": "overflow"' not in listed and "10件" in listed
 
 
 @pytest.mark.parametrize(
