@@ -28,6 +28,11 @@ HEALTH_PATH = "/healthz"
 SERVER_THREADS = 8
 #: Slack's rule: a signature more than five minutes off is refused.
 SIGNATURE_MAX_AGE_S = 300
+#: The largest body Slack sends is a modal's view_submission (100 blocks of input, each
+#: up to 3,000 characters, form-encoded): well under 1 MiB. Anything larger is not
+#: Slack: waitress answers it 413 from its headers (or, chunked, when the limit is
+#: reached) without reading it or calling the app, so nothing of it reaches the log.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class Server(Protocol):
@@ -60,9 +65,11 @@ def _signed(secret: bytes, environ: WSGIEnvironment, body: bytes) -> bool:
 
 
 def wsgi_app(app: App, *, signing_secret: str | None = None) -> WSGIApplication:
-    """Bolt behind WSGI, refusing what Bolt would answer with a 500 and a traceback:
-    a request timestamp that is no number (401), a body that cannot be parsed (401 when
-    its signature does not verify, else 400). Each refusal is one log line, no body."""
+    """Bolt behind WSGI, refusing before Bolt sees it what Bolt would answer with a 500
+    and a traceback, or log whole: a request timestamp that is no number (401), a
+    signature that does not verify (401; Bolt would log the body, a user's question
+    among it), a body that cannot be parsed (400). Each refusal is one log line, never
+    the body. (A body larger than Slack sends never gets here: see MAX_BODY_BYTES.)"""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     secret = signing_secret.encode() if signing_secret else None
 
@@ -79,19 +86,22 @@ def wsgi_app(app: App, *, signing_secret: str | None = None) -> WSGIApplication:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         environ["wsgi.input"] = io.BytesIO(body)
+        if secret is not None and not _signed(secret, environ, body):
+            log.warning(
+                "refused a request to %s: signature or timestamp does not verify (%d bytes)",
+                path,
+                len(body),
+            )
+            return _plain(start_response, "401 Unauthorized", "invalid request\n")
         try:
             return slack(environ, start_response)
         except ValueError as exc:  # (json.JSONDecodeError and UnicodeDecodeError too)
-            signed = secret is not None and _signed(secret, environ, body)
             log.warning(
-                "refused a %s request to %s whose body cannot be read (%s)",
-                "signed" if signed else "unverified",
+                "refused a request to %s whose body cannot be read (%s)",
                 path,
                 type(exc).__name__,
             )
-            if signed:
-                return _plain(start_response, "400 Bad Request", "malformed request\n")
-            return _plain(start_response, "401 Unauthorized", "invalid request\n")
+            return _plain(start_response, "400 Bad Request", "malformed request\n")
 
     return application
 
@@ -104,6 +114,7 @@ def http_server(app: App, *, host: str, port: int, signing_secret: str | None = 
         port=port,
         threads=SERVER_THREADS,
         ident="planbot",
+        max_request_body_size=MAX_BODY_BYTES,
     )
     return server
 
