@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.config import Settings
@@ -90,8 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="on a Japanese public holiday: skip, or move to the next business day",
     )
     p.add_argument("--lang", default="ja", choices=["ja", "en"])
-
-    from bot.round.command import add_round_parser
 
     add_round_parser(sub, data_dir_option)
 
@@ -198,6 +197,53 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.host:
         settings = settings.model_copy(update={"http_host": args.host})
     return serve_http(settings, args.port if args.port is not None else settings.port)
+
+
+def add_round_parser(sub: argparse._SubParsersAction, data_dir_option: object) -> None:  # type: ignore[type-arg]
+    """`planbot round …`. Defined here, not beside the round's code, so that building the
+    parser (every command, `planbot ask` too) does not import the round's database layer."""
+    p = sub.add_parser("round", help="collect next year's self-evaluations (evaluation round)")
+    actions = p.add_subparsers(dest="round_command", required=True)
+
+    def common(q: argparse.ArgumentParser) -> None:
+        data_dir_option(q)  # type: ignore[operator]
+        q.add_argument("--by", help="who is acting (default: the login name)")
+
+    q = actions.add_parser("open", help="open a round for a fiscal year")
+    common(q)
+    q.add_argument("--fiscal-year", type=int, required=True)
+    q.add_argument("--deadline", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    q.add_argument("--plan", help="the plan, when the warehouse holds several")
+
+    q = actions.add_parser("assign", help="name who answers (or reviews) for a department")
+    common(q)
+    q.add_argument("department")
+    q.add_argument("users", nargs="+", metavar="USER", help="Slack member ids")
+    q.add_argument("--reviewer", action="store_true", help="name reviewers instead")
+
+    q = actions.add_parser("status", help="progress per department")
+    common(q)
+    q.add_argument("--fiscal-year", type=int)
+    q.add_argument("--json", action="store_true")
+
+    q = actions.add_parser("submit", help="enter an answer that came by mail")
+    common(q)
+    q.add_argument("--item", type=int, required=True)
+    q.add_argument("--department", required=True)
+    q.add_argument("--grade", required=True)
+    q.add_argument("--result", required=True, help="事業実績")
+    q.add_argument("--plan", dest="plan_text", help="this year's plan (default: as prefilled)")
+    q.add_argument("--next-plan", help="next year's plan")
+    q.add_argument("--comment", default="")
+
+    q = actions.add_parser("remind", help="send the reminders that are due (what the clock runs)")
+    common(q)
+    q.add_argument("--now", help="ISO-8601 time to act as now (default: the clock)")
+
+    q = actions.add_parser("close", help="close the round and write the year's report")
+    common(q)
+    q.add_argument("--force", action="store_true", help="close even with open evaluations")
+    q.add_argument("--out", type=Path, help="also write the year's report workbook here")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import date
 from pathlib import Path
 
 from bot.config import Settings
@@ -18,51 +17,6 @@ from bot.round import RoundError, RoundService, round_service
 from bot.round.models import Progress, RawEntry, Role
 from bot.round.service import Closed, CloseRefused, Conflicted, Refused
 from bot.services import Services
-
-
-def add_round_parser(sub: argparse._SubParsersAction, data_dir_option: object) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("round", help="collect next year's self-evaluations (evaluation round)")
-    actions = p.add_subparsers(dest="round_command", required=True)
-
-    def common(q: argparse.ArgumentParser) -> None:
-        data_dir_option(q)  # type: ignore[operator]
-        q.add_argument("--by", help="who is acting (default: the login name)")
-
-    q = actions.add_parser("open", help="open a round for a fiscal year")
-    common(q)
-    q.add_argument("--fiscal-year", type=int, required=True)
-    q.add_argument("--deadline", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    q.add_argument("--plan", help="the plan, when the warehouse holds several")
-
-    q = actions.add_parser("assign", help="name who answers (or reviews) for a department")
-    common(q)
-    q.add_argument("department")
-    q.add_argument("users", nargs="+", metavar="USER", help="Slack member ids")
-    q.add_argument("--reviewer", action="store_true", help="name reviewers instead")
-
-    q = actions.add_parser("status", help="progress per department")
-    common(q)
-    q.add_argument("--fiscal-year", type=int)
-    q.add_argument("--json", action="store_true")
-
-    q = actions.add_parser("submit", help="enter an answer that came by mail")
-    common(q)
-    q.add_argument("--item", type=int, required=True)
-    q.add_argument("--department", required=True)
-    q.add_argument("--grade", required=True)
-    q.add_argument("--result", required=True, help="事業実績")
-    q.add_argument("--plan", dest="plan_text", help="this year's plan (default: as prefilled)")
-    q.add_argument("--next-plan", help="next year's plan")
-    q.add_argument("--comment", default="")
-
-    q = actions.add_parser("remind", help="send the reminders that are due (what the clock runs)")
-    common(q)
-    q.add_argument("--now", help="ISO-8601 time to act as now (default: the clock)")
-
-    q = actions.add_parser("close", help="close the round and write the year's report")
-    common(q)
-    q.add_argument("--force", action="store_true", help="close even with open evaluations")
-    q.add_argument("--out", type=Path, help="also write the year's report workbook here")
 
 
 def round_command(settings: Settings, args: argparse.Namespace) -> int:
