@@ -97,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clock", help="run the digest scheduler (one process)")
     data_dir_option(p)
 
+    p = sub.add_parser("state", help="the state database: its schema, or copy it elsewhere")
+    data_dir_option(p)
+    p.add_argument(
+        "action",
+        nargs="?",
+        default="status",
+        choices=["status", "migrate"],
+        help="status: schema revision (migrating if needed); migrate: copy SQLite state",
+    )
+    p.add_argument("--to", metavar="DATABASE_URL", help="with migrate: the target database")
+
     p = sub.add_parser("serve", help="run the Slack bot: Socket Mode, or HTTP mode with --http")
     data_dir_option(p)
     p.add_argument("--http", action="store_true", help="serve HTTP (Events API) instead")
@@ -106,8 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.state.database import SchemaTooNew
+
     try:
         return _main(argv)
+    except SchemaTooNew as exc:
+        print(f"planbot: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`planbot ask … | head`): nothing more to say, and not an
         # error. Point stdout at /dev/null so that the interpreter's final flush is quiet.
@@ -141,6 +157,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.round.command import round_command
 
         return round_command(settings, args)
+    if args.command == "state":
+        from bot.state.command import state_command
+
+        return state_command(settings, args.action, to=args.to)
     if args.command == "clock":
         from bot.digest.command import clock_command
 

@@ -77,3 +77,37 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     line = summary_line(terminalreporter)
     if line:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def shared_postgres() -> Iterator[str]:
+    """One migrated PostgreSQL database per test worker, emptied before each use."""
+    from bot.state import StateDB
+    from tests.postgres import fresh_database
+
+    with fresh_database() as url:
+        db = StateDB(url)
+        db.ensure_schema()
+        db.dispose()
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_database_url(request: pytest.FixtureRequest) -> str | None:
+    """Where state lives in a test: None (SQLite in the state dir) or a PostgreSQL URL.
+
+    Suites that keep state (Slack, digests) run once on each database.
+    """
+    if request.param == "sqlite":
+        return None
+    from tests.postgres import empty_tables
+
+    url: str = request.getfixturevalue("shared_postgres")
+    empty_tables(url)
+    return url
+
+
+@pytest.fixture
+def state_url(state_database_url: str | None, tmp_path: Path) -> str:
+    """A state database URL on either database (SQLite: a fresh file in tmp_path)."""
+    return state_database_url or f"sqlite:///{tmp_path / 'state' / 'planbot.sqlite3'}"

@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.digest.delivery import DigestRunner
 from bot.digest.ledger import Ledger
 from bot.slack.housekeeping import Housekeeper
+from bot.state.database import normalise_url
 from bot.state.private import private_file
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ _RUNNER: DigestRunner | None = None
 
 def job_store_url(settings: Settings) -> str:
     if settings.database_url:
-        return settings.database_url
+        return normalise_url(settings.database_url)
     jobs = private_file(settings.state_dir / "scheduler.sqlite3")
     return f"sqlite:///{jobs.resolve()}"
 

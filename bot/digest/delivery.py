@@ -15,6 +15,7 @@ from bot.digest.compose import Digest, compose_digest
 from bot.digest.ledger import MAX_ATTEMPTS, Ledger, Subscription
 from bot.digest.render import digest_messages
 from bot.digest.schedule import Schedule, fire_times, latest_fire_time
+from bot.state import StateDB
 from bot.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ class NoSlackClient(RuntimeError):
 
 
 def ledger_for(settings: Settings) -> Ledger:
-    return Ledger(settings.state_dir / "digests.sqlite3")
+    db = StateDB.for_settings(settings)
+    db.ensure_schema()
+    return Ledger(db)
 
 
 class DigestRunner:

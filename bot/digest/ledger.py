@@ -1,7 +1,7 @@
-"""Subscriptions and the delivery ledger, in SQLite under the state directory.
+"""Subscriptions and the delivery ledger, in the state database (SQLite or PostgreSQL).
 
-The ledger is keyed by (subscription, scheduled fire time). A delivery is *claimed* in a
-transaction before anything is posted and *completed* after, and each message part is
+The ledger is keyed by (subscription, scheduled fire time). A delivery is *claimed* by one
+statement before anything is posted and *completed* after, and each message part is
 recorded as it is posted, so:
 - two clock processes racing for the same fire time: one claim wins, the other skips;
 - a crash between composing and posting: the claim goes stale and the next run retries,
@@ -11,55 +11,24 @@ recorded as it is posted, so:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
-import sqlite3
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.engine import Connection, Row
 
 from bot.digest.schedule import Schedule
 from bot.render.text import goal_label, pick
-from bot.state.database import enable_wal
-from bot.state.private import private_file
+from bot.state.database import StateDB
+from bot.state.events import new_claimant
+from bot.state.schema import deliveries, subscriptions
 
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS subscriptions (
-    id TEXT PRIMARY KEY,
-    channel TEXT NOT NULL,
-    schedule TEXT NOT NULL,
-    scope_kind TEXT NOT NULL,
-    scope_value TEXT,
-    holiday_rule TEXT NOT NULL,
-    language TEXT NOT NULL,
-    created_by TEXT,
-    created_at TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-    subscription_id TEXT NOT NULL,
-    fire_time TEXT NOT NULL,
-    status TEXT NOT NULL,          -- claimed | posted | failed | missed | skipped
-    claimed_by TEXT,
-    claimed_at TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    parts_posted INTEGER NOT NULL DEFAULT 0,
-    message_ts TEXT,
-    state TEXT,                    -- the digest's data fingerprint, for "what changed"
-    error TEXT,
-    completed_at TEXT,
-    PRIMARY KEY (subscription_id, fire_time)
-);
-"""
 
 
 class Subscription(BaseModel):
@@ -101,184 +70,202 @@ def _now() -> str:
 
 
 class Ledger:
-    def __init__(self, path: Path) -> None:
-        private_file(path)
-        self.path = path
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        with self._connect() as con:
-            enable_wal(con)  # persistent: set once per database file
-            con.executescript(_SCHEMA)
+    """Subscriptions and deliveries in the state database (SQLite or PostgreSQL)."""
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per call: the ledger is used from scheduler threads and processes.
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.row_factory = sqlite3.Row
-        try:
-            yield con
-        finally:
-            con.close()
+    def __init__(self, db: StateDB) -> None:
+        self.db = db
 
     # --- subscriptions ---------------------------------------------------------------
     def save(self, sub: Subscription) -> Subscription:
         sub = sub.model_copy(update={"created_at": sub.created_at or _now()})
-        with self._connect() as con:
-            con.execute(
-                "INSERT INTO subscriptions (id, channel, schedule, scope_kind, scope_value,"
-                " holiday_rule, language, created_by, created_at, active)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET channel=excluded.channel,"
-                " schedule=excluded.schedule, scope_kind=excluded.scope_kind,"
-                " scope_value=excluded.scope_value, holiday_rule=excluded.holiday_rule,"
-                " language=excluded.language, active=excluded.active",
-                (
-                    sub.id,
-                    sub.channel,
-                    sub.schedule.model_dump_json(),
-                    sub.scope_kind,
-                    sub.scope_value,
-                    sub.holiday_rule,
-                    sub.language,
-                    sub.created_by,
-                    sub.created_at,
-                    int(sub.active),
-                ),
+        values = {
+            "id": sub.id,
+            "channel": sub.channel,
+            "schedule": sub.schedule.model_dump_json(),
+            "scope_kind": sub.scope_kind,
+            "scope_value": sub.scope_value,
+            "holiday_rule": sub.holiday_rule,
+            "language": sub.language,
+            "created_by": sub.created_by,
+            "created_at": sub.created_at,
+            "active": sub.active,
+        }
+        self.db.execute(
+            self.db.upsert(
+                subscriptions,
+                values,
+                update=[k for k in values if k not in ("id", "created_by", "created_at")],
             )
+        )
         return sub
 
     def subscriptions(self, *, active_only: bool = True) -> list[Subscription]:
-        with self._connect() as con:
-            rows = con.execute(
-                "SELECT * FROM subscriptions"
-                + (" WHERE active = 1" if active_only else "")
-                + " ORDER BY created_at, id"
-            ).fetchall()
-        return [
-            Subscription(
-                id=r["id"],
-                channel=r["channel"],
-                schedule=Schedule.model_validate_json(r["schedule"]),
-                scope_kind=r["scope_kind"],
-                scope_value=r["scope_value"],
-                holiday_rule=r["holiday_rule"],
-                language=r["language"],
-                created_by=r["created_by"],
-                created_at=r["created_at"],
-                active=bool(r["active"]),
-            )
-            for r in rows
-        ]
+        stmt = sa.select(subscriptions).order_by(subscriptions.c.created_at, subscriptions.c.id)
+        if active_only:
+            stmt = stmt.where(subscriptions.c.active.is_(True))
+        return [_subscription(r) for r in self.db.rows(stmt)]
 
     def get(self, sub_id: str) -> Subscription | None:
-        return next((s for s in self.subscriptions(active_only=False) if s.id == sub_id), None)
+        row = self.db.one(sa.select(subscriptions).where(subscriptions.c.id == sub_id))
+        return _subscription(row) if row is not None else None
 
     def deactivate(self, sub_id: str) -> bool:
-        with self._connect() as con:
-            cur = con.execute(
-                "UPDATE subscriptions SET active = 0 WHERE id = ? AND active = 1", (sub_id,)
-            )
-            return cur.rowcount > 0
+        s = subscriptions.c
+        stmt = (
+            sa.update(subscriptions)
+            .where((s.id == sub_id) & s.active.is_(True))
+            .values(active=False)
+        )
+        return self.db.execute(stmt) > 0
 
     # --- deliveries --------------------------------------------------------------------
     def claim(self, sub_id: str, fire_time: datetime) -> Delivery | None:
-        """Take the right to post this digest; None when another process has it or it is done."""
-        key = (sub_id, fire_time.astimezone(UTC).isoformat())
-        stale = (datetime.now(UTC) - CLAIM_LEASE).isoformat(timespec="seconds")
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            row = con.execute(
-                "SELECT * FROM deliveries WHERE subscription_id = ? AND fire_time = ?", key
-            ).fetchone()
-            if row is None:
-                con.execute(
-                    "INSERT INTO deliveries (subscription_id, fire_time, status,"
-                    " claimed_by, claimed_at, attempts) VALUES (?, ?, 'claimed', ?, ?, 1)",
-                    (*key, self.owner, _now()),
-                )
-            elif (row["status"] == "failed" and row["attempts"] < MAX_ATTEMPTS) or (
-                row["status"] == "claimed"
-                and ((row["claimed_at"] or "") < stale or _owner_dead(row["claimed_by"]))
-            ):
-                con.execute(
-                    "UPDATE deliveries SET status = 'claimed', claimed_by = ?,"
-                    " claimed_at = ?, attempts = attempts + 1 WHERE subscription_id = ?"
-                    " AND fire_time = ?",
-                    (self.owner, _now(), *key),
-                )
-            else:
-                con.execute("COMMIT")
-                return None
-            con.execute("COMMIT")
-            row = con.execute(
-                "SELECT * FROM deliveries WHERE subscription_id = ? AND fire_time = ?", key
-            ).fetchone()
-        return _delivery(row)
+        """Take the right to post this digest; None when another process has it or it is done.
+
+        One statement: the first claim inserts the row; a later one takes it over only if
+        it failed (attempts left) or its claim went stale. A claim retried after a lost
+        connection carries the same token and finds its own row.
+        """
+        token = _claim_token()
+        now = datetime.now(UTC)
+        stale = (now - CLAIM_LEASE).isoformat(timespec="seconds")
+        d = deliveries.c
+        insert = self.db.insert(deliveries).values(
+            subscription_id=sub_id,
+            fire_time=_key(fire_time),
+            status="claimed",
+            claimed_by=token,
+            claimed_at=now.isoformat(timespec="seconds"),
+            attempts=1,
+        )
+        retry_failed = (d.status == "failed") & (d.attempts < MAX_ATTEMPTS)
+        stale_or_own = (d.status == "claimed") & ((d.claimed_at < stale) | (d.claimed_by == token))
+        takeover = retry_failed | stale_or_own
+        stmt = insert.on_conflict_do_update(
+            index_elements=["subscription_id", "fire_time"],
+            set_={
+                "status": "claimed",
+                "claimed_by": insert.excluded.claimed_by,
+                "claimed_at": insert.excluded.claimed_at,
+                # The same token again is a retried statement, not a new attempt.
+                "attempts": d.attempts + sa.case((d.claimed_by == token, 0), else_=1),
+            },
+            where=takeover,
+        ).returning(*deliveries.c)
+        row = self.db.one(stmt)
+        if row is None:
+            row = self._take_from_dead_owner(sub_id, fire_time, token)
+        return _delivery(row) if row is not None else None
+
+    def _take_from_dead_owner(self, sub_id: str, fire_time: datetime, token: str) -> Row | None:
+        """A claim held by a process of this host that was killed mid-post is taken at once."""
+        d = deliveries.c
+        key = (d.subscription_id == sub_id) & (d.fire_time == _key(fire_time))
+        holder = self.db.one(sa.select(d.claimed_by).where(key & (d.status == "claimed")))
+        if holder is None or not _owner_dead(holder.claimed_by):
+            return None
+        # Compare-and-set on the dead holder: of two racing successors one wins.
+        stmt = (
+            sa.update(deliveries)
+            .where(key & (d.status == "claimed") & (d.claimed_by == holder.claimed_by))
+            .values(
+                claimed_by=token,
+                claimed_at=_now(),
+                attempts=d.attempts + 1,
+            )
+            .returning(*deliveries.c)
+        )
+        return self.db.one(stmt)
 
     def part_posted(self, sub_id: str, fire_time: datetime, part: int, ts: str) -> None:
-        with self._connect() as con:
-            con.execute(
-                "UPDATE deliveries SET parts_posted = ?, message_ts = COALESCE("
-                "message_ts, ?) WHERE subscription_id = ? AND fire_time = ?",
-                (part + 1, ts, sub_id, fire_time.astimezone(UTC).isoformat()),
-            )
+        d = deliveries.c
+        self.db.execute(
+            sa.update(deliveries)
+            .where((d.subscription_id == sub_id) & (d.fire_time == _key(fire_time)))
+            .values(parts_posted=part + 1, message_ts=sa.func.coalesce(d.message_ts, ts))
+        )
 
     def complete(self, sub_id: str, fire_time: datetime, state: dict[str, Any]) -> None:
-        fired = fire_time.astimezone(UTC).isoformat()
-        with self._connect() as con:
+        fired = _key(fire_time)
+        d = deliveries.c
+
+        def work(con: Connection) -> None:
             con.execute(
-                "UPDATE deliveries SET status = 'posted', state = ?, completed_at = ?,"
-                " error = NULL WHERE subscription_id = ? AND fire_time = ?",
-                (json.dumps(state, ensure_ascii=False), _now(), sub_id, fired),
+                sa.update(deliveries)
+                .where((d.subscription_id == sub_id) & (d.fire_time == fired))
+                .values(
+                    status="posted",
+                    state=json.dumps(state, ensure_ascii=False),
+                    completed_at=_now(),
+                    error=None,
+                )
             )
             # Only the newest posted digest is ever compared against; a national
             # fingerprint is tens of MB, so older ones are not kept week after week.
             con.execute(
-                "UPDATE deliveries SET state = NULL WHERE subscription_id = ?"
-                " AND status = 'posted' AND fire_time < ? AND state IS NOT NULL",
-                (sub_id, fired),
+                sa.update(deliveries)
+                .where(
+                    (d.subscription_id == sub_id)
+                    & (d.status == "posted")
+                    & (d.fire_time < fired)
+                    & d.state.is_not(None)
+                )
+                .values(state=None)
             )
 
+        self.db.run(work)
+
     def fail(self, sub_id: str, fire_time: datetime, error: str) -> Delivery:
-        key = (sub_id, fire_time.astimezone(UTC).isoformat())
-        with self._connect() as con:
-            con.execute(
-                "UPDATE deliveries SET status = 'failed', error = ? WHERE"
-                " subscription_id = ? AND fire_time = ?",
-                (error[:500], *key),
-            )
-            row = con.execute(
-                "SELECT * FROM deliveries WHERE subscription_id = ? AND fire_time = ?", key
-            ).fetchone()
+        d = deliveries.c
+        stmt = (
+            sa.update(deliveries)
+            .where((d.subscription_id == sub_id) & (d.fire_time == _key(fire_time)))
+            .values(status="failed", error=error[:500])
+            .returning(*deliveries.c)
+        )
+        row = self.db.one(stmt)
+        assert row is not None, f"no delivery {sub_id} at {fire_time} to fail"
         return _delivery(row)
 
     def mark(self, sub_id: str, fire_time: datetime, status: str, note: str = "") -> bool:
         """Record a fire time that will not be posted (missed, skipped); True if new."""
-        with self._connect() as con:
-            cur = con.execute(
-                "INSERT OR IGNORE INTO deliveries (subscription_id, fire_time,"
-                " status, error, completed_at) VALUES (?, ?, ?, ?, ?)",
-                (sub_id, fire_time.astimezone(UTC).isoformat(), status, note, _now()),
-            )
-            return cur.rowcount > 0
+        stmt = self.db.insert_ignoring(
+            deliveries,
+            {
+                "subscription_id": sub_id,
+                "fire_time": _key(fire_time),
+                "status": status,
+                "error": note,
+                "completed_at": _now(),
+            },
+        )
+        return self.db.execute(stmt) > 0
 
     def last_posted(self, sub_id: str) -> Delivery | None:
-        with self._connect() as con:
-            row = con.execute(
-                "SELECT * FROM deliveries WHERE subscription_id = ? AND"
-                " status = 'posted' ORDER BY fire_time DESC LIMIT 1",
-                (sub_id,),
-            ).fetchone()
+        d = deliveries.c
+        row = self.db.one(
+            sa.select(deliveries)
+            .where((d.subscription_id == sub_id) & (d.status == "posted"))
+            .order_by(d.fire_time.desc())
+            .limit(1)
+        )
         return _delivery(row) if row else None
 
     def deliveries(self, sub_id: str | None = None) -> list[Delivery]:
-        with self._connect() as con:
-            rows = con.execute(
-                "SELECT * FROM deliveries"
-                + (" WHERE subscription_id = ?" if sub_id else "")
-                + " ORDER BY fire_time",
-                (sub_id,) if sub_id else (),
-            ).fetchall()
-        return [_delivery(r) for r in rows]
+        stmt = sa.select(deliveries).order_by(deliveries.c.fire_time)
+        if sub_id:
+            stmt = stmt.where(deliveries.c.subscription_id == sub_id)
+        return [_delivery(r) for r in self.db.rows(stmt)]
+
+
+def _claim_token() -> str:
+    """host:pid:random, unique per claim; _owner_dead reads the host and pid back."""
+    me = new_claimant()
+    return f"{me.host}:{me.pid}:{me.token[:12]}"
+
+
+def _key(fire_time: datetime) -> str:
+    return fire_time.astimezone(UTC).isoformat()
 
 
 def _owner_dead(owner: str | None) -> bool:
@@ -298,14 +285,16 @@ def _owner_dead(owner: str | None) -> bool:
     return False
 
 
-def _delivery(row: sqlite3.Row) -> Delivery:
-    return Delivery(
-        subscription_id=row["subscription_id"],
-        fire_time=row["fire_time"],
-        status=row["status"],
-        attempts=row["attempts"],
-        parts_posted=row["parts_posted"],
-        message_ts=row["message_ts"],
-        state=json.loads(row["state"]) if row["state"] else None,
-        error=row["error"],
+def _delivery(row: Row) -> Delivery:
+    # Delivery ignores the ledger's bookkeeping columns (claimed_by, completed_at …).
+    fields = dict(row._mapping)
+    return Delivery.model_validate(
+        {**fields, "state": json.loads(fields["state"]) if fields["state"] else None}
+    )
+
+
+def _subscription(row: Row) -> Subscription:
+    fields = dict(row._mapping)
+    return Subscription.model_validate(
+        {**fields, "schedule": Schedule.model_validate_json(fields["schedule"])}
     )

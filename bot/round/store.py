@@ -9,17 +9,15 @@ updates the evaluation only where its version is still the one the person starte
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.models import Item
 from bot.round.models import (
@@ -34,10 +32,8 @@ from bot.round.models import (
     Round,
     RoundStatus,
 )
-from bot.round.tables import audit, drafts, evaluations, members, metadata, rounds
-from bot.state.database import enable_wal
-
-BUSY_TIMEOUT_S = 30.0
+from bot.round.tables import audit, drafts, evaluations, members, rounds
+from bot.state.database import StateDB, normalise_url
 
 
 class RoundExists(ValueError):
@@ -47,38 +43,15 @@ class RoundExists(ValueError):
 def database_url(state_dir: Path, configured: str | None) -> str:
     """SQLAlchemy's URL for the state database: DATABASE_URL, else SQLite in state_dir."""
     if configured:
-        # Platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
-        for prefix in ("postgres://", "postgresql://"):
-            if configured.startswith(prefix):
-                return "postgresql+psycopg://" + configured[len(prefix) :]
-        return configured
-    state_dir.mkdir(parents=True, exist_ok=True)
+        return normalise_url(configured)
     return f"sqlite:///{(state_dir / 'planbot.sqlite3').resolve()}"
 
 
 def make_engine(url: str) -> Engine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-
-    @event.listens_for(engine, "connect")
-    def _connect(con: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
-        # SQLAlchemy's own transaction handling, not the sqlite3 module's implicit one,
-        # so that "begin" below decides how a transaction starts.
-        con.isolation_level = None
-        enable_wal(con)
-        # As the other state: WAL with synchronous=NORMAL syncs at checkpoints only, which
-        # keeps 50 modal submissions at once well inside Slack's 3 seconds.
-        con.execute("PRAGMA synchronous=NORMAL")
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # IMMEDIATE: take the write lock at the start. A deferred transaction that reads
-        # and then writes fails at once ("database is locked") when another process
-        # wrote in between; an immediate one waits for the lock instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+    """The state database's engine, its schema (the round's tables too) made current."""
+    db = StateDB(url)
+    db.ensure_schema()
+    return db.engine
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -96,7 +69,6 @@ def _json(model: Any) -> str:
 class RoundStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
 
     @classmethod
     def from_url(cls, url: str) -> RoundStore:

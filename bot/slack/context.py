@@ -25,7 +25,10 @@ class SlackServices:
 
     @classmethod
     def build(cls, core: Services) -> SlackServices:
-        state = StateDB(core.settings.state_db_file)
+        state = StateDB.for_settings(core.settings)
+        # At start, not on the first event: a database too new for this release stops
+        # the process here, and the first answer does not wait for migrations.
+        state.ensure_schema()
         seen = SeenEvents(state, lease_seconds=core.settings.event_lease_s)
         return cls(
             core=core,

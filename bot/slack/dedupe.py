@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import inspect
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import Any
+
+import sqlalchemy as sa
 
 from bot.state import SeenEvents
 
@@ -36,7 +37,7 @@ def event_id_of(body: dict[str, Any]) -> str | None:
 def _claim(seen: SeenEvents, event_id: str) -> bool:
     try:
         return seen.claim(event_id)
-    except sqlite3.Error:
+    except sa.exc.SQLAlchemyError:
         # Better to risk answering twice than to stop answering.
         log.exception("could not claim event %s in the state database; answering", event_id)
         return True
@@ -79,6 +80,6 @@ def _settle(step: Callable[[str], bool], event_id: str) -> None:
     try:
         if not step(event_id):
             log.warning("event %s: its claim was taken over meanwhile", event_id)
-    except sqlite3.Error:
+    except sa.exc.SQLAlchemyError:
         # The lease runs out on its own; at worst a redelivery answers again.
         log.exception("could not record the outcome of event %s", event_id)

@@ -19,7 +19,7 @@ DAY_SECONDS = 24 * 60 * 60
 
 def purge_state(settings: Settings) -> tuple[int, int]:
     """(seen events dropped, questions dropped)."""
-    db = StateDB(settings.state_db_file)
+    db = StateDB.for_settings(settings)
     events = SeenEvents(db).purge()
     questions = QuestionLog(db).purge(retention_days=settings.log_retention_days)
     # What was answered holds the questions' text: kept as long as the question log.

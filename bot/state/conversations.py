@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import time
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
 from bot.models import QuerySpec
 from bot.state.database import StateDB
+from bot.state.schema import answer_threads, answered
 
 
 class AskedQuestion(BaseModel):
@@ -33,47 +35,41 @@ class Conversations:
 
     def remember_answer(self, ref: str, asked: AskedQuestion, *, now: float | None = None) -> None:
         at = time.time() if now is None else now
-        with self.db.connect() as con:
-            con.execute(
-                "INSERT INTO answered (ref, body, answered_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (ref) DO UPDATE SET body = excluded.body,"
-                " answered_at = excluded.answered_at",
-                (ref, asked.model_dump_json(), at),
-            )
+        values = {"ref": ref, "body": asked.model_dump_json(), "answered_at": at}
+        self.db.execute(self.db.upsert(answered, values, update=("body", "answered_at")))
 
     def recall_answer(self, ref: str) -> AskedQuestion | None:
-        with self.db.connect() as con:
-            row = con.execute("SELECT body FROM answered WHERE ref = ?", (ref,)).fetchone()
-        return AskedQuestion.model_validate_json(row["body"]) if row else None
+        body = self.db.scalar(sa.select(answered.c.body).where(answered.c.ref == ref))
+        return AskedQuestion.model_validate_json(body) if body else None
 
     def remember_thread(
         self, channel: str, thread_ts: str, ref: str, *, now: float | None = None
     ) -> None:
         """The latest answer in a thread is what the next question there continues."""
         at = time.time() if now is None else now
-        with self.db.connect() as con:
-            con.execute(
-                "INSERT INTO answer_threads (channel_id, thread_ts, ref, answered_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, thread_ts) DO UPDATE"
-                " SET ref = excluded.ref, answered_at = excluded.answered_at",
-                (channel, thread_ts, ref, at),
-            )
+        values = {"channel_id": channel, "thread_ts": thread_ts, "ref": ref, "answered_at": at}
+        self.db.execute(self.db.upsert(answer_threads, values, update=("ref", "answered_at")))
 
     def thread_question(self, channel: str, thread_ts: str) -> AskedQuestion | None:
-        with self.db.connect() as con:
-            row = con.execute(
-                "SELECT a.body FROM answer_threads t JOIN answered a ON a.ref = t.ref"
-                " WHERE t.channel_id = ? AND t.thread_ts = ?",
-                (channel, thread_ts),
-            ).fetchone()
-        return AskedQuestion.model_validate_json(row["body"]) if row else None
+        t = answer_threads.c
+        body = self.db.scalar(
+            sa.select(answered.c.body)
+            .join_from(answer_threads, answered, answered.c.ref == t.ref)
+            .where((t.channel_id == channel) & (t.thread_ts == thread_ts))
+        )
+        return AskedQuestion.model_validate_json(body) if body else None
 
     def purge(self, *, retention_days: int, now: float | None = None) -> int:
         """Forget answers older than the question log keeps questions."""
         cutoff = (time.time() if now is None else now) - retention_days * 24 * 60 * 60
-        with self.db.connect() as con:
+
+        def work(con: sa.Connection) -> int:
             threads = con.execute(
-                "DELETE FROM answer_threads WHERE answered_at < ?", (cutoff,)
+                sa.delete(answer_threads).where(answer_threads.c.answered_at < cutoff)
             ).rowcount
-            answers = con.execute("DELETE FROM answered WHERE answered_at < ?", (cutoff,)).rowcount
-        return threads + answers
+            answers = con.execute(
+                sa.delete(answered).where(answered.c.answered_at < cutoff)
+            ).rowcount
+            return threads + answers
+
+        return self.db.run(work)

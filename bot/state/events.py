@@ -1,18 +1,20 @@
 """Slack events taken on, so each is answered exactly once.
 
 Slack redelivers an event it believes failed (``X-Slack-Retry-Num`` 1–3, up to
-about five minutes later) with the same ``event_id``, and Bolt does not
-deduplicate. A worker *claims* the id with a lease before answering and marks it
-*answered* only once the reply is posted. A redelivery of an answered event, or
-of one whose claim is still held by a live worker, is not answered again; a
-redelivery of one whose owner died (a kill between claim and post) or whose lease
-ran out (a worker stuck or gone on another host) takes the claim over and answers.
+about five minutes later) with the same ``event_id``, to whichever replica the load
+balancer picks, and Bolt does not deduplicate. A worker *claims* the id with a lease
+before answering and marks it *answered* only once the reply is posted. A redelivery
+of an answered event, or of one whose claim is still held by a live worker, is not
+answered again; a redelivery of one whose owner died (a kill between claim and post)
+or whose lease ran out (a worker stuck or gone on another host) takes the claim over.
 
-Every change is one atomic statement: the first claim and the retake of an
-expired lease are one ``INSERT … ON CONFLICT DO UPDATE … WHERE``; taking over
-from a dead owner is a compare-and-set on that owner's token; marking answered and
-releasing are conditional on still being the owner. Two workers can therefore
-never both hold a claim, on SQLite as on PostgreSQL.
+Every change is one atomic statement: the first claim and the retake of an expired
+lease are one ``INSERT … ON CONFLICT DO UPDATE … WHERE``; taking over from a dead
+owner is a compare-and-set on that owner's token; marking answered and releasing are
+conditional on still being the owner. Two workers can therefore never both hold a
+claim, on SQLite as on PostgreSQL. Each claim has its own token (two threads of one
+process given the same event are two claimants), so a claim statement retried after
+a lost connection recognises its own row instead of losing to itself.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
-from functools import cache
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
 from bot.state.database import StateDB
+from bot.state.schema import seen_events
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +53,9 @@ class EventOwner(BaseModel):
     pid: int
 
 
-@cache
-def _owner_for(pid: int) -> EventOwner:
-    # Keyed by pid so a forked worker is its own owner, not its parent.
-    return EventOwner(token=uuid.uuid4().hex, host=socket.gethostname(), pid=pid)
-
-
-def this_process() -> EventOwner:
-    return _owner_for(os.getpid())
+def new_claimant() -> EventOwner:
+    """A fresh token for one claim, with this process's host and pid."""
+    return EventOwner(token=uuid.uuid4().hex, host=socket.gethostname(), pid=os.getpid())
 
 
 def is_gone(owner: EventOwner) -> bool:
@@ -64,36 +63,15 @@ def is_gone(owner: EventOwner) -> bool:
 
     A reused pid looks alive; that claim then waits for its lease, which is safe.
     """
-    if owner.host != socket.gethostname() or owner == this_process():
+    if owner.host != socket.gethostname() or owner.pid == os.getpid():
         return False
     try:
         os.kill(owner.pid, 0)
     except ProcessLookupError:
         return True
-    except PermissionError:
-        return False  # alive, another user's
     except OSError:
-        return False
+        return False  # PermissionError: alive, another user's
     return False
-
-
-_CLAIM = """
-INSERT INTO seen_events (event_id, seen_at, owner, owner_host, owner_pid, lease_until)
-VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (event_id) DO UPDATE SET
-    owner = excluded.owner,
-    owner_host = excluded.owner_host,
-    owner_pid = excluded.owner_pid,
-    lease_until = excluded.lease_until,
-    attempts = seen_events.attempts + 1
-WHERE seen_events.answered_at IS NULL AND seen_events.lease_until <= excluded.seen_at
-"""
-
-_TAKE_OVER = """
-UPDATE seen_events
-SET owner = ?, owner_host = ?, owner_pid = ?, lease_until = ?, attempts = attempts + 1
-WHERE event_id = ? AND answered_at IS NULL AND owner = ?
-"""
 
 
 class SeenEvents:
@@ -107,27 +85,48 @@ class SeenEvents:
         self.db = db
         self.keep_seconds = keep_seconds
         self.lease_seconds = lease_seconds
+        # The token of each claim this instance holds, until answered or released.
+        self._held: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def claim(self, event_id: str, *, now: float | None = None) -> bool:
-        """True when this process now holds the event and should answer it.
+        """True when this caller now holds the event and should answer it.
 
         False while it is answered, or held by a live owner whose lease runs.
         """
         at = time.time() if now is None else now
-        me = this_process()
-        with self.db.connect() as con:
-            cursor = con.execute(
-                _CLAIM, (event_id, at, me.token, me.host, me.pid, at + self.lease_seconds)
-            )
-            if cursor.rowcount == 1:
-                return True
-            holder = self._unanswered_holder(event_id)
-            if holder is None or not is_gone(holder):
-                return False
-            taken = con.execute(
-                _TAKE_OVER,
-                (me.token, me.host, me.pid, at + self.lease_seconds, event_id, holder.token),
-            ).rowcount
+        me = new_claimant()
+        t = seen_events.c
+        mine = {
+            "owner": me.token,
+            "owner_host": me.host,
+            "owner_pid": me.pid,
+            "lease_until": at + self.lease_seconds,
+        }
+        stmt = self.db.insert(seen_events).values(event_id=event_id, seen_at=at, **mine)
+        expired = t.lease_until <= stmt.excluded.seen_at
+        # The same token again is this claim's statement retried after a lost connection.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["event_id"],
+            set_={**{k: stmt.excluded[k] for k in mine}, "attempts": t.attempts + 1},
+            where=t.answered_at.is_(None) & (expired | (t.owner == me.token)),
+        ).returning(t.event_id)
+        won = self.db.execute(stmt) == 1 or self._take_from_gone(event_id, mine)
+        if won:
+            with self._lock:
+                self._held[event_id] = me.token
+        return won
+
+    def _take_from_gone(self, event_id: str, mine: dict[str, object]) -> bool:
+        holder = self._unanswered_holder(event_id)
+        if holder is None or not is_gone(holder):
+            return False
+        t = seen_events.c
+        taken = self.db.execute(
+            sa.update(seen_events)
+            .where((t.event_id == event_id) & t.answered_at.is_(None) & (t.owner == holder.token))
+            .values(**mine, attempts=t.attempts + 1)
+        )
         if taken:
             log.warning(
                 "event %s: its claim's owner (pid %d) is gone; taken over", event_id, holder.pid
@@ -137,48 +136,60 @@ class SeenEvents:
     def mark_answered(self, event_id: str, *, now: float | None = None) -> bool:
         """Record that the reply was posted; False if the claim was lost meanwhile."""
         at = time.time() if now is None else now
-        with self.db.connect() as con:
-            return (
-                con.execute(
-                    "UPDATE seen_events SET answered_at = ? WHERE event_id = ? AND owner = ?",
-                    (at, event_id, this_process().token),
-                ).rowcount
-                == 1
+        t = seen_events.c
+        token = self._let_go(event_id)
+        if token is None:
+            return False
+        return (
+            self.db.execute(
+                sa.update(seen_events)
+                .where((t.event_id == event_id) & (t.owner == token))
+                .values(answered_at=at)
             )
+            == 1
+        )
 
     def release(self, event_id: str) -> bool:
         """Give up an unanswered claim (the reply could not be posted): the next
         delivery of the event takes it at once instead of waiting for the lease."""
-        with self.db.connect() as con:
-            return (
-                con.execute(
-                    "UPDATE seen_events SET lease_until = 0"
-                    " WHERE event_id = ? AND owner = ? AND answered_at IS NULL",
-                    (event_id, this_process().token),
-                ).rowcount
-                == 1
+        t = seen_events.c
+        token = self._let_go(event_id)
+        if token is None:
+            return False
+        return (
+            self.db.execute(
+                sa.update(seen_events)
+                .where((t.event_id == event_id) & (t.owner == token) & t.answered_at.is_(None))
+                .values(lease_until=0)
             )
+            == 1
+        )
+
+    def _let_go(self, event_id: str) -> str | None:
+        with self._lock:
+            return self._held.pop(event_id, None)
 
     def is_answered(self, event_id: str) -> bool:
-        with self.db.connect() as con:
-            row = con.execute(
-                "SELECT answered_at FROM seen_events WHERE event_id = ?", (event_id,)
-            ).fetchone()
-        return row is not None and row["answered_at"] is not None
+        t = seen_events.c
+        row = self.db.one(sa.select(t.answered_at).where(t.event_id == event_id))
+        return row is not None and row.answered_at is not None
+
+    def lease_until(self, event_id: str) -> float | None:
+        t = seen_events.c
+        return self.db.scalar(sa.select(t.lease_until).where(t.event_id == event_id))
 
     def purge(self, *, now: float | None = None) -> int:
         """Forget ids older than ``keep_seconds``; returns how many were dropped."""
         cutoff = (time.time() if now is None else now) - self.keep_seconds
-        with self.db.connect() as con:
-            return con.execute("DELETE FROM seen_events WHERE seen_at < ?", (cutoff,)).rowcount
+        return self.db.execute(sa.delete(seen_events).where(seen_events.c.seen_at < cutoff))
 
     def _unanswered_holder(self, event_id: str) -> EventOwner | None:
-        with self.db.connect() as con:
-            row = con.execute(
-                "SELECT owner, owner_host, owner_pid FROM seen_events"
-                " WHERE event_id = ? AND answered_at IS NULL AND owner IS NOT NULL",
-                (event_id,),
-            ).fetchone()
+        t = seen_events.c
+        row = self.db.one(
+            sa.select(t.owner, t.owner_host, t.owner_pid).where(
+                (t.event_id == event_id) & t.answered_at.is_(None) & t.owner.is_not(None)
+            )
+        )
         if row is None:
             return None
-        return EventOwner(token=row["owner"], host=row["owner_host"], pid=row["owner_pid"])
+        return EventOwner(token=row.owner, host=row.owner_host, pid=row.owner_pid)

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.expression import ColumnCollection
 
 from bot.state.database import StateDB
+from bot.state.schema import question_log
 
 DAY_SECONDS = 24 * 60 * 60
 
@@ -49,70 +55,78 @@ class QuestionLog:
 
     def record(self, entry: LoggedQuestion) -> None:
         asked_at = time.time() if entry.asked_at is None else entry.asked_at
-        with self.db.connect() as con:
-            con.execute(
-                "INSERT INTO question_log (asked_at, user_id, channel_id, surface, question,"
-                " question_key, intent, result_count, latency_ms, ok, problem)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    asked_at,
-                    entry.user_id,
-                    entry.channel_id,
-                    entry.surface,
-                    entry.question,
-                    question_key(entry.question),
-                    entry.intent,
-                    entry.result_count,
-                    round(entry.latency_ms, 1),
-                    int(entry.ok),
-                    entry.problem,
-                ),
+        self.db.execute(
+            sa.insert(question_log).values(
+                asked_at=asked_at,
+                user_id=entry.user_id,
+                channel_id=entry.channel_id,
+                surface=entry.surface,
+                question=entry.question,
+                question_key=question_key(entry.question),
+                intent=entry.intent,
+                result_count=entry.result_count,
+                latency_ms=round(entry.latency_ms, 1),
+                ok=entry.ok,
+                problem=entry.problem,
             )
+        )
 
     def most_asked(self, *, days: int, limit: int = 10) -> list[QuestionCount]:
-        return self._top("1 = 1", days=days, limit=limit)
+        return self._top(lambda q: sa.true(), days=days, limit=limit)
 
     def unanswered(self, *, days: int, limit: int = 10) -> list[QuestionCount]:
         """Questions that failed, were not understood, or found nothing."""
-        # A count of none ("how many are graded C?" → 0) is an answer, not a miss.
-        condition = (
-            "(ok = 0 OR problem IS NOT NULL"
-            " OR (COALESCE(result_count, 0) = 0 AND COALESCE(intent, '') <> 'count'))"
-        )
-        # Help is answered by design even though it lists no items.
-        return self._top(f"{condition} AND COALESCE(intent, '') != 'help'", days=days, limit=limit)
+
+        def failed(q: ColumnCollection[str, Any]) -> sa.ColumnElement[bool]:
+            # A count of none ("how many are graded C?" → 0) is an answer, not a miss.
+            found_nothing = (sa.func.coalesce(q.result_count, 0) == 0) & (
+                sa.func.coalesce(q.intent, "") != "count"
+            )
+            not_answered = sa.or_(q.ok.is_(False), q.problem.is_not(None), found_nothing)
+            # Help is answered by design even though it lists no items.
+            return not_answered & (sa.func.coalesce(q.intent, "") != "help")
+
+        return self._top(failed, days=days, limit=limit)
 
     def total(self, *, days: int) -> int:
         since = time.time() - days * DAY_SECONDS
-        with self.db.connect() as con:
-            row = con.execute(
-                "SELECT COUNT(*) FROM question_log WHERE asked_at >= ?", (since,)
-            ).fetchone()
-            return int(row[0])
+        stmt = sa.select(sa.func.count()).where(question_log.c.asked_at >= since)
+        return int(self.db.scalar(stmt))
 
     def purge(self, *, retention_days: int, now: float | None = None) -> int:
         cutoff = (time.time() if now is None else now) - retention_days * DAY_SECONDS
-        with self.db.connect() as con:
-            return con.execute("DELETE FROM question_log WHERE asked_at < ?", (cutoff,)).rowcount
+        return self.db.execute(sa.delete(question_log).where(question_log.c.asked_at < cutoff))
 
-    def _top(self, condition: str, *, days: int, limit: int) -> list[QuestionCount]:
+    def _top(
+        self,
+        condition: Callable[[ColumnCollection[str, Any]], sa.ColumnElement[bool]],
+        *,
+        days: int,
+        limit: int,
+    ) -> list[QuestionCount]:
         since = time.time() - days * DAY_SECONDS
-        # condition is one of two constants above, never user text.
-        sql = (
-            "SELECT question_key, COUNT(*) AS asked, MAX(asked_at) AS last_asked_at,"
-            " (SELECT question FROM question_log AS latest"
-            "   WHERE latest.question_key = q.question_key ORDER BY asked_at DESC LIMIT 1)"
-            "   AS question"
-            f" FROM question_log AS q WHERE asked_at >= ? AND {condition}"
-            " GROUP BY question_key ORDER BY asked DESC, last_asked_at DESC LIMIT ?"
+        q = question_log.alias("q")
+        latest = question_log.alias("latest")
+        # The most recent spelling of each grouped question is the one shown.
+        newest_spelling = (
+            sa.select(latest.c.question)
+            .where(latest.c.question_key == q.c.question_key)
+            .order_by(latest.c.asked_at.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        with self.db.connect() as con:
-            rows = con.execute(sql, (since, limit)).fetchall()
+        asked = sa.func.count().label("asked")
+        last_asked_at = sa.func.max(q.c.asked_at).label("last_asked_at")
+        stmt = (
+            sa.select(newest_spelling.label("question"), asked, last_asked_at)
+            .where((q.c.asked_at >= since) & condition(q.c))
+            .group_by(q.c.question_key)
+            .order_by(asked.desc(), last_asked_at.desc())
+            .limit(limit)
+        )
         return [
             QuestionCount(
-                question=str(r["question"]),
-                asked=int(r["asked"]),
-                last_asked_at=float(r["last_asked_at"]),
+                question=str(r.question), asked=int(r.asked), last_asked_at=float(r.last_asked_at)
             )
-            for r in rows
+            for r in self.db.rows(stmt)
         ]

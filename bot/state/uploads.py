@@ -10,8 +10,11 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+import sqlalchemy as sa
+
 from bot.ingest.preview import ReportPreview
 from bot.state.database import StateDB
+from bot.state.schema import audit_log, uploads
 
 UploadStatus = Literal["previewed", "ingesting", "ingested", "cancelled", "failed"]
 AuditAction = Literal["upload", "refused", "confirmed", "cancelled", "rollback"]
@@ -45,47 +48,51 @@ class Uploads:
         self.db = db
 
     def add(self, upload: PendingUpload) -> None:
-        with self.db.connect() as con:
-            con.execute(
-                "INSERT INTO uploads (upload_id, file_name, checksum, stored_path, user_id,"
-                " channel_id, thread_ts, preview, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    upload.upload_id,
-                    upload.file_name,
-                    upload.checksum,
-                    upload.stored_path,
-                    upload.user_id,
-                    upload.channel_id,
-                    upload.thread_ts,
-                    upload.preview.model_dump_json(),
-                    upload.status,
-                    time.time(),
-                ),
+        self.db.execute(
+            sa.insert(uploads).values(
+                upload_id=upload.upload_id,
+                file_name=upload.file_name,
+                checksum=upload.checksum,
+                stored_path=upload.stored_path,
+                user_id=upload.user_id,
+                channel_id=upload.channel_id,
+                thread_ts=upload.thread_ts,
+                preview=upload.preview.model_dump_json(),
+                status=upload.status,
+                created_at=time.time(),
             )
+        )
 
     def get(self, upload_id: str) -> PendingUpload | None:
-        with self.db.connect() as con:
-            row = con.execute(
-                "SELECT upload_id, file_name, checksum, stored_path, user_id, channel_id,"
-                " thread_ts, preview, status FROM uploads WHERE upload_id = ?",
-                (upload_id,),
-            ).fetchone()
+        u = uploads.c
+        row = self.db.one(
+            sa.select(
+                u.upload_id,
+                u.file_name,
+                u.checksum,
+                u.stored_path,
+                u.user_id,
+                u.channel_id,
+                u.thread_ts,
+                u.preview,
+                u.status,
+            ).where(u.upload_id == upload_id)
+        )
         if row is None:
             return None
-        fields = dict(row)
+        fields = dict(row._mapping)
         preview = ReportPreview.model_validate_json(fields.pop("preview"))
         return PendingUpload(**fields, preview=preview)
 
     def claim(self, upload_id: str, user_id: str, *, to: UploadStatus) -> bool:
         """Move a previewed upload on (to ingesting or cancelled); True for the one winner."""
-        with self.db.connect() as con:
-            cursor = con.execute(
-                "UPDATE uploads SET status = ?, decided_by = ?, decided_at = ?"
-                " WHERE upload_id = ? AND status = 'previewed'",
-                (to, user_id, time.time(), upload_id),
-            )
-            return cursor.rowcount == 1
+        u = uploads.c
+        stmt = (
+            sa.update(uploads)
+            .where((u.upload_id == upload_id) & (u.status == "previewed"))
+            .values(status=to, decided_by=user_id, decided_at=time.time())
+        )
+        return self.db.execute(stmt) == 1
 
     def ingested(self, checksum: str) -> bool:
         """Whether a file with these bytes came in through an upload and was ingested."""
@@ -97,8 +104,9 @@ class Uploads:
         return row is not None
 
     def set_status(self, upload_id: str, status: UploadStatus) -> None:
-        with self.db.connect() as con:
-            con.execute("UPDATE uploads SET status = ? WHERE upload_id = ?", (status, upload_id))
+        self.db.execute(
+            sa.update(uploads).where(uploads.c.upload_id == upload_id).values(status=status)
+        )
 
 
 class AuditLog:
@@ -115,18 +123,22 @@ class AuditLog:
         detail: str = "",
         at: float | None = None,
     ) -> None:
-        with self.db.connect() as con:
-            con.execute(
-                "INSERT INTO audit_log (at, action, user_id, file_name, checksum, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (time.time() if at is None else at, action, user_id, file_name, checksum, detail),
+        self.db.execute(
+            sa.insert(audit_log).values(
+                at=time.time() if at is None else at,
+                action=action,
+                user_id=user_id,
+                file_name=file_name,
+                checksum=checksum,
+                detail=detail,
             )
+        )
 
     def recent(self, limit: int = 10) -> list[AuditEntry]:
-        with self.db.connect() as con:
-            rows = con.execute(
-                "SELECT at, action, user_id, file_name, checksum, detail FROM audit_log"
-                " ORDER BY at DESC, id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [AuditEntry(**dict(r)) for r in rows]
+        a = audit_log.c
+        rows = self.db.rows(
+            sa.select(a.at, a.action, a.user_id, a.file_name, a.checksum, a.detail)
+            .order_by(a.at.desc(), a.id.desc())
+            .limit(limit)
+        )
+        return [AuditEntry(**dict(r._mapping)) for r in rows]

@@ -38,11 +38,16 @@ def make_settings(data_dir: Path, fake: FakeSlack, **extra: object) -> Settings:
 
 
 @pytest.fixture
-def runner_factory(data_dir: Path, fake_slack: FakeSlack) -> Iterator[object]:  # noqa: F811
+def runner_factory(
+    data_dir: Path,
+    fake_slack: FakeSlack,  # noqa: F811
+    state_database_url: str | None,
+) -> Iterator[object]:
     made: list[Services] = []
 
     def make(**extra: object) -> DigestRunner:
-        settings = make_settings(data_dir, fake_slack, **extra)
+        # Every digest test runs with state in SQLite and again in PostgreSQL.
+        settings = make_settings(data_dir, fake_slack, database_url=state_database_url, **extra)
         services = Services.from_settings(settings)
         made.append(services)
         return DigestRunner(settings, services.store, make_web_client(settings))

@@ -133,11 +133,18 @@ def test_holiday_monday_skipped_or_moved(runner_factory, fake_slack) -> None:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def process_env(data_dir: Path, fake: FakeSlack, **extra: str) -> dict[str, str]:
+def process_env(
+    data_dir: Path, fake: FakeSlack, database_url: str | None = None, **extra: str
+) -> dict[str, str]:
     """This machine's environment minus planbot's own, plus a deployment on the fake."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLANBOT_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "PLANBOT_")) and k != "DATABASE_URL"
+    }
     return {
         **base,
+        **({"DATABASE_URL": database_url} if database_url else {}),
         "PLANBOT_DATA_DIR": str(data_dir),
         "SLACK_BOT_TOKEN": fake.bot_token,
         "SLACK_API_URL": fake.api_url,
@@ -156,8 +163,10 @@ def run_due_process(env: dict[str, str], now: str) -> subprocess.CompletedProces
     )
 
 
-def test_utc_host_fires_at_nine_tokyo(data_dir: Path, fake_slack: FakeSlack) -> None:
-    env = process_env(data_dir, fake_slack, TZ="UTC")
+def test_utc_host_fires_at_nine_tokyo(
+    data_dir: Path, fake_slack: FakeSlack, state_database_url: str | None
+) -> None:
+    env = process_env(data_dir, fake_slack, state_database_url, TZ="UTC")
     before = run_due_process(env, _iso(MONDAY.replace(hour=8, minute=59), UTC))  # 08:59 JST
     assert before.returncode == 0, before.stderr
     assert digest_posts(fake_slack) == []
@@ -166,8 +175,10 @@ def test_utc_host_fires_at_nine_tokyo(data_dir: Path, fake_slack: FakeSlack) -> 
     assert len(digest_posts(fake_slack)) == 1
 
 
-def test_done_when_two_concurrent_processes(data_dir: Path, fake_slack: FakeSlack) -> None:
-    env = process_env(data_dir, fake_slack)
+def test_done_when_two_concurrent_processes(
+    data_dir: Path, fake_slack: FakeSlack, state_database_url: str | None
+) -> None:
+    env = process_env(data_dir, fake_slack, state_database_url)
     procs = [
         subprocess.Popen(
             [*RUN_DUE, _iso(MONDAY)],
@@ -211,11 +222,11 @@ runner.run_due(datetime.fromisoformat(sys.argv[1]))
 
 
 def test_kill_between_compose_and_post(
-    data_dir: Path, fake_slack: FakeSlack, runner_factory
+    data_dir: Path, fake_slack: FakeSlack, runner_factory, state_database_url: str | None
 ) -> None:
     killed = subprocess.run(
         [sys.executable, "-c", _KILL_BETWEEN_COMPOSE_AND_POST, MONDAY.isoformat()],
-        env=process_env(data_dir, fake_slack),
+        env=process_env(data_dir, fake_slack, state_database_url),
         capture_output=True,
         text=True,
         timeout=120,

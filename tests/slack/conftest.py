@@ -52,8 +52,13 @@ def make_settings(data_dir: Path, state_dir: Path, fake: FakeSlack, **overrides:
 
 
 @pytest.fixture
-def settings(seed_warehouse: Path, tmp_path: Path, fake_slack: FakeSlack) -> Settings:
-    return make_settings(seed_warehouse, tmp_path / "state", fake_slack)
+def settings(
+    seed_warehouse: Path, tmp_path: Path, fake_slack: FakeSlack, state_database_url: str | None
+) -> Settings:
+    # Every Slack test runs with state in SQLite and again in PostgreSQL.
+    return make_settings(
+        seed_warehouse, tmp_path / "state", fake_slack, database_url=state_database_url
+    )
 
 
 @pytest.fixture

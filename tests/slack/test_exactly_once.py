@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.state import SeenEvents, StateDB
+from bot.state.database import database_url
 from tests.fakeslack import FakeSlack
 
 from .conftest import HttpBot, blocks_text, drain, mention
@@ -29,7 +30,7 @@ def successful_posts(fake: FakeSlack) -> list[str]:
 
 
 def answered(settings: Settings, event_id: str) -> bool:
-    return SeenEvents(StateDB(settings.state_db_file)).is_answered(event_id)
+    return SeenEvents(StateDB.for_settings(settings)).is_answered(event_id)
 
 
 def test_a_reply_waits_out_three_429s_and_is_posted_once(
@@ -89,18 +90,13 @@ def test_an_event_nothing_could_be_posted_for_is_answered_by_the_redelivery(
 
 
 def released(settings: Settings, event_id: str) -> bool:
-    with StateDB(settings.state_db_file).connect() as con:
-        row = con.execute(
-            "SELECT lease_until FROM seen_events WHERE event_id = ?", (event_id,)
-        ).fetchone()
-    return row is not None and row["lease_until"] == 0
+    return SeenEvents(StateDB.for_settings(settings)).lease_until(event_id) == 0
 
 
 _CLAIMING_WORKER = """
 import sys
-from pathlib import Path
 from bot.state import SeenEvents, StateDB
-seen = SeenEvents(StateDB(Path(sys.argv[1])), lease_seconds=float(sys.argv[3]))
+seen = SeenEvents(StateDB(sys.argv[1]), lease_seconds=float(sys.argv[3]))
 assert seen.claim(sys.argv[2], now=float(sys.argv[4]))
 print("claimed", flush=True)
 sys.stdin.read()  # holds the claim until killed
@@ -109,7 +105,7 @@ sys.stdin.read()  # holds the claim until killed
 
 @contextmanager
 def worker_holding(
-    state_db: Path, event_id: str, *, claimed_at: float, lease_s: float = 120.0
+    state_db: str, event_id: str, *, claimed_at: float, lease_s: float = 120.0
 ) -> Iterator[subprocess.Popen[str]]:
     """Another worker process that has claimed ``event_id`` and not posted yet."""
     process = subprocess.Popen(
@@ -139,7 +135,7 @@ def worker_holding(
 def test_a_worker_killed_between_claim_and_post_is_taken_over_by_the_retry(
     http_bot: HttpBot, fake_slack: FakeSlack, settings: Settings
 ) -> None:
-    with worker_holding(settings.state_db_file, "EvKILLED", claimed_at=time.time()) as worker:
+    with worker_holding(database_url(settings), "EvKILLED", claimed_at=time.time()) as worker:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
 
@@ -159,8 +155,8 @@ def test_a_live_worker_keeps_its_claim_until_its_lease_runs_out(
 ) -> None:
     now = time.time()
     with (
-        worker_holding(settings.state_db_file, "EvBUSY", claimed_at=now),
-        worker_holding(settings.state_db_file, "EvSTUCK", claimed_at=now - 3600),
+        worker_holding(database_url(settings), "EvBUSY", claimed_at=now),
+        worker_holding(database_url(settings), "EvSTUCK", claimed_at=now - 3600),
     ):
         # EvBUSY: still being answered by a live worker, so the retry is only acknowledged.
         assert http_bot.event(mention(QUESTION), event_id="EvBUSY", headers=RETRY)[0] == 200
@@ -176,9 +172,8 @@ def test_a_live_worker_keeps_its_claim_until_its_lease_runs_out(
 
 _TAKING_WORKER = """
 import sys
-from pathlib import Path
 from bot.state import SeenEvents, StateDB
-seen = SeenEvents(StateDB(Path(sys.argv[1])))
+seen = SeenEvents(StateDB(sys.argv[1]))
 sys.stdin.readline()  # all start together
 print(seen.claim(sys.argv[2]), flush=True)
 sys.stdin.read()  # alive until every result is in: a dead taker may be taken over
@@ -186,7 +181,7 @@ sys.stdin.read()  # alive until every result is in: a dead taker may be taken ov
 
 
 def test_two_processes_never_both_take_over_a_dead_claim(tmp_path: Path) -> None:
-    db_file = tmp_path / "state.sqlite3"
+    db_file = f"sqlite:///{tmp_path / 'state.sqlite3'}"
     with worker_holding(db_file, "EvRACE", claimed_at=time.time()) as worker:
         worker.kill()
         worker.wait(timeout=10)

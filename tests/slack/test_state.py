@@ -1,18 +1,20 @@
-"""The state database: atomic event claims, the question log, retention."""
+"""The state database on SQLite and PostgreSQL: atomic event claims, the question log,
+retention."""
 
 from __future__ import annotations
 
-import sqlite3
 import stat
-import threading
 import time
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from bot.config import Settings
 from bot.slack.housekeeping import purge_state
 from bot.state import LoggedQuestion, QuestionLog, SeenEvents, StateDB
-from bot.state.database import MIGRATIONS
 from bot.state.questions import question_key
+from bot.state.schema import question_log
+from tests.concurrency import race
 
 DAY = 24 * 60 * 60
 
@@ -33,55 +35,41 @@ def entry(question: str, **changes: object) -> LoggedQuestion:
     return LoggedQuestion(**values)  # type: ignore[arg-type]
 
 
-def test_an_event_is_claimed_once_even_by_racing_workers(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
-    # One StateDB per "worker": separate connections, as separate processes would have.
-    workers = [SeenEvents(StateDB(path)) for _ in range(8)]
-    start = threading.Barrier(len(workers))
-    results: list[bool] = []
-    lock = threading.Lock()
-
-    def claim(seen: SeenEvents) -> None:
-        start.wait()
-        won = seen.claim("Ev1")
-        with lock:
-            results.append(won)
-
-    threads = [threading.Thread(target=claim, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert sorted(results) == [False] * 7 + [True]
+def test_an_event_is_claimed_once_even_by_racing_workers(state_url: str) -> None:
+    # One StateDB per "worker": separate pools, as separate processes would have; the
+    # first of them to connect migrates while the others wait.
+    workers = [SeenEvents(StateDB(state_url)) for _ in range(8)]
+    claims = race([lambda seen=seen: seen.claim("Ev1") for seen in workers])
+    assert sorted(claims) == [False] * 7 + [True]
 
 
-def test_claims_survive_a_new_connection_and_expire_after_a_day(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
+def test_claims_survive_a_new_connection_and_expire_after_a_day(state_url: str) -> None:
     now = time.time()
     for event_id, at in (("Ev1", now - DAY - 60), ("Ev2", now - 600)):
-        first = SeenEvents(StateDB(path))
-        assert first.claim(event_id, now=at)
-        assert first.mark_answered(event_id, now=at)
-    later = SeenEvents(StateDB(path))
+        seen = SeenEvents(StateDB(state_url))
+        assert seen.claim(event_id, now=at)
+        assert seen.mark_answered(event_id, now=at + 1)
+    later = SeenEvents(StateDB(state_url))
     assert not later.claim("Ev1")  # still remembered until purged
     assert later.purge(now=now) == 1
     assert not later.claim("Ev2")  # ten minutes old: kept
     assert later.claim("Ev1")
 
 
-def test_schema_is_versioned(tmp_path: Path) -> None:
-    db = StateDB(tmp_path / "state.sqlite3")
-    with db.connect() as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    # Opening again changes nothing.
-    with StateDB(tmp_path / "state.sqlite3").connect() as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+def test_a_lapsed_lease_is_taken_over_and_an_answered_event_never(state_url: str) -> None:
+    now = 1_800_000_000.0
+    replicas = [SeenEvents(StateDB(state_url), lease_seconds=60) for _ in range(2)]
+    assert replicas[0].claim("EvSTUCK", now=now)
+    assert not replicas[1].claim("EvSTUCK", now=now + 30)  # still leased
+    assert replicas[1].claim("EvSTUCK", now=now + 61)  # the holder never answered
+    assert not replicas[0].mark_answered("EvSTUCK")  # too late: no longer its claim
+    assert replicas[1].mark_answered("EvSTUCK")
+    assert not replicas[0].claim("EvSTUCK", now=now + 10_000)
+    assert replicas[0].is_answered("EvSTUCK")
 
 
-def test_most_asked_groups_spelling_variants(tmp_path: Path) -> None:
-    log = QuestionLog(StateDB(tmp_path / "s.sqlite3"))
+def test_most_asked_groups_spelling_variants(state_url: str) -> None:
+    log = QuestionLog(StateDB(state_url))
     for q in ("D評価の事業は？", "D評価の事業は?", "Ｄ評価の事業は？", "新規事業は？"):
         log.record(entry(q))
 
@@ -93,8 +81,8 @@ def test_most_asked_groups_spelling_variants(tmp_path: Path) -> None:
     ]
 
 
-def test_unanswered_are_failures_and_empty_results_not_help(tmp_path: Path) -> None:
-    log = QuestionLog(StateDB(tmp_path / "s.sqlite3"))
+def test_unanswered_are_failures_and_empty_results_not_help(state_url: str) -> None:
+    log = QuestionLog(StateDB(state_url))
     log.record(entry("D評価の事業は？"))
     log.record(entry("存在しない課の事業", ok=False, problem="unknown_department", result_count=0))
     log.record(entry("宇宙開発の事業", result_count=0))
@@ -106,24 +94,19 @@ def test_unanswered_are_failures_and_empty_results_not_help(tmp_path: Path) -> N
     assert unanswered == {"存在しない課の事業", "宇宙開発の事業", "boom"}
 
 
-def test_log_rows_keep_what_stats_need(tmp_path: Path) -> None:
-    db = StateDB(tmp_path / "s.sqlite3")
+def test_log_rows_keep_what_stats_need(state_url: str) -> None:
+    db = StateDB(state_url)
     QuestionLog(db).record(entry("D評価の事業は？", latency_ms=3.14159))
-    with db.connect() as con:
-        row = con.execute("SELECT * FROM question_log").fetchone()
-    assert isinstance(row, sqlite3.Row)
-    assert (row["user_id"], row["channel_id"], row["intent"], row["result_count"]) == (
-        "U1",
-        "C1",
-        "list",
-        1,
-    )
-    assert row["latency_ms"] == 3.1 and row["ok"] == 1 and row["problem"] is None
-    assert row["asked_at"] > 0
+    row = db.one(sa.select(question_log))
+    assert row is not None
+    assert (row.user_id, row.channel_id, row.intent, row.result_count) == ("U1", "C1", "list", 1)
+    assert row.latency_ms == 3.1 and row.ok is True and row.problem is None
+    assert row.asked_at > 0
+    assert QuestionLog(db).total(days=1) == 1
 
 
 def test_startup_purge_applies_the_retention_setting(settings: Settings) -> None:
-    db = StateDB(settings.state_db_file)
+    db = StateDB.for_settings(settings)
     now = time.time()
     log = QuestionLog(db)
     log.record(entry("old", asked_at=now - (settings.log_retention_days + 1) * DAY))
