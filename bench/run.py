@@ -442,6 +442,65 @@ def measure_cold_start(data_dir: Path, runs: int, *, warm_up: bool = True) -> di
 
 
 # --- targets -------------------------------------------------------------------------------
+def run_e2e(
+    seed_dir: Path, mode: Mode, *, database_url: str = "", apps: int = 1
+) -> tuple[dict[str, Any] | None, str | None]:
+    return run_worker(
+        [
+            "e2e",
+            "--data-dir",
+            str(seed_dir),
+            "--senders",
+            "20",
+            "--requests",
+            str(mode.e2e_requests),
+            "--serial",
+            str(mode.e2e_serial),
+            "--seconds",
+            str(mode.e2e_paced_seconds),
+            "--apps",
+            str(apps),
+            "--database-url",
+            database_url,
+        ],
+        mode.worker_timeout_s,
+    )
+
+
+def e2e_figures(
+    prefix: str, e2e: dict[str, Any] | None, error: str | None, notes: list[str]
+) -> dict[str, Any]:
+    """p50/p99 of the paced phase (20 senders) and saturated throughput, under ``prefix``."""
+    if not e2e:
+        notes.append(f"{prefix} failed: {error}")
+        return {f"{prefix}_p50_ms": None, f"{prefix}_p99_ms": None}
+    return {
+        f"{prefix}_p50_ms": p50(e2e["paced"]["latency_ms"]),
+        f"{prefix}_p99_ms": p99(e2e["paced"]["latency_ms"]),
+        f"{prefix}_throughput_per_s": e2e["concurrent"]["throughput_per_s"],
+        f"{prefix}_messages_per_answer": round(
+            e2e["concurrent"]["messages_posted"] / max(1, e2e["concurrent"]["answered"]), 2
+        ),
+    }
+
+
+def measure_on_postgres(seed_dir: Path, mode: Mode, overall: dict[str, Any]) -> None:
+    """The e2e runs again with state in PostgreSQL: one web process, then two."""
+    from tests.postgres import fresh_database, server_problem
+
+    problem = server_problem()
+    if problem is not None:
+        overall["notes"].append(f"e2e on PostgreSQL not measured: {problem}")
+        return
+    with fresh_database("planbot_bench") as url:
+        _log("e2e with state in PostgreSQL …")
+        one, error = run_e2e(seed_dir, mode, database_url=url)
+        overall.update(e2e_figures("e2e_pg", one, error, overall["notes"]))
+        _log("e2e with state in PostgreSQL, two web processes …")
+        two, error = run_e2e(seed_dir, mode, database_url=url, apps=2)
+        overall.update(e2e_figures("e2e_pg_two_web", two, error, overall["notes"]))
+
+
 def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     evaluations = results["sizes"]["warehouse"].get("evaluations") or 0
     at_size = evaluations >= 0.9 * TARGET_EVALUATIONS
@@ -524,6 +583,14 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         "reading a question p99 ≤ 2 ms",
         overall.get("reading_p99_ms"),
         MAX_READING_P99_MS,
+        at_most=True,
+        where="seed",
+        sized=False,
+    )
+    check(
+        "e2e p99 ≤ 50 ms, state in PostgreSQL",
+        overall.get("e2e_pg_p99_ms"),
+        MAX_E2E_P99_MS,
         at_most=True,
         where="seed",
         sized=False,
@@ -635,8 +702,16 @@ def print_table(results: dict[str, Any]) -> None:
         "e2e_burst_p50_ms",
         "e2e_burst_p99_ms",
         "e2e_throughput_per_s",
+        "e2e_sqlite_two_web_p99_ms",
+        "e2e_sqlite_two_web_throughput_per_s",
+        "e2e_pg_p50_ms",
+        "e2e_pg_p99_ms",
+        "e2e_pg_throughput_per_s",
+        "e2e_pg_two_web_p50_ms",
+        "e2e_pg_two_web_p99_ms",
+        "e2e_pg_two_web_throughput_per_s",
     ):
-        print(f"  {key:<26}{_fmt(o.get(key), 3 if key.endswith('_s') else 1):>12}")
+        print(f"  {key:<38}{_fmt(o.get(key), 3 if key.endswith('_s') else 1):>12}")
     for note in o.get("notes") or []:
         print(f"  note: {note}")
     print()
@@ -668,7 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to skip: national, naive, ingest, upload, cold, e2e",
+        help="comma-separated parts to skip: national, naive, ingest, upload, cold, e2e, postgres",
     )
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
@@ -804,22 +879,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         overall.update(measure_reading(seed_dir))
     if "e2e" not in skip:
         _log("e2e (signed app_mention → Bolt over HTTP → fake Slack) …")
-        e2e, error = run_worker(
-            [
-                "e2e",
-                "--data-dir",
-                str(seed_dir),
-                "--senders",
-                "20",
-                "--requests",
-                str(mode.e2e_requests),
-                "--serial",
-                str(mode.e2e_serial),
-                "--seconds",
-                str(mode.e2e_paced_seconds),
-            ],
-            mode.worker_timeout_s,
-        )
+        e2e, error = run_e2e(seed_dir, mode)
         if e2e:
             paced, serial = e2e["paced"], e2e["serial"]
             concurrent, burst = e2e["concurrent"], e2e["burst"]
@@ -846,6 +906,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             overall["e2e_p50_ms"] = overall["e2e_p99_ms"] = None
             overall["notes"].append(f"e2e failed: {error}")
+        _log("e2e, two web processes (state in SQLite) …")
+        two, error = run_e2e(seed_dir, mode, apps=2)
+        overall.update(e2e_figures("e2e_sqlite_two_web", two, error, overall["notes"]))
+        if "postgres" not in skip:
+            measure_on_postgres(seed_dir, mode, overall)
 
     _log("done")
     results["run"]["phase_s"] = dict(_PHASES)

@@ -509,6 +509,7 @@ def serve_app(args: argparse.Namespace) -> dict[str, Any]:
         slack_signing_secret=args.secret,
         slack_api_url=args.api_url,
         state_dir_override=Path(args.state_dir),
+        database_url=args.database_url or None,
         # Off: the senders repeat one question, which a cache would answer from memory.
         answer_cache_size=0,
     )
@@ -600,41 +601,50 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
     secret = "bench-signing-secret"
     channel = "C0BENCH"
     with tempfile.TemporaryDirectory(prefix="planbot-bench-e2e-") as tmp, FakeSlack() as fake:
-        ready = Path(tmp) / "port"
-        stats = Path(tmp) / "app.json"
-        app = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bench.workers",
-                "serve-app",
-                "--data-dir",
-                args.data_dir,
-                "--state-dir",
-                str(Path(tmp) / "state"),
-                "--api-url",
-                fake.api_url,
-                "--token",
-                fake.bot_token,
-                "--secret",
-                secret,
-                "--ready",
-                str(ready),
-                "--out",
-                str(stats),
-            ],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        apps = []
+        for n in range(args.apps):
+            # Each web process as on a host of its own: its own state directory.
+            host = Path(tmp) / f"web{n}"
+            host.mkdir()
+            app = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.workers",
+                    "serve-app",
+                    "--data-dir",
+                    args.data_dir,
+                    "--state-dir",
+                    str(host / "state"),
+                    "--database-url",
+                    args.database_url,
+                    "--api-url",
+                    fake.api_url,
+                    "--token",
+                    fake.bot_token,
+                    "--secret",
+                    secret,
+                    "--ready",
+                    str(host / "port"),
+                    "--out",
+                    str(host / "app.json"),
+                ],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            apps.append((app, host))
         replies = _Replies(fake)
         try:
-            deadline = time.monotonic() + 60
-            while not ready.exists() or not ready.read_text("utf-8"):
-                if app.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the Slack app did not start")
-                time.sleep(0.02)
-            url = f"http://127.0.0.1:{ready.read_text('utf-8')}/slack/events"
+            urls = []
+            for app, host in apps:
+                ready = host / "port"
+                deadline = time.monotonic() + 60
+                while not ready.exists() or not ready.read_text("utf-8"):
+                    if app.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("the Slack app did not start")
+                    time.sleep(0.02)
+                urls.append(f"http://127.0.0.1:{ready.read_text('utf-8')}/slack/events")
             # This process plays Slack: a full collection of its heap (~30 ms) would stall
             # the fake and the senders and be counted as the app's latency.
             gc.collect()
@@ -660,7 +670,8 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 replies.expect(ts)
                 sent = time.monotonic()
-                status, _ = signed_post(url, body, secret)
+                # Round robin, as a load balancer spreads requests over the web processes.
+                status, _ = signed_post(urls[n % len(urls)], body, secret)
                 return ts, sent, status
 
             def ask_and_wait(_: int) -> tuple[str, float, int]:
@@ -746,13 +757,16 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
             burst = phase(args.senders, args.requests, closed_loop=False)
         finally:
             replies.stop()
-            if app.stdin is not None:
-                app.stdin.close()
-            try:
-                app.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
+            for app, _ in apps:
+                if app.stdin is not None:
+                    app.stdin.close()
+            for app, _ in apps:
+                try:
+                    app.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    app.kill()
+                    app.wait()
+        stats = apps[0][1] / "app.json"
         app_stats = json.loads(stats.read_text("utf-8")) if stats.exists() else {}
     return {
         "question": args.question,
@@ -812,11 +826,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--serial", type=int, default=30)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--apps", type=int, default=1, help="web processes behind the senders")
+    p.add_argument("--database-url", default="", help="state in PostgreSQL (else SQLite)")
     p.add_argument("--out", type=Path, required=True)
 
     p = sub.add_parser("serve-app")
     p.add_argument("--data-dir", required=True)
     p.add_argument("--state-dir", required=True)
+    p.add_argument("--database-url", default="")
     p.add_argument("--api-url", required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--secret", required=True)

@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_round_parser(sub, data_dir_option)
 
-    p = sub.add_parser("clock", help="run the digest scheduler (one process)")
+    p = sub.add_parser("clock", help="run the digest scheduler (several may run: one leads)")
     data_dir_option(p)
 
     p = sub.add_parser("state", help="the state database: its schema, or copy it elsewhere")

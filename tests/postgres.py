@@ -60,7 +60,8 @@ def terminate_connections(url: str) -> int:
     name = make_url(url).database
     with psycopg.connect(ADMIN_URL, autocommit=True) as con:
         rows = con.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            # With a timeout, each call returns once that backend is gone.
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid()",
             (name,),
         ).fetchall()

@@ -1,4 +1,11 @@
-"""`planbot clock`: the single scheduler process (APScheduler 3).
+"""`planbot clock`: the digest scheduler (APScheduler 3), led by one process at a time.
+
+Any number of clock processes may run, on any host: one leads (a PostgreSQL advisory
+lock with DATABASE_URL, a file lock on one host without) and runs the scheduler; the
+others stand by and take over within seconds of the leader dying (about 30 s when its
+host vanished without closing its connection). The job store is never run by two
+schedulers at once: a leader checks its lock every LEAD_CHECK_S and stops its scheduler
+when the lock is gone, and a new leader waits that long before starting its own.
 
 Each subscription is a cron job with an explicit id (`digest:<id>`, replace_existing) in a
 persistent job store, in PLANBOT_TIMEZONE, with a misfire grace time and coalescing: a
@@ -28,6 +35,7 @@ from bot.digest.delivery import DigestRunner
 from bot.digest.ledger import Ledger
 from bot.slack.housekeeping import Housekeeper
 from bot.state.database import normalise_url
+from bot.state.leadership import leadership_for, wait_to_lead
 from bot.state.private import private_file
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,10 @@ log = logging.getLogger(__name__)
 # The runner the persisted jobs call. Jobs are stored by reference (module:function), so
 # the clock process sets this before the scheduler starts.
 _RUNNER: DigestRunner | None = None
+#: A standing-by clock tries to take the lead this often; a leader checks it still
+#: leads this often. Together well within the minute a failover may take.
+TAKEOVER_POLL_S = 5.0
+LEAD_CHECK_S = 5.0
 
 
 def job_store_url(settings: Settings) -> str:
@@ -124,15 +136,29 @@ def register_jobs(scheduler: BaseScheduler, settings: Settings, ledger: Ledger) 
 
 
 def run_clock(settings: Settings, runner: DigestRunner) -> int:
-    scheduler = start_clock(settings, runner)
-    # The question log's retention holds wherever planbot runs for long, not only in serve.
-    keeper = Housekeeper(settings).start()
+    """Lead or stand by until stopped: any number of clocks may run, one schedules."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    # The question log's retention holds wherever planbot runs for long, not only in serve.
+    keeper = Housekeeper(settings).start()
+    leadership = leadership_for(settings, "clock")
+    while wait_to_lead(leadership, stop, poll_s=TAKEOVER_POLL_S):
+        # A leader that lost its lock with a database restart notices at its next
+        # check: give it that long to stop its scheduler before this one starts.
+        if stop.wait(LEAD_CHECK_S + 1) or not leadership.still_held():
+            leadership.release()
+            continue
+        scheduler = start_clock(settings, runner)
+        while not stop.wait(LEAD_CHECK_S):
+            if not leadership.still_held():
+                log.error("planbot clock: lost the lead (database session ended); standing by")
+                break
+        # Paused first: a scheduler shutting down would still run what is due once.
+        scheduler.pause()
+        scheduler.shutdown(wait=False)
+        leadership.release()
     keeper.stop()
-    scheduler.shutdown()
     return 0
 
 

@@ -58,6 +58,7 @@ def ingest_command(settings: Settings, files: list[Path], *, allow_removals: boo
             reports,
             allow_removals=allow_removals,
             keep_snapshots=settings.keep_snapshots,
+            database_url=settings.database_url,
         )
     except WarehouseWriteError as exc:
         print(f"refused: {exc}", file=sys.stderr)

@@ -53,10 +53,10 @@ def plan_rollback(data_dir: Path) -> RollbackPlan | None:
     )
 
 
-def roll_back(data_dir: Path, plan: RollbackPlan) -> bool:
+def roll_back(data_dir: Path, plan: RollbackPlan, *, database_url: str | None = None) -> bool:
     """Carry out a plan; False (nothing done) if the warehouse moved on since it was made."""
     root = warehouse_dir(data_dir)
-    with writer_lock(root):
+    with writer_lock(root, database_url):
         current = current_snapshot(data_dir)
         if current is None or current.name != plan.current:
             return False

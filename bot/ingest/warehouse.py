@@ -47,6 +47,7 @@ from bot.ingest.snapshots import current_snapshot as current_snapshot  # (re-exp
 from bot.ingest.snapshots import read_manifest, warehouse_dir
 from bot.models import DepartmentMove, Report
 from bot.reorganisations import MANIFEST_KEY, detected_moves
+from bot.state.leadership import across_hosts
 from bot.store.named_queries import default_queries_dir, parse_query_file
 from bot.text import search_keys
 
@@ -159,8 +160,17 @@ def _cannot_write(root: Path, exc: BaseException) -> WarehouseWriteError:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path) -> Iterator[None]:
-    """One writer at a time; readers never take the lock (snapshots are immutable)."""
+def writer_lock(root: Path, database_url: str | None = None) -> Iterator[None]:
+    """One writer at a time; readers never take the lock (snapshots are immutable).
+
+    With ``database_url`` (PostgreSQL) also across every host sharing the warehouse
+    volume, through an advisory lock: file locks on network volumes cannot be trusted.
+    """
+    with across_hosts(database_url, "warehouse-writer"):
+        yield from _file_lock(root)
+
+
+def _file_lock(root: Path) -> Iterator[None]:
     try:
         root.mkdir(parents=True, exist_ok=True)
         fh = (root / ".lock").open("w")
@@ -175,12 +185,12 @@ def writer_lock(root: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _lock_unless_read_only(root: Path) -> Iterator[bool]:
+def _lock_unless_read_only(root: Path, database_url: str | None) -> Iterator[bool]:
     """The writer lock; on a read-only data directory no writer can exist, so reading
     goes ahead without it (yields False: nothing may be written)."""
     with contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(writer_lock(root))
+            stack.enter_context(writer_lock(root, database_url))
         except WarehouseWriteError as exc:
             cause = exc.__cause__
             if not (isinstance(cause, OSError) and cause.errno in _READ_ONLY and root.is_dir()):
@@ -230,6 +240,7 @@ def write_reports(
     *,
     allow_removals: bool = False,
     keep_snapshots: int = KEEP_SNAPSHOTS,
+    database_url: str | None = None,
 ) -> IngestResult:
     """Merge parsed reports into a new snapshot and switch to it atomically.
 
@@ -241,7 +252,7 @@ def write_reports(
     snapshot is never carried forward.
     """
     root = warehouse_dir(data_dir)
-    with _lock_unless_read_only(root) as writable:
+    with _lock_unless_read_only(root, database_url) as writable:
         previous = choose_snapshot(data_dir).path
         manifest = _manifest(previous)
         old_sources = _sources(manifest)

@@ -22,6 +22,7 @@ def round_service(
         store=store,
         warehouse=warehouse,
         data_dir=settings.data_dir,
+        database_url=settings.database_url,
         timezone=settings.timezone,
         municipality=settings.municipality,
         admins=settings.admins,

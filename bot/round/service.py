@@ -117,6 +117,9 @@ class RoundService:
     warehouse: Store
     data_dir: Path
     timezone: str = "Asia/Tokyo"
+    #: With PostgreSQL, closing a round writes the warehouse under the writers' lock
+    #: shared by every host.
+    database_url: str | None = None
     municipality: str | None = None
     admins: tuple[str, ...] = ()
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -396,7 +399,9 @@ class RoundService:
         report = round_report(rnd, answered, self.timezone)
         # Closing with --force accepts that the missing evaluations are not written: the
         # year held before (if any) loses them, as the close said.
-        ingest = write_reports(self.data_dir, [report], allow_removals=force)
+        ingest = write_reports(
+            self.data_dir, [report], allow_removals=force, database_url=self.database_url
+        )
         self.store.set_status(
             rnd.id,
             RoundStatus.CLOSED,

@@ -12,7 +12,7 @@ import hmac
 import io
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -33,6 +33,10 @@ SIGNATURE_MAX_AGE_S = 300
 #: Slack: waitress answers it 413 from its headers (or, chunked, when the limit is
 #: reached) without reading it or calling the app, so nothing of it reaches the log.
 MAX_BODY_BYTES = 1024 * 1024
+
+
+#: None when healthy, else what is wrong (one line, no secrets).
+HealthCheck = Callable[[], str | None]
 
 
 class Server(Protocol):
@@ -64,7 +68,9 @@ def _signed(secret: bytes, environ: WSGIEnvironment, body: bytes) -> bool:
     return hmac.compare_digest("v0=" + mac.hexdigest(), signature)
 
 
-def wsgi_app(app: App, *, signing_secret: str | None = None) -> WSGIApplication:
+def wsgi_app(
+    app: App, *, signing_secret: str | None = None, health: HealthCheck | None = None
+) -> WSGIApplication:
     """Bolt behind WSGI, refusing before Bolt sees it what Bolt would answer with a 500
     and a traceback, or log whole: a request timestamp that is no number (401), a
     signature that does not verify (401; Bolt would log the body, a user's question
@@ -77,7 +83,16 @@ def wsgi_app(app: App, *, signing_secret: str | None = None) -> WSGIApplication:
         path = environ.get("PATH_INFO")
         method = environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            return _plain(start_response, "200 OK", "ok\n")
+            if health is None:
+                return _plain(start_response, "200 OK", "ok\n")
+            # 503 takes a replica that cannot reach the state database out of the load
+            # balancer's rotation: it could not tell whether an event was answered.
+            problem = health()
+            if problem is None:
+                return _plain(start_response, "200 OK", "ok\ndatabase: ok\n")
+            return _plain(
+                start_response, "503 Service Unavailable", f"unavailable\ndatabase: {problem}\n"
+            )
         if path != EVENTS_PATH or method != "POST":
             return slack(environ, start_response)
         if not _timestamp_ok(environ):
@@ -106,10 +121,17 @@ def wsgi_app(app: App, *, signing_secret: str | None = None) -> WSGIApplication:
     return application
 
 
-def http_server(app: App, *, host: str, port: int, signing_secret: str | None = None) -> Server:
+def http_server(
+    app: App,
+    *,
+    host: str,
+    port: int,
+    signing_secret: str | None = None,
+    health: HealthCheck | None = None,
+) -> Server:
     """A bound, not yet running server (port 0 picks a free one: see effective_port)."""
     server: Server = create_server(
-        wsgi_app(app, signing_secret=signing_secret),
+        wsgi_app(app, signing_secret=signing_secret, health=health),
         host=host,
         port=port,
         threads=SERVER_THREADS,

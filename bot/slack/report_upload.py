@@ -258,7 +258,9 @@ def _ingest(
     kept = _keep(settings.data_dir / "reports", upload.file_name, data)
     report = parse_report_data(data, file=kept.name, source_name=kept.name, limits=limits)
     # The preview listed every evaluation the report removes, and the admin confirmed it.
-    result = write_reports(settings.data_dir, [report], allow_removals=True)
+    result = write_reports(
+        settings.data_dir, [report], allow_removals=True, database_url=settings.database_url
+    )
     services.uploads.set_status(upload.upload_id, "ingested")
     services.audit.record(
         "confirmed",
@@ -410,7 +412,9 @@ def rollback_confirm(
     if (
         plan is None
         or (plan.current, plan.previous) != (button.current, button.previous)
-        or not (roll_back(services.settings.data_dir, plan))
+        or not roll_back(
+            services.settings.data_dir, plan, database_url=services.settings.database_url
+        )
     ):
         respond(
             text="データがその後変わったため戻していません。もう一度 /plan rollback から"

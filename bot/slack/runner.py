@@ -30,6 +30,7 @@ from bot.slack.app import create_app
 from bot.slack.delivery import plain, post_dm
 from bot.slack.housekeeping import Housekeeper
 from bot.slack.http import EVENTS_PATH, http_server
+from bot.state import StateDB
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ def serve_http(settings: Settings, port: int) -> int:
         host=settings.http_host,
         port=port,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
+        health=StateDB.for_settings(settings).problem,
     )
     print(
         f"planbot: listening on http://{settings.http_host}:{server.effective_port}{EVENTS_PATH}",

@@ -234,10 +234,15 @@ class StateDB:
                 self._migrating = False
             self._migrated = True
 
-    def ping(self) -> None:
-        """Raise unless the database answers (for health checks)."""
-        with self.engine.connect() as con:
-            con.execute(sa.text("SELECT 1"))
+    def problem(self) -> str | None:
+        """None when the database answers a query; else a one-line reason (health checks)."""
+        try:
+            with self.engine.connect() as con:
+                con.execute(sa.select(1))
+        except sa.exc.SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            return f"{'postgresql' if self.is_postgres else 'sqlite'} unreachable: {reason[0] if reason else type(exc).__name__}"
+        return None
 
     def dispose(self) -> None:
         if self._engine is not None:

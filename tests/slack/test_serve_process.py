@@ -29,8 +29,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+def wait_until_healthy(
+    url: str, process: subprocess.Popen[bytes], *, timeout_s: float = STARTUP_TIMEOUT_S
+) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"planbot exited with {process.returncode}")
@@ -42,7 +44,19 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
             pass
         # Polling a process we do not control: there is nothing to wait on instead.
         time.sleep(0.1)
-    raise AssertionError(f"{url} not healthy within {STARTUP_TIMEOUT_S}s")
+    raise AssertionError(f"{url} not healthy within {timeout_s}s")
+
+
+def stop(process: subprocess.Popen[bytes], *, timeout_s: float = 10) -> None:
+    """SIGTERM, as a platform stops a process; SIGKILL if it does not stop in time."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture
@@ -75,12 +89,7 @@ def served(
         wait_until_healthy(f"{base}/healthz", process)
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
         output = (tmp_path / "planbot.log").read_text(errors="replace")
         assert SECRET not in output, "the signing secret must never be logged"
