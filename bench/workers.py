@@ -603,7 +603,6 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="planbot-bench-e2e-") as tmp, FakeSlack() as fake:
         apps = []
         for n in range(args.apps):
-            # Each web process as on a host of its own: its own state directory.
             host = Path(tmp) / f"web{n}"
             host.mkdir()
             app = subprocess.Popen(
@@ -615,7 +614,9 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
                     "--data-dir",
                     args.data_dir,
                     "--state-dir",
-                    str(host / "state"),
+                    # With PostgreSQL each as on a host of its own; SQLite is one host's
+                    # file, which its processes share.
+                    str((host if args.database_url else Path(tmp)) / "state"),
                     "--database-url",
                     args.database_url,
                     "--api-url",

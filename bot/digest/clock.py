@@ -149,7 +149,15 @@ def run_clock(settings: Settings, runner: DigestRunner) -> int:
         if stop.wait(LEAD_CHECK_S + 1) or not leadership.still_held():
             leadership.release()
             continue
-        scheduler = start_clock(settings, runner)
+        try:
+            scheduler = start_clock(settings, runner)
+        except Exception:
+            # The database went away between taking the lead and reading the jobs:
+            # let go, and lead again (or let another) once it is back.
+            log.exception("planbot clock: could not start the scheduler; standing by")
+            leadership.release()
+            stop.wait(TAKEOVER_POLL_S)
+            continue
         while not stop.wait(LEAD_CHECK_S):
             if not leadership.still_held():
                 log.error("planbot clock: lost the lead (database session ended); standing by")
