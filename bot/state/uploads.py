@@ -96,12 +96,9 @@ class Uploads:
 
     def ingested(self, checksum: str) -> bool:
         """Whether a file with these bytes came in through an upload and was ingested."""
-        with self.db.connect() as con:
-            row = con.execute(
-                "SELECT 1 FROM uploads WHERE checksum = ? AND status = 'ingested' LIMIT 1",
-                (checksum,),
-            ).fetchone()
-        return row is not None
+        u = uploads.c
+        stmt = sa.select(1).where((u.checksum == checksum) & (u.status == "ingested")).limit(1)
+        return self.db.one(stmt) is not None
 
     def set_status(self, upload_id: str, status: UploadStatus) -> None:
         self.db.execute(
