@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 
 from bot.config import Settings
 from bot.digest.delivery import DigestRunner, ledger_for
@@ -151,7 +152,7 @@ def digest_command(settings: Settings, args: object) -> int:
     except (ScheduleError, ScopeError) as exc:
         print(f"planbot: {exc}", file=sys.stderr)
         return 2
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sa.exc.SQLAlchemyError) as exc:
         # A read-only or full data directory: the digest's state cannot be kept there.
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         print(
