@@ -28,6 +28,10 @@ CONTEXT_NOUNS = frozenset(
     ]
 )
 
+#: Nouns that tie a topic to what is asked ("DV関係の事業", "子育て関連"): they end the
+#: topic before them and are never a topic themselves.
+RELATION_NOUNS = frozenset(["関係", "関連", "系", "向け"])
+
 # Parts of speech that never carry a topic (Sudachi's first level).
 _FUNCTION_POS = frozenset(
     ["助詞", "助動詞", "形容詞", "副詞", "連体詞", "接続詞", "感動詞", "代名詞", "形状詞"]
@@ -105,7 +109,11 @@ def content_words(token: str) -> list[str]:
     current = ""
     context = False  # a compound with a context noun in it (推進会議, 研修資料) is context
     for i, m in enumerate(ms):
-        if _is_content(ms, i):
+        if m.pos[0] == "名詞" and m.normalized in RELATION_NOUNS:
+            if current and not context:
+                runs.append(current)
+            current, context = "", False
+        elif _is_content(ms, i):
             current += m.surface
         elif m.pos[0] == "名詞" and m.normalized in CONTEXT_NOUNS:
             context = True

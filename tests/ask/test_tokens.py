@@ -30,6 +30,9 @@ LEXICON = Lexicon.build(
         ("ストーカー被害", ["ストーカー被害"]),
         ("見守り", ["見守り"]),
         ("ワーク・ライフ・バランス", ["ワーク・ライフ・バランス"]),
+        ("DV関係", ["DV"]),
+        ("子育て関連", ["子育て"]),
+        ("関係", []),
     ],
 )
 def test_content_words(token: str, words: list[str]) -> None:
