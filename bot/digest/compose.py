@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.ask.answer import answer_items, grade_changes, grade_dict, rows_query
 from bot.ask.filters import sql_params
+from bot.ask.rows import answer_items, grade_changes, grade_dict, rows_query
 from bot.digest.ledger import Subscription
 from bot.models import AnswerItem, GradeChange, QuerySpec
 from bot.render import text as t

@@ -1,0 +1,94 @@
+"""What changed between two fiscal years: grades that rose, fell, held or changed, and
+items added to or dropped from the report."""
+
+from __future__ import annotations
+
+from bot.ask import filters
+from bot.ask.context import AskContext
+from bot.ask.rows import answer_items, item_count
+from bot.ask.shapes.base import Shape
+from bot.ask.shapes.item_history import one_year_note
+from bot.models import Answer, Intent, Problem, QuerySpec
+from bot.render import text as t
+
+
+class Trend(Shape):
+    name = "trend"
+    topics = True
+
+    def matches(self, ctx: AskContext, spec: QuerySpec) -> bool:
+        return spec.intent == Intent.TREND
+
+    def answer(self, ctx: AskContext, question: str, spec: QuerySpec) -> Answer:
+        lang = spec.language
+        years = ctx.years(spec.municipality)
+        fiscal_year = ctx.fiscal_year(spec)
+        earlier = spec.compare_fiscal_year or max(
+            (y for y in years if y < fiscal_year), default=None
+        )
+        if earlier is None:
+            reading = filters.describe(spec, lang, fiscal_year)
+            lines = [f"{reading}: {one_year_note(lang, years)}"]
+            return ctx.make(
+                question,
+                spec,
+                fiscal_year,
+                (),
+                0,
+                None,
+                lines,
+                reading,
+                (),
+                problem=Problem.ONE_YEAR,
+            )
+        spec = spec.model_copy(update={"compare_fiscal_year": earlier})
+        if spec.trend_direction in ("added", "dropped"):
+            return came_or_went(ctx, question, spec, earlier, fiscal_year)
+        params = ctx.params(spec)
+        rows = ctx.run(
+            "grade_changes_between_years",
+            **params,
+            from_year=earlier,
+            to_year=fiscal_year,
+            direction=spec.trend_direction or "changed",
+            from_grades=[g.value for g in spec.from_grades] or None,
+            to_grades=[g.value for g in spec.to_grades] or None,
+        )
+        items = answer_items(rows.rows)
+        count = item_count(items)
+        reading = filters.describe(spec, lang, fiscal_year)
+        label = {
+            "up": ("評価が上がった事業", "grade improved"),
+            "down": ("評価が下がった事業", "grade fell"),
+            "same": ("評価が変わらなかった事業", "same grade in both years"),
+            "any": ("評価の推移", "grades in both years"),
+        }.get(spec.trend_direction or "", ("評価が変わった事業", "grade changed"))
+        lines = [
+            f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
+        ]
+        where = t.origins(items)
+        lines.extend(t.item_line(i, lang, where=where) for i in items)
+        return ctx.make(question, spec, fiscal_year, items, count, None, lines, reading, ())
+
+
+def came_or_went(
+    ctx: AskContext, question: str, spec: QuerySpec, earlier: int, later: int
+) -> Answer:
+    """Items in the later report and not the earlier one (added), or the other way
+    round (dropped: shown as last reported)."""
+    lang = spec.language
+    added = spec.trend_direction == "added"
+    year, other = (later, earlier) if added else (earlier, later)
+    rows = ctx.run("items_not_in_year", **ctx.params(spec, year), other_year=other)
+    items = answer_items(rows.rows)
+    count = item_count(items)
+    reading = filters.describe(spec, lang, later)
+    head = (
+        t.pick(lang, "新たに加わった事業", "items added")
+        if added
+        else t.pick(lang, "報告からなくなった事業", "items no longer reported")
+    )
+    lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
+    where = t.origins(items)
+    lines.extend(t.item_line(i, lang, with_year=not added, where=where) for i in items)
+    return ctx.make(question, spec, later, items, count, None, lines, reading, ())

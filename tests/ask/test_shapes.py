@@ -1,0 +1,50 @@
+"""The question shapes: asked in order, each question answered by the one it reads as."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ask import shapes
+from bot.ask.answer import Answerer
+from bot.models import QuerySpec
+from bot.store.database import Store
+
+ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
+
+
+@pytest.fixture(scope="module")
+def answerer(two_year_warehouse: Path) -> Iterator[Answerer]:
+    store = Store(two_year_warehouse)
+    yield Answerer(store, aliases_file=ALIASES)
+    store.close()
+
+
+def test_every_shape_has_its_own_name_and_the_last_answers_whatever_is_left(
+    answerer: Answerer,
+) -> None:
+    names = [s.name for s in shapes.REGISTRY]
+    assert len(set(names)) == len(names)
+    assert shapes.REGISTRY[-1].matches(answerer.context(), QuerySpec())
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        ("D評価の事業", "list"),
+        ("高齢者支援課のまとめ", "summary"),
+        ("事業19の評価の推移", "item_history"),
+        ("評価が下がった事業", "trend"),
+        ("3年連続でAの事業", "over_years"),
+        ("平成10年度のD評価の事業", "no_year"),
+        ("こんにちは", "help"),
+        ("高齢課の事業", "clarify"),
+    ],
+)
+def test_a_question_is_answered_by_the_shape_it_reads_as(
+    answerer: Answerer, question: str, shape: str
+) -> None:
+    spec = answerer.parse(question)
+    assert shapes.shape_for(answerer.context(), spec).name == shape
