@@ -19,8 +19,11 @@ _GSET = _G + r"(?:\s*(?:or|and|か|または|又は|もしくは|と|や|、|,|/
 # "A評価じゃない", "評価がAではない": every grade but those named.
 _NOT_JA = r"(?:では|じゃ|で)(?:ない|無い)(?![とか])"
 
+# "Aになっていない", "A評価になってない": where an item does not stand, every other grade.
+_NOT_BECOME = r"に\s*なって(?:い)?ない|に\s*なっておらず|に(?:届|達し)(?:いて)?(?:い)?ない"
+
 # The words after a grade that widen or invert it (C以下, A以外, Aではない).
-_MOD = r"以上|以下|以外|未満|を除く|" + _NOT_JA
+_MOD = r"以上|以下|以外|未満|を除く|" + _NOT_BECOME + "|" + _NOT_JA
 
 # "Aより悪い", "Bより低い評価", "Cより良い": strictly worse or better than the letter.
 _THAN = r"より(?:も)?\s*(?:上|下|悪い|低い|良い|よい|高い|いい)"
@@ -103,7 +106,8 @@ _FROM_TO = re.compile(
 _TO_ONLY = re.compile(
     r"(?:評価\s*(?:が|は)?\s*)?(?P<to>" + _GSET + r")\s*(?:評価)?\s*(?:に|へ)\s*"
     # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
-    r"(?=なっ(?!て(?:いる|います|る|おり))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
+    # (Nor "Aになっていない", "Aになってない": where it does not stand.)
+    r"(?=なっ(?!て(?:い|る|お|な))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
     r"|(?i:became|become|becoming|(?:dropped|drop|fell|fall|falls|rose|rise|risen)\s+to|"
     r"(?:went|go|gone)\s+(?:up|down)\s+to|"
     r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|newly)\s+"
@@ -172,7 +176,7 @@ _LABEL_BEFORE = re.compile(
 # In Japanese, a letter between particles (継続のB, 高齢者支援課 D, Dは何件): not one inside
 # a word (包括C, C棟, Aさん, A社, Aグループ, B型, DV(D)).
 _LONE_GRADE = re.compile(
-    r"(?:^|(?<=[\sのはがをとでもやに、,・])|(?<=うち))([A-D])"
+    r"(?:^|(?<=[\sのはがをとでもやに、,・])|(?<=うち)|(?<=一番)|(?<=最も))([A-D])"
     r"(?=$|[\s?？!！。、,]|の|は|が|を|で|と|も|や|か|に(?:なって|なってる)|だけ|のみ|以上|以下|評価)"
 )
 
@@ -200,6 +204,20 @@ _LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
         "D",
     ),
 ]
+
+# Grades said in words: the lower half of the scale (C, D) is a bad grade, the upper (A, B)
+# a good one ("良くない評価", "評価が低い", "悪い評価", "poor grades").
+_BAD = re.compile(
+    r"(?:良く|よく|芳しく|かんばしく)ない(?:評価|もの|事業)|(?:悪い|低い|ひどい)(?:評価|もの|事業|の)|"
+    r"評価(?:が|の|は)?\s*(?:良く|よく|芳しく)ない|評価(?:が|の|は)?\s*(?:悪い|低い|ひどい)|"
+    r"\b(?:bad|poor|low|weak)\s+(?:grades?|ratings?|scores?)|\b(?:badly|poorly)\s+(?:graded|rated)",
+    re.IGNORECASE,
+)
+_GOOD = re.compile(
+    r"(?<!より)(?:良い|よい|いい|高い)(?:評価|もの|事業)|評価(?:が|の|は)?\s*(?:良い|よい|いい|高い)|"
+    r"\b(?:good|high)\s+(?:grades?|ratings?|scores?)|\bwell\s+(?:graded|rated)",
+    re.IGNORECASE,
+)
 
 _ATTENTION = re.compile(
     r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
@@ -342,6 +360,55 @@ def take_grades(
                     grades |= set(GRADE_ORDER) - {letter}
                 else:
                     grades.add(letter)
-    if not grades and take_regex(work, _ATTENTION):
+    if not grades and (take_regex(work, _ATTENTION) or take_regex(work, _BAD)):
         grades = {"C", "D"}
+    if not grades and take_regex(work, _GOOD):
+        grades = {"A", "B"}
     return tuple(Grade(g) for g in GRADE_ORDER if g in grades)
+
+
+# A grade reached ("Aになった", "Bに下がった"), read where a year names its grade.
+_REACHED = re.compile(
+    r"(?<![A-Za-z&])(?P<set>"
+    + _GSET
+    + r")\s*(?:評価)?\s*(?:に|へ)\s*(?=なっ|なり|変わ|上が|下が|落ち)"
+)
+# After the first year's grade, the clause goes on to the next year ("…Aで、", "Bだったが").
+_GOES_ON = re.compile(r"\s*(?:評価)?\s*(?:で(?!は)|だった|であった|から|より|→|->|=>|[、,])")
+
+
+def take_year_grades(
+    work: Work,
+    marks: list[tuple[int, int, int]],
+    language: Language,
+    names: list[tuple[int, int]],
+) -> tuple[tuple[Grade, ...], tuple[Grade, ...]] | None:
+    """(earlier year's grades, later year's grades) when each of two years named is
+    followed by its own grade ("令和元年度にAで令和2年度にB以下", "去年B評価で今年もB");
+    ``marks`` are where the years were named, (start, end, year)."""
+    if len({year for _, _, year in marks}) != 2 or len(marks) != 2:
+        return None
+    (_, end1, year1), (start2, end2, year2) = marks
+    found: list[tuple[int, Work, tuple[Grade, ...]]] = []
+    for offset, stop in ((end1, start2), (end2, len(work.text))):
+        sub = Work(work.text[offset:stop])
+        shifted = [(s - offset, e - offset) for s, e in names]
+        grades = take_grades(sub, language, shifted, legend=False)
+        if not grades:
+            for m in list(_REACHED.finditer(sub.text)):
+                grades = tuple(
+                    Grade(g) for g in GRADE_ORDER if g in _grade_set(m.group("set"), None)
+                )
+                sub.take(m.start(), m.end())
+                break
+        if not grades:
+            return None
+        found.append((offset, sub, grades))
+    first = found[0][1]
+    if not _GOES_ON.match(first.text, max(s.end for s in first.spans)):
+        return None  # "令和元年度のD評価と令和2年度のD評価": two lists, not one condition
+    for offset, sub, _ in found:
+        for span in sub.spans:
+            work.take(offset + span.start, offset + span.end)
+    earlier, later = (found[0][2], found[1][2]) if year1 < year2 else (found[1][2], found[0][2])
+    return earlier, later

@@ -43,13 +43,24 @@ class HierarchyTitle:
 
     @classmethod
     def from_row(cls, row: dict[str, object]) -> list[HierarchyTitle]:
-        """The three titles of a hierarchy_titles row."""
+        """The three titles of a hierarchy_titles row, each also without a note in
+        brackets ("…被害者支援【武蔵野市第二次配偶者暴力対策基本計画】" is named without it)."""
         goal, policy, measure = (int(str(row[k])) for k in ("goal_no", "policy_no", "measure_no"))
-        return [
-            cls(search_key(str(row["goal_title"])), goal),
-            cls(search_key(str(row["policy_title"])), goal, policy),
-            cls(search_key(str(row["measure_title"])), goal, policy, measure),
-        ]
+        titles: list[HierarchyTitle] = []
+        for column, at in (
+            ("goal_title", (goal, None, None)),
+            ("policy_title", (goal, policy, None)),
+            ("measure_title", (goal, policy, measure)),
+        ):
+            title = str(row[column])
+            for form in dict.fromkeys([title, _TITLE_NOTE.sub("", title)]):
+                if key := search_key(form):
+                    titles.append(cls(key, *at))
+        return titles
+
+
+# A note after a title: 【武蔵野市第二次配偶者暴力対策基本計画】, (★), （再掲）.
+_TITLE_NOTE = re.compile(r"\s*(?:【[^】]*】|\([^)]*\)|（[^）]*）)\s*$")
 
 
 @dataclass

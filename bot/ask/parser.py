@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from bot.ask.grades import direction_between, take_grades, take_transition
+from bot.ask.grades import direction_between, take_grades, take_transition, take_year_grades
 from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
 from bot.ask.lexicon import HierarchyTitle, Lexicon
@@ -133,7 +133,7 @@ _RUN = re.compile(
 )
 # Every year named ("in both FY2020 and FY2021", "令和2年度と3年度のいずれも").
 _EVERY_YEAR = re.compile(
-    r"\bboth\b|\beach\s+of\b|\bevery\s+year\b|いずれも|どちらも|両年度?|ともに|共に|"
+    r"\bboth\b|\beach\s+of\b|\bevery\s+year\b|いずれも|どちらも|両年度?|両方|双方|ともに|共に|"
     r"(?:年度|年)\s*とも",
     re.IGNORECASE,
 )
@@ -180,8 +180,10 @@ _PRIORITY = re.compile(
 )
 
 # --- item numbers --------------------------------------------------------------------
+# (Each number may repeat its mark: "#56〜#58", "No.29、No.31", "事業3、事業5".)
 _NUM_LIST = (
-    r"\d{1,4}(?!\d)(?:\s*(?:[、,・&/]|と|及び|および|and|or|から|to|[~〜\-])\s*\d{1,4}(?!\d))*"
+    r"\d{1,4}(?!\d)(?:\s*(?:[、,・&/]|と|及び|および|and|or|から|to|[~〜\-])\s*"
+    r"(?:#|№|No\.?\s*|事業\s*)?\d{1,4}(?!\d))*"
 )
 
 _ITEM_PATTERNS = [
@@ -201,8 +203,9 @@ _BARE_NUMBER = re.compile(
 
 # A department named to be left out.
 _EXCEPT_AFTER = re.compile(
-    # (Not "でないと", "unless", nor "ではなく…", "instead of", which names another.)
-    r"\s*(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|無い)(?![とか]))"
+    # (Not "でないと", "unless", nor "ではなく…", "instead of", which names another.) The
+    # word may follow what is named ("新規事業以外", "高齢者支援課の事業以外", "充実区分を除く").
+    r"\s*(?:の?(?:事業|区分)\s*)?(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|無い)(?![とか]))"
 )
 
 # (では is a particle the tokens are already cut at.)
@@ -232,17 +235,24 @@ _SHARE = re.compile(
 )
 
 # Which has the most or the fewest ("一番多いのはどこの課", "which department has the most B").
+# (What is counted may stand between: "一番Bが多い", "最もA評価の件数が少ない"; or the
+# superlative is left to "…が多いのは": "B評価が多いのはどこの課".)
 _RANKING = re.compile(
-    r"(?:一番|いちばん|最も|もっとも)\s*(?:多い|多く|少ない|少なく)|多い順|少ない順|"
+    r"(?:一番|いちばん|最も|もっとも)[^、。,.?？!！]{0,12}?(?:多い|多く|少ない|少なく)|"
+    r"多い順|少ない順|上位|下位|"
+    r"(?:が|の)\s*(?:多い|少ない)(?=\s*(?:の\s*は|課|部署|ところ|順))|"
     r"\b(?:the\s+)?(?:most|fewest|least|highest\s+number|lowest\s+number)\b",
     re.IGNORECASE,
 )
-_FEWEST = re.compile(r"少な|fewest|least|lowest", re.IGNORECASE)
+_FEWEST = re.compile(r"少な|下位|fewest|least|lowest", re.IGNORECASE)
+# "どの課が一番A評価をとっていますか": a superlative of a grade held, without 多い.
+_SUPERLATIVE = re.compile(r"一番|いちばん|最も|もっとも")
 
 # Asking which department (owns an item, has D grades) rather than naming one.
 _WHICH_DEPARTMENT = re.compile(
     r"どの課|どこの課|何課|どの部署|どこの部署|担当課|主管課|所管課|担当部署|"
     r"(?:多い|少ない|ある|いる|持つ|抱える)(?:課|部署)|(?:課|部署)は(?:どこ|どれ)|どんな(?:課|部署)|"
+    r"(?:多い|少ない)順に?(?:課|部署)|(?:課|部署)(?:を|の)?(?:並べ|順に|順位|上位|下位)|"
     r"(?:^|(?<=[\s、。のはを]))(?:全|各)?(?:課|部署)(?:の)?(?:一覧|リスト)|(?:課|部署)?ランキング|"
     r"(?:top|rank(?:ing)?)\s+(?:of\s+)?(?:the\s+)?(?:departments|divisions)|"
     r"list\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
@@ -333,7 +343,8 @@ _THANKS = re.compile(
 
 # "評価Cとは？", "評価の基準は？", "what does grade C mean?": the legend, not C items.
 _MEANING = re.compile(
-    r"とは|って(?:何|なに|どういう)|どういう意味|意味|基準|定義|凡例|"
+    # (Not "って何件", a count.)
+    r"とは|って(?:何(?![件個課番年回割])|なに|どういう)|どういう意味|意味|基準|定義|凡例|"
     r"\bmean(?:s|ing)?\b|definitions?|legend|criteria|stand\s+for",
     re.IGNORECASE,
 )
@@ -352,7 +363,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "trend",
         re.compile(
-            r"推移|経年|変化|変わった|変動|上がった|下がった|改善した|改善された|悪化|脱した|"
+            r"推移|経年|変化|(?:変わ|上が|下が)(?:った|りまし)|変動|改善した|改善された|悪化|脱した|"
             r"落ちた|(?:良く|よく|悪く|わるく)な(?:った|り|って)|(?<![ァ-ヺー])ダウン(?!症)|(?<![ァ-ヺー])アップ|"
             r"downgraded|upgraded|(?:lower|higher|worse|better)\s+grades?|"
             r"grades?\s+(?:went\s+)?(?:up|down)\b|\b(?:up|down)\s+from\b|"
@@ -368,7 +379,9 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "summary",
         re.compile(
-            r"(?<!取り)(?<!取)まとめ|どんな感じ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
+            # (Not "まとめて見たい", "まとめて出して": all of them at once, a list.)
+            r"(?<!取り)(?<!取)まとめ(?!て(?:見|み|表示|出|一覧|確認|教え|おしえ|送|ダウンロード))|"
+            r"どんな感じ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
             r"summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
             # (Per-department wordings — by department, 課別, which department — are
@@ -385,12 +398,15 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"details?|tell\s+me\s+about|sources?\b|"
             r"more\s+about|describe|\bwhy\b|reasons?|"
             # What comes next is in the details (次年度予定), not in a list line.
-            r"今後(?:の(?:予定|計画|方針|取組|取り組み|見通し))?|(?:次年度|来年度)(?:の)?(?:予定|計画)|"
+            r"今後(?:の(?:予定|計画|方針|取組|取り組み|見通し))?|(?:次年度|来年度)(?:の)?(?:予定|計画)(?![\u4e00-\u9fff])|"
             r"next\s+(?:year'?s?\s+)?(?:plans?|steps)|plans?\s+for\s+next\s+year",
             re.IGNORECASE,
         ),
     ),
 ]
+
+# Words of comparing: between items they ask for the items side by side.
+_COMPARE = re.compile(r"比較|比べ|compar|\bvs\b|versus", re.IGNORECASE)
 
 _TREND_UP = re.compile(
     r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|(?:良く|よく)な(?:った|り|って)|"
@@ -476,23 +492,36 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     with work.reading(SpanKind.YEAR):
         if latest is not None:
             _next_year_plan(work, latest)
-        fiscal_years, starts = _take_years(work, latest)
+        fiscal_years, starts, marks = _take_years(work, latest)
     with work.reading(SpanKind.HIERARCHY):
         titled = _take_titles(work, lexicon)
         goal, policy, measure, priority = _take_hierarchy(work)
         if titled is not None:
             goal, policy, measure = titled
+        else:
+            _take_title_after_number(work, lexicon, goal, policy, measure)
     with work.reading(SpanKind.ITEM):
         item_numbers = _take_items(work)
+    names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
+    with work.reading(SpanKind.TRANSITION):
+        # "令和元年度にAで令和2年度にB以下": a grade condition for each year named.
+        per_year = take_year_grades(work, marks, language, names)
     with work.reading(SpanKind.OVER_YEARS):
         over, run = _take_over_years(work)
     with work.reading(SpanKind.TRANSITION):
         from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
+    if per_year is not None:
+        from_grades, to_grades = per_year
+        if from_grades == to_grades:
+            # "去年B評価で今年もB": the same grade in each year named.
+            over, from_grades, to_grades = "every", (), ()
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
     # "Is item 42 on track?", "事業42は順調ですか": how it stands, not a filter for A.
     status = bool(_STATUS.search(text))
     with work.reading(SpanKind.GRADE):
         grades = take_grades(work, language, names, legend=not status)
+    if per_year is not None and over == "every" and not grades:
+        grades = per_year[0]
     with work.reading(SpanKind.PER_GROUP):
         per_group = bool(take_regex(work, _PER_GROUP))
     with work.reading(SpanKind.WHICH_DEPARTMENT):
@@ -501,6 +530,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         # (Searched in the whole text too: "最も少ない課" was read as asking which課.)
         ranked = take_regex(work, _RANKING) or list(_RANKING.finditer(text))
     ranking: Literal["most", "fewest"] | None = None
+    if not ranked and grades and asks_department:
+        ranked = list(_SUPERLATIVE.finditer(text))
     if ranked:
         flags.add(Flag.RANKING)
         ranking = "fewest" if _FEWEST.search(ranked[0].group(0)) else "most"
@@ -536,6 +567,14 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         # "how many items does each department have?", "課ごとの件数": counts per group
         # are what a summary shows.
         intent = "summary"
+    if (
+        intent == "trend"
+        and len(item_numbers) >= 2
+        and not fiscal_years
+        and any(_COMPARE.search(span.text) for span in work.spans if span.kind == SpanKind.INTENT)
+    ):
+        # "事業40、41、42の評価を比較したい": the items side by side, not how each moved.
+        intent, direction = "detail", None
     if (from_grades or to_grades or same_grade) and intent == "detail" and item_numbers:
         # "事業16はなぜDになったのか" asks for the item's reasons: its details, any grade.
         from_grades = to_grades = ()
@@ -739,17 +778,21 @@ def _next_year_plan(work: Work, latest: int) -> None:
             return
 
 
-def _take_years(work: Work, latest: int | None) -> tuple[list[int], set[int]]:
-    """The fiscal years named, and those named as a starting point ("since 2019",
-    "昨年度から", "前年度と比べて")."""
+def _take_years(
+    work: Work, latest: int | None
+) -> tuple[list[int], set[int], list[tuple[int, int, int]]]:
+    """The fiscal years named, those named as a starting point ("since 2019", "昨年度から",
+    "前年度と比べて"), and where each was named: (start, end, year)."""
     years: set[int] = set()
     starts: set[int] = set()
+    marks: list[tuple[int, int, int]] = []
 
     def found(year: int, m: re.Match[str], start: int) -> None:
         years.add(year)
         if _SINCE_BEFORE.search(work.text[:start]) or _SINCE_AFTER.match(work.text[m.end() :]):
             starts.add(year)
         work.take(start, m.end())
+        marks.append((start, m.end(), year))
 
     for m in list(_ERA_RANGE.finditer(work.text)):
         era = m.group(1)
@@ -773,7 +816,7 @@ def _take_years(work: Work, latest: int | None) -> tuple[list[int], set[int]]:
         for pattern, offset in _RELATIVE_YEAR:
             for m in pattern.finditer(work.text):
                 found(latest + offset, m, m.start())
-    return sorted(years), starts
+    return sorted(years), starts, sorted(marks)
 
 
 # A title in quotes, and the level word before it (基本施策「…」).
@@ -821,6 +864,42 @@ def _take_titles(work: Work, lexicon: Lexicon) -> tuple[int, int | None, int | N
     return None
 
 
+def _take_title_after_number(
+    work: Work, lexicon: Lexicon, goal: int | None, policy: int | None, measure: int | None
+) -> None:
+    """The title written after a part's number, unquoted ("施策(5)推進体制の整備の事業"):
+    it names the same part, so its words are no topic."""
+    depth = 3 if measure is not None else 2 if policy is not None else 1 if goal else 0
+    if not depth:
+        return
+    keys = {
+        t.key
+        for t in lexicon.titles
+        if _depth(t) == depth
+        and (goal is None or t.goal == goal)
+        and (policy is None or t.policy == policy)
+        and (measure is None or t.measure == measure)
+    }
+    if not keys:
+        return
+    for span in [s for s in work.spans if s.kind == SpanKind.HIERARCHY]:
+        start = span.end
+        while start < len(work.text) and work.text[start] in " :：・の-":
+            start += 1
+        # One pass, character by character, while the text read is the start of a title
+        # (the longest title found wins).
+        keyed, taken = "", None
+        for end in range(start, len(work.text)):
+            keyed += search_key(work.text[end])
+            if not any(k.startswith(keyed) for k in keys):
+                break
+            if keyed in keys:
+                taken = end + 1
+        if taken is not None:
+            work.take(start, taken)
+            return
+
+
 def _depth(title: HierarchyTitle) -> int:
     return 1 if title.policy is None else 2 if title.measure is None else 3
 
@@ -844,7 +923,9 @@ def _take_hierarchy(work: Work) -> tuple[int | None, int | None, int | None, boo
 def _numbers(text: str) -> list[int]:
     """'16、18と20' → [16, 18, 20]; '16〜20' → 16…20 (ranges capped at 200 numbers)."""
     result: list[int] = []
-    for m in re.finditer(r"(\d{1,4})(?:\s*(?:[~〜\-]|から|to)\s*(\d{1,4}))?", text):
+    for m in re.finditer(
+        r"(\d{1,4})(?:\s*(?:[~〜\-]|から|to)\s*(?:#|№|No\.?\s*|事業\s*)?(\d{1,4}))?", text, re.I
+    ):
         low = int(m.group(1))
         high = int(m.group(2)) if m.group(2) else low
         if high < low or high - low > 200:

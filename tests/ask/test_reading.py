@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.ask.lexicon import Lexicon
+import pytest
+
+from bot.ask.lexicon import HierarchyTitle, Lexicon
 from bot.ask.parser import read_question
-from bot.models import Flag, Intent, Problem, SpanKind
+from bot.models import Flag, Grade, Intent, Problem, QuerySpec, SpanKind
 
 ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
 LEXICON = Lexicon.build(["子育て支援課", "高齢者支援課", "市民活動推進課"], ALIASES)
@@ -41,3 +43,155 @@ def test_flags_keep_what_drove_a_decision() -> None:
 def test_topic_words_are_spans_too() -> None:
     reading = read_question("子育てに関する事業", LEXICON, years=[2019])
     assert [s.text for s in reading.spans_of(SpanKind.TOPIC)] == ["子育て"]
+
+
+TITLED = Lexicon.build(
+    ["子ども家庭支援センター", "高齢者支援課"],
+    ALIASES,
+    titles=[
+        title
+        for row in (
+            {
+                "goal_no": 3,
+                "goal_title": "人権を尊重し、あらゆる暴力を許さないまち",
+                "policy_no": 1,
+                "policy_title": "配偶者等からの暴力の未然防止と被害者支援【第二次配偶者暴力対策基本計画】",
+                "measure_no": 5,
+                "measure_title": "推進体制の整備",
+            },
+            {
+                "goal_no": 3,
+                "goal_title": "人権を尊重し、あらゆる暴力を許さないまち",
+                "policy_no": 1,
+                "policy_title": "配偶者等からの暴力の未然防止と被害者支援【第二次配偶者暴力対策基本計画】",
+                "measure_no": 3,
+                "measure_title": "安全の確保",
+            },
+        )
+        for title in HierarchyTitle.from_row(row)
+    ],
+)
+
+
+def read(question: str, years: list[int] | None = None) -> QuerySpec:
+    return read_question(question, TITLED, years=years or [2019]).spec
+
+
+@pytest.mark.parametrize(
+    ("question", "grades"),
+    [
+        ("良くない評価の事業を教えて", "CD"),
+        ("悪い評価がついている事業は？", "CD"),
+        ("評価が低い事業", "CD"),
+        ("items with poor grades", "CD"),
+        ("評価が高い事業", "AB"),
+        # Not where the item does stand: every other grade.
+        ("評価がAになっていないもの", "BCD"),
+        ("A評価になってない事業", "BCD"),
+        # A comparison with a letter is the letter's side, not "bad" itself.
+        ("Aより悪い評価の事業", "BCD"),
+    ],
+)
+def test_grades_said_in_words(question: str, grades: str) -> None:
+    spec = read(question)
+    assert "".join(g.value for g in spec.grades) == grades
+    assert spec.intent == Intent.LIST
+
+
+def test_a_count_is_no_question_of_meaning() -> None:
+    # "って何件" counts; "って何" alone asks what a grade means.
+    assert read("A評価じゃない事業って何件？").intent == Intent.COUNT
+    assert read("A評価って何？").intent == Intent.HELP
+
+
+def test_left_out_after_the_word_it_qualifies() -> None:
+    spec = read("新規事業以外で、子ども家庭支援センターの事業は何件？")
+    assert set(spec.categories) == {"継続", "充実", "見直し"}
+    assert spec.departments == ("子ども家庭支援センター",)
+
+
+def test_item_numbers_each_with_their_mark() -> None:
+    assert read("#56〜#58の評価を教えて").item_numbers == (56, 57, 58)
+    assert read("No.29とNo.31の担当課").item_numbers == (29, 31)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # Items compared with each other are shown side by side; over years, a trend.
+        ("事業40、41、42の評価を比較したい", Intent.DETAIL),
+        ("事業40と41を令和元年度と令和2年度で比較", Intent.TREND),
+        ("事業42の評価はどう変わりましたか", Intent.TREND),
+        # "All together" is a list; "summarise" is a summary.
+        ("高齢者支援課と地域支援課の事業をまとめて見たい", Intent.LIST),
+        ("高齢者支援課の評価をまとめてください", Intent.SUMMARY),
+        # The plan's revision next year is context, not the items' next-year plans.
+        ("来年度の計画改定の参考にしたいので、見直し区分の事業はありますか", Intent.LIST),
+        ("来年度の計画を教えて", Intent.DETAIL),
+    ],
+)
+def test_intent_words_in_context(question: str, intent: Intent) -> None:
+    assert read(question, [2019, 2020]).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "ranking", "grades"),
+    [
+        ("基本目標Ⅲの中で一番Bが多い課は？", "most", "B"),
+        ("基本目標Ⅲで一番A評価が多い課", "most", "A"),
+        ("重点施策でB評価が多いのはどこの課？", "most", "B"),
+        ("B評価の多い順に課を並べて", "most", "B"),
+        ("A評価の件数が多い課の上位を教えて", "most", "A"),
+        ("どの課が一番A評価をとっていますか", "most", "A"),
+        ("A評価が最も少ない課は？", "fewest", "A"),
+    ],
+)
+def test_rankings_as_people_word_them(question: str, ranking: str, grades: str) -> None:
+    spec = read(question)
+    assert spec.intent == Intent.SUMMARY
+    assert spec.ranking == ranking
+    assert "".join(g.value for g in spec.grades) == grades
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "after"),
+    [
+        ("令和元年度にAで令和2年度にB以下の事業", "A", "BCD"),
+        ("前年度A評価で、今年度はA以外になった事業", "A", "BCD"),
+        ("令和元年度にBで令和2年度にAになった事業", "B", "A"),
+    ],
+)
+def test_a_grade_for_each_year(question: str, before: str, after: str) -> None:
+    spec = read(question, [2019, 2020])
+    assert spec.intent == Intent.TREND
+    assert "".join(g.value for g in spec.from_grades) == before
+    assert "".join(g.value for g in spec.to_grades) == after
+    assert (spec.compare_fiscal_year, spec.fiscal_year) == (2019, 2020)
+
+
+def test_the_same_grade_in_each_year_is_held_in_both() -> None:
+    for question in ("去年B評価で今年もBの事業", "令和元年度と令和2年度の両方でB評価の事業"):
+        spec = read(question, [2019, 2020])
+        assert (spec.over, spec.over_years, spec.grades) == ("every", (2019, 2020), (Grade.B,))
+
+
+def test_two_lists_of_a_year_each_are_no_condition() -> None:
+    spec = read("令和元年度のD評価と令和2年度のD評価", [2019, 2020])
+    assert spec.over is None
+    assert not spec.from_grades
+
+
+@pytest.mark.parametrize(
+    ("question", "where"),
+    [
+        # A title without its note in brackets.
+        ("「配偶者等からの暴力の未然防止と被害者支援」の件数", (3, 1, None)),
+        # A title after the part's number, unquoted: no topic words left.
+        ("基本目標Ⅲのうち、施策(5)推進体制の整備の事業", (3, None, 5)),
+        ("施策(3)安全の確保の事業", (None, None, 3)),
+    ],
+)
+def test_parts_of_the_plan_by_title(question: str, where: tuple[int | None, ...]) -> None:
+    spec = read(question)
+    assert (spec.goal, spec.policy, spec.measure) == where
+    assert spec.keywords == ()

@@ -4,6 +4,7 @@ most B?") the department first."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.ask import filters
@@ -61,7 +62,7 @@ class SummaryShape(Shape):
             *t.summary_lines(summary, lang),
         ]
         if spec.ranking and summary.by_department:
-            lines.insert(0, ranking_line(spec, summary, lang))
+            lines.insert(0, ranking_line(spec, ranked_departments(ctx, spec, summary), lang))
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
         if attention:
             lines.append(f"{t.attention_title(lang)}:")
@@ -99,11 +100,31 @@ def since_last_year(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> dict[
     }
 
 
-def ranking_line(spec: QuerySpec, summary: Summary, lang: Language) -> str:
+def ranked_departments(
+    ctx: AskContext, spec: QuerySpec, summary: Summary
+) -> dict[str, dict[str, int]]:
+    """The departments a ranking compares, with their grade counts. The fewest of a grade
+    may be none: then every department the other filters select is ranked, not only
+    those that have the grade ("A評価が最も少ない課" may be one without any A)."""
+    if spec.ranking != "fewest" or not spec.grades:
+        return summary.by_department
+    fiscal_year = ctx.fiscal_year(spec)
+    every = ctx.run(
+        "grade_counts_by_department",
+        **ctx.params(filters.GRADES.dropped(spec), fiscal_year),
+    ).rows
+    return ctx.reorganisations().under_current_names(
+        {r["department"]: grade_dict(r) for r in every}
+    )
+
+
+def ranking_line(
+    spec: QuerySpec, by_department: Mapping[str, Mapping[str, int]], lang: Language
+) -> str:
     """ "Which department has the most B?" answered first: the department (or tied ones)
     with the most (fewest) evaluations of the grades asked."""
     asked = [g.value for g in spec.grades] or [g.value for g in Grade]
-    totals = {d: sum(counts[g] for g in asked) for d, counts in summary.by_department.items()}
+    totals = {d: sum(counts.get(g, 0) for g in asked) for d, counts in by_department.items()}
     best = (max if spec.ranking == "most" else min)(totals.values())
     leaders = [d for d, n in totals.items() if n == best]
     what = "・".join(asked) if spec.grades else ""
