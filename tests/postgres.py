@@ -72,7 +72,7 @@ def empty_tables(url: str) -> None:
     """Every planbot table emptied (the schema kept), for the next test."""
     from bot.state.schema import metadata
 
-    tables = [*metadata.tables, "apscheduler_jobs"]
+    tables = list(metadata.tables)
     with psycopg.connect(
         make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
         autocommit=True,

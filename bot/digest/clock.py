@@ -34,9 +34,9 @@ from bot.config import Settings
 from bot.digest.delivery import DigestRunner
 from bot.digest.ledger import Ledger
 from bot.slack.housekeeping import Housekeeper
-from bot.state.database import normalise_url
+from bot.state.database import StateDB
 from bot.state.leadership import leadership_for, wait_to_lead
-from bot.state.private import private_file
+from bot.state.schema import scheduler_jobs
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,14 @@ TAKEOVER_POLL_S = 5.0
 LEAD_CHECK_S = 5.0
 
 
-def job_store_url(settings: Settings) -> str:
-    if settings.database_url:
-        return normalise_url(settings.database_url)
-    jobs = private_file(settings.state_dir / "scheduler.sqlite3")
-    return f"sqlite:///{jobs.resolve()}"
+def job_store(settings: Settings) -> SQLAlchemyJobStore:
+    """APScheduler's store in the state database, in the table its migrations made.
+
+    An engine of its own: the scheduler disposes of it when it shuts down.
+    """
+    db = StateDB.for_settings(settings)
+    db.ensure_schema()
+    return SQLAlchemyJobStore(engine=db.engine, tablename=scheduler_jobs.name)
 
 
 def run_subscription(sub_id: str) -> None:
@@ -87,7 +90,7 @@ _SCHEDULER: BaseScheduler | None = None
 
 def configure(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
     scheduler.configure(
-        jobstores={"default": SQLAlchemyJobStore(url=job_store_url(settings))},
+        jobstores={"default": job_store(settings)},
         job_defaults={
             "coalesce": True,
             "misfire_grace_time": settings.digest_grace_s,

@@ -308,9 +308,9 @@ def migrate(db: StateDB) -> None:
             _enable_wal(db.engine)
         _migrate_locked(db)
         if not db.is_postgres:
-            from bot.state.transfer import adopt_legacy_ledger
+            from bot.state.transfer import adopt_legacy_files
 
-            adopt_legacy_ledger(db)
+            adopt_legacy_files(db)
 
 
 def _migrate_locked(db: StateDB) -> None:

@@ -2,7 +2,8 @@
 
 The state is what planbot must remember between requests and share between processes
 (and, with ``DATABASE_URL``, between hosts): Slack events taken on, the question log,
-digest subscriptions and their delivery ledger. The warehouse (reports) is not here.
+digest subscriptions and their delivery ledger, the clock's jobs. The warehouse (reports)
+is not here.
 
 Adding a table:
 1. define it below on ``metadata`` (SQLAlchemy Core; portable column types only,
@@ -235,4 +236,15 @@ round_audit = sa.Table(
     sa.Column("before", sa.Text),
     sa.Column("after", sa.Text),
     sa.Index("round_audit_round", "round_id", "id"),
+)
+
+#: APScheduler's job store (the clock's cron jobs, pickled), as its SQLAlchemyJobStore
+#: declares it: the clock finds it made by the migrations, so it never creates a table of
+#: its own. The names are APScheduler's; 191 and 25 are its key length and float precision.
+scheduler_jobs = sa.Table(
+    "apscheduler_jobs",
+    metadata,
+    sa.Column("id", sa.Unicode(191), primary_key=True),
+    sa.Column("next_run_time", sa.Float(25), index=True),
+    sa.Column("job_state", sa.LargeBinary, nullable=False),
 )

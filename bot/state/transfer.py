@@ -1,6 +1,6 @@
 """Copying state between databases: ``planbot state migrate --to URL`` (SQLite into
 PostgreSQL when a deployment grows to several hosts), and the one-time adoption of the
-delivery ledger that older releases kept in its own file (``digests.sqlite3``).
+delivery ledger and the clock's job store that older releases kept in files of their own.
 
 Rows are inserted with ON CONFLICT DO NOTHING, so a copy can be repeated (or resumed
 after an interruption) without duplicating anything, and rows already in the target win.
@@ -18,8 +18,9 @@ from bot.state.schema import metadata
 
 log = logging.getLogger(__name__)
 
-#: The file older releases kept subscriptions and deliveries in, beside the state file.
-LEGACY_LEDGER = "digests.sqlite3"
+#: Files older releases kept beside the state file: subscriptions and deliveries, and the
+#: clock's job store.
+LEGACY_FILES = ("digests.sqlite3", "scheduler.sqlite3")
 BATCH_ROWS = 500
 
 
@@ -71,20 +72,24 @@ def _advance_sequences(con: sa.Connection) -> None:
                 )
 
 
-def adopt_legacy_ledger(db: StateDB) -> dict[str, int]:
-    """Move an older release's ``digests.sqlite3`` beside a SQLite state file into it."""
+def adopt_legacy_files(db: StateDB) -> dict[str, int]:
+    """Move older releases' files beside a SQLite state file (the delivery ledger, the
+    clock's job store) into it; each file is renamed ``….imported`` once copied."""
     path = sqlite_path(db.url)
-    legacy = path.parent / LEGACY_LEDGER if path is not None else None
-    if legacy is None or not legacy.is_file():
-        return {}
-    engine = sa.create_engine(f"sqlite:///{legacy}")
-    try:
-        copied = copy_state(engine, db)
-    finally:
-        engine.dispose()
-    done = legacy.with_name(f"{legacy.name}.imported")
-    for suffix in ("-wal", "-shm"):
-        Path(f"{legacy}{suffix}").unlink(missing_ok=True)
-    legacy.rename(done)
-    log.warning("subscriptions and deliveries of %s moved into %r (%s)", legacy, db, copied)
+    copied: dict[str, int] = {}
+    for name in LEGACY_FILES if path is not None else ():
+        legacy = path.parent / name
+        if not legacy.is_file():
+            continue
+        engine = sa.create_engine(f"sqlite:///{legacy}")
+        try:
+            rows = copy_state(engine, db)
+        finally:
+            engine.dispose()
+        done = legacy.with_name(f"{legacy.name}.imported")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{legacy}{suffix}").unlink(missing_ok=True)
+        legacy.rename(done)
+        log.warning("the state of %s moved into %r (%s)", legacy, db, rows)
+        copied.update(rows)
     return copied

@@ -1,20 +1,34 @@
-"""The state schema: migrations build exactly the declared tables on SQLite and PostgreSQL,
-concurrent starters migrate once, a newer schema is refused, old SQLite files are adopted."""
+"""The state schema: migrations build exactly the declared tables on SQLite and PostgreSQL
+(the clock's job store included), concurrent starters migrate once, a newer schema is
+refused, old SQLite files are adopted."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
+from bot.digest import clock
 from bot.state import QuestionLog, SeenEvents, StateDB
-from bot.state.database import SchemaTooNew, database_url, head_revision, normalise_url
-from bot.state.schema import metadata
+from bot.state.database import (
+    SchemaTooNew,
+    alembic_config,
+    database_url,
+    head_revision,
+    normalise_url,
+)
+from bot.state.schema import metadata, scheduler_jobs
 from tests.concurrency import race
 from tests.postgres import fresh_database
 
@@ -151,3 +165,71 @@ def test_an_older_releases_ledger_file_is_adopted(tmp_path: Path) -> None:
     ledger = Ledger(StateDB(tmp_path / "planbot.sqlite3"))
     assert [s.id for s in ledger.subscriptions()] == ["weekly"]
     assert not legacy.exists() and (tmp_path / "digests.sqlite3.imported").is_file()
+
+
+@contextmanager
+def empty_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state' / 'planbot.sqlite3'}"
+    else:
+        with fresh_database() as url:
+            yield url
+
+
+def _stored_job_ids(store: SQLAlchemyJobStore) -> list[str]:
+    return [job.id for job in store.get_all_jobs()]
+
+
+def _an_earlier_clock_stores_a_job(store: SQLAlchemyJobStore) -> None:
+    """What a clock of an earlier release did: APScheduler made its table, then a job."""
+    scheduler = BackgroundScheduler(jobstores={"default": store}, timezone="Asia/Tokyo")
+    scheduler.start(paused=True)
+    scheduler.add_job(clock.retry_due, IntervalTrigger(minutes=5), id="digest:retry")
+    scheduler.shutdown(wait=False)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_job_store_made_by_apscheduler_is_kept_by_the_migration(
+    kind: str, tmp_path: Path
+) -> None:
+    with empty_database(kind, tmp_path) as url:
+        db = StateDB(url)
+        with db.engine.begin() as con:  # the schema of the release before
+            command.upgrade(alembic_config(con), "0005")
+        _an_earlier_clock_stores_a_job(SQLAlchemyJobStore(url=db.url))
+        db.ensure_schema()
+        assert _differences(db) == []
+        assert db.scalar(sa.text("SELECT version_num FROM alembic_version")) == head_revision()
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, state_dir_override=tmp_path / "state", database_url=db.url
+        )
+        assert _stored_job_ids(clock.job_store(settings)) == ["digest:retry"]
+        db.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_clock_keeps_its_jobs_in_the_migrated_state_database(kind: str, tmp_path: Path) -> None:
+    with empty_database(kind, tmp_path) as url:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            state_dir_override=tmp_path / "state",
+            database_url=url if kind == "postgresql" else None,
+        )
+        scheduler = clock.configure(BackgroundScheduler(), settings)
+        scheduler.start(paused=True)
+        scheduler.add_job(clock.retry_due, IntervalTrigger(minutes=5), id="digest:retry")
+        scheduler.shutdown(wait=False)
+        db = StateDB.for_settings(settings)
+        assert db.scalar(sa.text("SELECT version_num FROM alembic_version")) == head_revision()
+        assert db.rows(sa.select(scheduler_jobs.c.id)) == [("digest:retry",)]
+        assert not (tmp_path / "state" / "scheduler.sqlite3").exists()
+        db.dispose()
+
+
+def test_an_older_releases_job_store_file_is_adopted(tmp_path: Path) -> None:
+    legacy = tmp_path / "scheduler.sqlite3"
+    _an_earlier_clock_stores_a_job(SQLAlchemyJobStore(url=f"sqlite:///{legacy}"))
+    db = StateDB(tmp_path / "planbot.sqlite3")
+    db.ensure_schema()
+    assert [r.id for r in db.rows(sa.select(scheduler_jobs.c.id))] == ["digest:retry"]
+    assert not legacy.exists() and (tmp_path / "scheduler.sqlite3.imported").is_file()
