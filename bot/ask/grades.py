@@ -22,8 +22,16 @@ _NOT_JA = r"(?:では|じゃ|で)(?:ない|無い)(?![とか])"
 # "Aになっていない", "A評価になってない": where an item does not stand, every other grade.
 _NOT_BECOME = r"に\s*なって(?:い)?ない|に\s*なっておらず|に(?:届|達し)(?:いて)?(?:い)?ない"
 
-# The words after a grade that widen or invert it (C以下, A以外, Aではない).
-_MOD = r"以上|以下|以外|未満|を除く|" + _NOT_BECOME + "|" + _NOT_JA
+# The words after a grade that widen or invert it (C以下, A以外, Aではない), a widening
+# denied too ("B以上じゃない": C, D).
+_MOD = (
+    r"(?:以上|以下|未満)\s*"
+    + _NOT_JA
+    + r"|以上|以下|以外|未満|を除く|"
+    + _NOT_BECOME
+    + "|"
+    + _NOT_JA
+)
 
 # "Aより悪い", "Bより低い評価", "Cより良い": strictly worse or better than the letter.
 _THAN = r"より(?:も)?\s*(?:上|下|悪い|低い|良い|よい|高い|いい)"
@@ -237,6 +245,8 @@ def _grade_set(letters: str, mod: str | None) -> set[str]:
         return set()
     best = GRADE_ORDER.index(min(chosen, key=GRADE_ORDER.index))
     worst = GRADE_ORDER.index(max(chosen, key=GRADE_ORDER.index))
+    if mod and mod[:2] in ("以上", "以下", "未満") and mod.endswith(("ない", "無い")):
+        return set(GRADE_ORDER) - _grade_set(letters, mod[:2])
     if mod in ("以上", "better", "higher", "above", "at_least"):
         return set(GRADE_ORDER[: worst + 1])
     if mod and mod.startswith("より"):
@@ -310,10 +320,17 @@ def direction_between(before: tuple[Grade, ...], after: tuple[Grade, ...]) -> st
 
 
 def take_grades(
-    work: Work, language: Language, names: list[tuple[int, int]], *, legend: bool = True
+    work: Work,
+    language: Language,
+    names: list[tuple[int, int]],
+    *,
+    legend: bool = True,
+    words: bool = True,
 ) -> tuple[Grade, ...]:
     """The grades asked for; ``names`` are the spans of department names, whose letters
-    ("子家C") are not grades; ``legend``: whether the legend's words (順調) name grades."""
+    ("子家C") are not grades; ``legend``: whether the legend's words (順調) name grades;
+    ``words``: whether good or bad grades in words do ("事業72と16、どっちの評価が悪い？"
+    asks of the items named, not for C and D)."""
     grades: set[str] = set()
     for m in list(_INSTEAD.finditer(work.text)):
         work.take(m.start(), m.end())  # "D評価ではなくC評価": the C, not "all but D"
@@ -360,9 +377,9 @@ def take_grades(
                     grades |= set(GRADE_ORDER) - {letter}
                 else:
                     grades.add(letter)
-    if not grades and (take_regex(work, _ATTENTION) or take_regex(work, _BAD)):
+    if not grades and (take_regex(work, _ATTENTION) or take_regex(work, _BAD)) and words:
         grades = {"C", "D"}
-    if not grades and take_regex(work, _GOOD):
+    if not grades and take_regex(work, _GOOD) and words:
         grades = {"A", "B"}
     return tuple(Grade(g) for g in GRADE_ORDER if g in grades)
 

@@ -369,8 +369,7 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
                 keywords.append(_ja_keyword(word, lexicon))
                 if (at := work.text.find(word, start)) >= 0:
                     work.take(at, at + len(word))
-    for m in EN_WORD.finditer(work.text):
-        word = m.group(0).strip("'-")
+    for word in _en_words(work.text, lexicon):
         low = word.lower()
         if not word or low in _EN_STOPWORDS or len(word) < 2:
             continue
@@ -385,6 +384,20 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
     for kw in keywords:
         unique.setdefault(kw.word, kw)
     return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
+
+
+def _en_words(text: str, lexicon: Lexicon) -> list[str]:
+    """English words; a hyphenated one that is no known phrase is its parts ("DV-related"
+    is DV, "elderly-care" elderly and care)."""
+    words: list[str] = []
+    for m in EN_WORD.finditer(text):
+        word = m.group(0).strip("'-")
+        low = word.lower()
+        if "-" in word and not (lexicon.synonyms_for(low) or lexicon.synonyms_for(_singular(low))):
+            words.extend(part for part in word.split("-") if part)
+        else:
+            words.append(word)
+    return words
 
 
 # The request around a question ("…を教えて下さい", "一覧を下さい", "お願いします").
@@ -435,6 +448,14 @@ _GENERIC_HEADS = (
     "事業",
     "関係",
     "問題",
+    # What is done or suffered about the core word: "ストーカー被害", "ヘルパー派遣",
+    # "育児参加", "人材確保" are found as the core word too.
+    "被害",
+    "派遣",
+    "参加",
+    "参画",
+    "確保",
+    "促進",
 )
 
 

@@ -405,6 +405,9 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# "それぞれ", "どっち": each of the items named, or which of them.
+_EACH = re.compile(r"それぞれ|各々|おのおの|どっち|どちら|\b(?:each|which\s+of)\b", re.IGNORECASE)
+
 # Words of comparing: between items they ask for the items side by side.
 _COMPARE = re.compile(r"比較|比べ|compar|\bvs\b|versus", re.IGNORECASE)
 
@@ -519,7 +522,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     # "Is item 42 on track?", "事業42は順調ですか": how it stands, not a filter for A.
     status = bool(_STATUS.search(text))
     with work.reading(SpanKind.GRADE):
-        grades = take_grades(work, language, names, legend=not status)
+        grades = take_grades(work, language, names, legend=not status, words=not item_numbers)
     if per_year is not None and over == "every" and not grades:
         grades = per_year[0]
     with work.reading(SpanKind.PER_GROUP):
@@ -612,15 +615,31 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if intent in ("detail", "trend", "list") and not item_numbers:
         with work.reading(SpanKind.NUMBER):
             item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
+    selects = bool(
+        grades
+        or from_grades
+        or to_grades
+        or departments
+        or item_numbers
+        or goal
+        or policy
+        or measure
+        or priority
+        or categories
+        or targets
+        or municipality
+    )
     with work.reading(SpanKind.TOPIC):
-        keywords, unmatched = take_keywords(work, lexicon)
+        keywords, unmatched = _take_topics(work, text, lexicon, selects=selects)
 
     if (
         intent in ("list", "summary")
         and item_numbers
-        and not (grades or departments or keywords or categories or targets)
+        and not (grades or keywords or categories or targets)
+        and (not departments or _EACH.search(text))
     ):
-        # Named items alone: "事業42", "what is the status of item 16?" show the items.
+        # Named items alone: "事業42", "what is the status of item 16?" show the items;
+        # so do "事業39の地域支援課と高齢者支援課のそれぞれの評価".
         intent = "detail"
     if intent in ("detail", "list") and item_numbers and len(fiscal_years) >= 2:
         intent = "trend"  # "the grade of item 19 in 2019 and 2020"
@@ -737,6 +756,40 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     return Reading(
         question=raw, text=text, spans=tuple(work.spans), flags=frozenset(flags), spec=spec
     )
+
+
+# Where a clause that says why or how the message is sent ends: a predicate, then ので,
+# ため after a state or a past ("必要があるため", "あったため"; "…するため" is a purpose),
+# が/けど/から with a comma, or a te-form going on ("問い合わせが来ていて、").
+_REASON_END = re.compile(
+    r"(?:[るたいうくすつぬむぶぐ]|です|ます|ません|でした|ました|だ|な)"
+    r"(?:ので|のですが|んですが|んだけど|んだけれど)[、,\s]?"
+    r"|(?:ある|いる|ない|た|だ|な)ため(?:に)?[、,\s]?"
+    r"|(?:[るたいうくすつぬむぶぐ]|です|ます|ません|でした|ました|だ)(?:が|けど|けれど(?:も)?|から)[、,]"
+    r"|(?:てい|でい|てお|てき|てあ)(?:て|り|まして)[、,]|たく[、,]"
+)
+
+
+def _take_topics(
+    work: Work, text: str, lexicon: Lexicon, *, selects: bool
+) -> tuple[tuple[Keyword, ...], tuple[str, ...]]:
+    """The topic words of a message. Those of a clause that says why or how it is sent
+    ("窓口で市民の方に説明する必要があるため、…", "議員さんから問い合わせが来ていて、…") are
+    read only when the rest of it selects nothing and names no topic ("DV相談の件ですが、
+    何件ありますか")."""
+    ends = [m.end() for m in _REASON_END.finditer(text)]
+    # (Up to the last such clause; the request itself must have words left after it.)
+    cut = next((e for e in reversed(ends) if text[e:].strip(" 、,。?？!！")), 0)
+    if not cut:
+        return take_keywords(work, lexicon)
+    clause = work.text[:cut]
+    work.text = " " * cut + work.text[cut:]
+    keywords, unmatched = take_keywords(work, lexicon)
+    if selects or keywords or unmatched:
+        work.text = clause + work.text[cut:]
+        return keywords, unmatched
+    work.text = clause + work.text[cut:]
+    return take_keywords(work, lexicon)
 
 
 def _help_reading(raw: str, text: str, spec: QuerySpec) -> Reading:

@@ -23,7 +23,8 @@ CONTEXT_NOUNS = frozenset(
         *("作業", "準備", "答弁", "問い合わせ", "取りまとめ", "取り纏め", "作成", "共有"),
         *("用", "為", "件", "方", "感じ", "辺り", "辺", "所", "事", "物", "者"),
         *("一覧", "リスト", "全部", "全体", "概要", "詳細", "内容", "状況", "様子"),
-        *("違い", "差", "比較", "理由", "原因", "結果", "部署"),
+        *("違い", "差", "比較", "理由", "原因", "結果", "部署", "順番", "順位", "順"),
+        *("議員", "議会", "庁議", "ヒアリング", "締め切り", "締切", "引き継ぎ"),
         *("皆さん", "皆", "私", "僕", "自分", "上司", "課長", "部長", "係長", "担当者"),
     ]
 )
@@ -81,8 +82,19 @@ def _is_content(ms: list[Morpheme], i: int) -> bool:
     following = ms[i + 1].pos[0] if i + 1 < len(ms) else None
     then = ms[i + 1].pos[:2] if i + 1 < len(ms) else ()
     if head == "名詞":
-        # 午後, 来週, 一番, 最近: nouns that work as adverbs say when or how much.
-        return m.pos[2] != "副詞可能" and m.normalized not in CONTEXT_NOUNS
+        if m.normalized in CONTEXT_NOUNS:
+            return False
+        if m.pos[2] == "副詞可能":
+            # 午後, 来週, 一番, 最近: nouns that work as adverbs say when or how much; but
+            # not at the head of a compound noun (一時保護, 当面支援).
+            nxt = ms[i + 1] if i + 1 < len(ms) else None
+            return (
+                nxt is not None
+                and nxt.pos[0] == "名詞"
+                and nxt.pos[2] != "副詞可能"
+                and nxt.normalized not in CONTEXT_NOUNS
+            )
+        return True
     if head == "接頭辞":
         return following == "名詞"
     if head == "接尾辞":

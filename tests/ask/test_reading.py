@@ -195,3 +195,15 @@ def test_parts_of_the_plan_by_title(question: str, where: tuple[int | None, ...]
     spec = read(question)
     assert (spec.goal, spec.policy, spec.measure) == where
     assert spec.keywords == ()
+
+
+def test_a_widening_denied() -> None:
+    assert read("B以上じゃない事業").grades == (Grade.C, Grade.D)
+    assert read("C以下ではない事業").grades == (Grade.A, Grade.B)
+
+
+def test_good_or_bad_of_named_items_asks_about_them() -> None:
+    spec = read("事業72と事業16、どっちの評価が悪い？")
+    assert (spec.intent, spec.item_numbers, spec.grades) == (Intent.DETAIL, (72, 16), ())
+    spec = read("事業39について、子ども家庭支援センターと高齢者支援課のそれぞれの評価")
+    assert spec.intent == Intent.DETAIL

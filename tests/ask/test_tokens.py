@@ -52,3 +52,49 @@ def test_content_words(token: str, words: list[str]) -> None:
 def test_questions_keep_only_their_topics(question: str, keywords: list[str]) -> None:
     spec = parse_question(question, LEXICON, years=[2019])
     assert [k.word for k in spec.keywords] == keywords
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        # A noun that works as an adverb heads a compound noun (一時保護), not a time word
+        # before a context noun (午後会議).
+        ("一時保護", ["一時保護"]),
+        ("午後会議", []),
+        ("順番", []),
+    ],
+)
+def test_adverbial_nouns(token: str, words: list[str]) -> None:
+    assert content_words(token) == words
+
+
+@pytest.mark.parametrize(
+    ("question", "keywords"),
+    [
+        # The clause saying why a message is sent holds no topic …
+        (
+            "窓口で市民の方に説明する必要があるため、相談窓口の周知に関する事業を教えて",
+            ["相談窓口", "周知"],
+        ),
+        (
+            "議員さんから問い合わせが来ていて、ストーカー被害の支援をしている事業",
+            ["ストーカー被害", "支援"],
+        ),
+        ("市議会で取り上げられそうなので、配偶者暴力に関する事業の件数", ["配偶者暴力"]),
+        # … unless the rest of the message names nothing ("DV相談の件ですが、何件？") …
+        ("DV相談の件ですが、何件ありますか", ["DV", "相談"]),
+        # … and a purpose ("…のため") is what the message is about.
+        ("DV防止のため、どんな事業がありますか", ["DV", "防止"]),
+        # English words joined by a hyphen that make no known phrase are their parts.
+        ("DV-related items", ["DV"]),
+    ],
+)
+def test_topics_of_the_request_not_of_its_reason(question: str, keywords: list[str]) -> None:
+    spec = parse_question(question, LEXICON, years=[2019])
+    assert sorted(k.word for k in spec.keywords) == sorted(keywords)
+
+
+def test_a_topics_core_is_searched_too() -> None:
+    # What is done or suffered about a word ("ストーカー被害", "ヘルパー派遣") finds the word.
+    spec = parse_question("ストーカー被害の事業", LEXICON, years=[2019])
+    assert "ストーカー" in spec.keywords[0].matches
