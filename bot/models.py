@@ -178,6 +178,8 @@ class Intent(StrEnum):
     DETAIL = "detail"
     SUMMARY = "summary"
     TREND = "trend"
+    #: A department's or a goal's items side by side in two fiscal years.
+    COMPARE = "compare"
     HELP = "help"
 
 
@@ -381,6 +383,36 @@ class Summary(Frozen):
     changes: tuple[GradeChange, ...] = ()
 
 
+class ComparedItem(Frozen):
+    """One item of a comparison: its grade in each of the two years, None in a year whose
+    report does not hold it (added since, or dropped)."""
+
+    municipality: str = ""
+    plan: str = ""
+    item_no: int
+    name: str
+    #: The later year's department (the earlier one's for an item dropped since).
+    department: str
+    #: The earlier year's department, where the item moved (a rename, a split).
+    from_department: str | None = None
+    from_grade: Grade | None = None
+    to_grade: Grade | None = None
+    #: "same", "up", "down", "added" (not in the earlier report), "dropped" (not in the
+    #: later one): what a reader looks for first.
+    change: Literal["same", "up", "down", "added", "dropped"]
+
+
+class Comparison(Frozen):
+    """Two fiscal years side by side: every item either year holds within the question's
+    filters, and the grade counts of each year."""
+
+    from_year: int
+    to_year: int
+    rows: tuple[ComparedItem, ...]
+    from_grades: dict[str, int]
+    to_grades: dict[str, int]
+
+
 class QueryRun(Frozen):
     """The named query that produced an answer and its bound parameters ("show the query")."""
 
@@ -402,6 +434,8 @@ class Answer(Frozen):
     summary: Summary | None
     text: str
     reading: str
+    #: A comparison of two fiscal years side by side (intent "compare"), else None.
+    comparison: Comparison | None = None
     queries: tuple[QueryRun, ...] = ()
     suggestions: tuple[str, ...] = ()
     #: Why the question could not be answered as asked (unknown, no_year, …), or None.

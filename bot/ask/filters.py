@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import CATEGORY_EN, TARGET_GROUP_EN, Language, QuerySpec
+from bot.models import CATEGORY_EN, TARGET_GROUP_EN, Intent, Language, QuerySpec
 from bot.render.text import fiscal_year_label, goal_label
 
 
@@ -302,7 +302,10 @@ def describe(spec: QuerySpec, lang: Language, fiscal_year: int | None = None) ->
     """The question as planbot read it, e.g. "評価D・子ども政策課・令和元年度"."""
     parts = [word for f in FILTERS for word in f.describe(spec, lang)]
     if fiscal_year is not None:
-        if spec.compare_fiscal_year is not None and spec.intent == "trend":
+        if spec.compare_fiscal_year is not None and spec.intent in (
+            Intent.TREND,
+            Intent.COMPARE,
+        ):
             a = fiscal_year_label(spec.compare_fiscal_year, lang)
             b = fiscal_year_label(fiscal_year, lang)
             parts.append(f"{a}→{b}" if lang == "ja" else f"{a} → {b}")

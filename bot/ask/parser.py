@@ -59,10 +59,13 @@ _YEAR_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 
 # Words that make the year next to them the start of a comparison.
 _SINCE_BEFORE = re.compile(
-    r"(?:since|from|compared\s+(?:with|to)|than|vs\.?|versus)\s*(?:the\s+)?$", re.IGNORECASE
+    r"(?:since|from|compared?\s+(?:with|to)|with|against|than|vs\.?|versus)\s*(?:the\s+)?$",
+    re.IGNORECASE,
 )
 
-_SINCE_AFTER = re.compile(r"\s*(?:から|より|以降|と比べ|との?比較|に比べ|との?差|との?違い|比)")
+_SINCE_AFTER = re.compile(
+    r"\s*(?:から|より|以降|と比べ|と並べ|と見比べ|と対比|との?比較|に比べ|との?差|との?違い|比)"
+)
 
 _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
     # Before "last year": 一昨年 holds 昨年.
@@ -426,6 +429,14 @@ _TREND_DOWN = re.compile(
     re.IGNORECASE,
 )
 
+# A department or goal set against another year, rather than what changed in it
+# ("高齢者支援課の令和元年度と令和2年度を比べて", "compare goal II with last year"): every
+# item, both years' grades side by side.
+_SIDE_BY_SIDE = re.compile(
+    r"比べ|比較|対比|並べ|前年度?比|compar|\bvs\b|versus|side\s+by\s+side", re.IGNORECASE
+)
+_CHANGE_NAMED = re.compile(r"変わ|変化|変動|推移|change|trend|histor", re.IGNORECASE)
+
 # Items that came or went between two reports (not a grade that rose or fell; 新規 is a
 # category, the plan's own word for a new item).
 _ADDED = re.compile(
@@ -643,6 +654,16 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         intent = "detail"
     if intent in ("detail", "list") and item_numbers and len(fiscal_years) >= 2:
         intent = "trend"  # "the grade of item 19 in 2019 and 2020"
+    if (
+        # (A list only with a year to set it against: "前年度比" reads as a year.)
+        (intent == "trend" or (intent == "list" and fiscal_years))
+        and direction in ("changed", None)
+        and (departments or goal or policy or measure)
+        and not (item_numbers or from_grades or to_grades)
+        and _SIDE_BY_SIDE.search(text)
+        and not _CHANGE_NAMED.search(text)
+    ):
+        intent, direction = "compare", None
     fiscal_year = fiscal_years[-1] if fiscal_years else None
     compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
     if (
@@ -650,13 +671,22 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         and fiscal_year is not None
         and latest is not None
         and fiscal_year < latest
-        and ((intent == "trend" and fiscal_year in starts) or was_grade or direction == "same")
+        and (
+            (intent in ("trend", "compare") and fiscal_year in starts)
+            or was_grade
+            or direction == "same"
+        )
     ):
         # One earlier year named as the start ("what changed since last year?"), or as the
         # year a grade was or stayed ("令和元年度にA評価だった事業は今どうなっている？",
         # "前年度と同じ評価"): from that year to the latest.
         compare, fiscal_year = fiscal_year, latest
-    if intent == "trend" and not item_numbers and compare is None and fiscal_year is not None:
+    if (
+        intent in ("trend", "compare")
+        and not item_numbers
+        and compare is None
+        and fiscal_year is not None
+    ):
         # "what changed in 2020?" compares with the year before.
         compare = max((y for y in years if y < fiscal_year), default=None)
 

@@ -31,7 +31,16 @@ from slack_sdk.models.blocks import (
     TableBlockColumnSettings,
 )
 
-from bot.models import Answer, AnswerItem, Grade, Language, QueryRun, Summary
+from bot.models import (
+    Answer,
+    AnswerItem,
+    ComparedItem,
+    Comparison,
+    Grade,
+    Language,
+    QueryRun,
+    Summary,
+)
 from bot.render import limits as lim
 from bot.render import text as t
 from bot.render.text import pick
@@ -280,9 +289,25 @@ def _paged_units(answer: Answer, page: int, page_size: int, admin: bool) -> list
     detail = answer.intent == "detail"
     # A detail answer's items bring their own headers: the reading is a line above them.
     head: Unit = _head(answer, as_header=not detail)
-    head.append(context(_list_status(answer, len(groups), start, len(shown_groups), page, pages)))
+    if answer.comparison is None:
+        status = _list_status(answer, len(groups), start, len(shown_groups), page, pages)
+    else:
+        status = _comparison_status(answer.comparison, lang)
+        if pages > 1:
+            status += "\n" + _page_label(start, len(shown_groups), len(groups), page, pages, lang)
+    head.append(context(status))
     head.extend(_truncation_note(answer))
-    if detail:
+    tables: list[Unit] = []
+    if answer.comparison is not None and page == 0:
+        tables = [[table_block(_comparison_table(answer.comparison, lang))]]
+    if answer.comparison is not None:
+        rows = dict(zip(map(id, answer.items), answer.comparison.rows, strict=True))
+        where = t.origins(answer.items)
+        body = [
+            [_item_section(item, _compared_text(answer, item, rows[id(item)], where), lang)]
+            for item in shown
+        ]
+    elif detail:
         body: list[Unit] = []
         for n, item in enumerate(shown):
             units = _detail_units(item, lang, body_limit=None)
@@ -292,7 +317,42 @@ def _paged_units(answer: Answer, page: int, page_size: int, admin: bool) -> list
     else:
         body = [[_item_section(item, _row_text(answer, item), lang)] for item in shown]
     pager = _page_buttons(answer, page, pages, page_size)
-    return [head, *body, [_tool_menu(answer, admin, pages=pager)]]
+    return [head, *body, *tables, [_tool_menu(answer, admin, pages=pager)]]
+
+
+def _comparison_status(comparison: Comparison, lang: Language) -> str:
+    """Each year's grade counts, then what changed."""
+    return escape("\n".join(t.comparison_lines(comparison, lang)[:3]))
+
+
+def _comparison_table(comparison: Comparison, lang: Language) -> list[list[str]]:
+    """The grade counts of both years, one row each (A/B/C/D/計)."""
+    counts = {
+        t.fiscal_year_label(comparison.from_year, lang): comparison.from_grades,
+        t.fiscal_year_label(comparison.to_year, lang): comparison.to_grades,
+    }
+    total = pick(lang, "計", "Total")
+    return [r for r in grade_rows(counts, pick(lang, "年度", "Fiscal year"), lang) if r[0] != total]
+
+
+def _compared_text(answer: Answer, item: AnswerItem, row: ComparedItem, where: t.Where) -> str:
+    """``*事業42* ダブルケア… — *B → C ↓低下*``: both years' grades, a change in bold,
+    the department when the comparison spans several or the item moved."""
+    lang = answer.language
+    number = pick(lang, f"事業{row.item_no}", f"Item {row.item_no}")
+    grades = escape(t.compared_grades(row, lang))
+    if row.change != "same":
+        grades = f"*{grades}*"
+    line = f"*{number}* {escape(row.name)} — {grades}"
+    rows = answer.comparison.rows if answer.comparison is not None else ()
+    extras = [t.origin_label(item, where)]
+    if len({r.department for r in rows}) > 1 or row.from_department:
+        extras.append(t.department_moved(row, lang))
+    shown = [e for e in extras if e]
+    if shown:
+        joined = escape("・".join(shown) if lang == "ja" else ", ".join(shown))
+        line += pick(lang, f"（{joined}）", f" ({joined})")
+    return line
 
 
 def item_groups(items: Sequence[AnswerItem]) -> list[list[AnswerItem]]:

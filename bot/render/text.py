@@ -9,6 +9,8 @@ from typing import Literal
 from bot.models import (
     CATEGORY_EN,
     AnswerItem,
+    ComparedItem,
+    Comparison,
     Grade,
     GradeChange,
     Language,
@@ -273,6 +275,82 @@ def summary_lines(summary: Summary, lang: Language) -> list[str]:
         for goal, counts in summary.by_goal.items():
             lines.append(f"  {goal}: {grade_counts_line(counts, lang)}")
     return lines
+
+
+#: How a comparison marks an item's change, per language ("same" is left unmarked).
+CHANGE_MARKS: dict[str, tuple[str, str]] = {
+    "up": ("↑上昇", "↑ up"),
+    "down": ("↓低下", "↓ down"),
+    "added": ("新たに報告", "added"),
+    "dropped": ("報告なし", "no longer reported"),
+}
+
+
+def comparison_lines(comparison: Comparison, lang: Language, *, where: Where = "") -> list[str]:
+    """Two years side by side: each year's grade counts, what changed, then every item
+    with both grades ("・事業19 …｜高齢者支援課｜B → A ↑上昇")."""
+    before = fiscal_year_label(comparison.from_year, lang)
+    after = fiscal_year_label(comparison.to_year, lang)
+    sep = "｜" if lang == "ja" else " | "
+    lines = [
+        f"{before}: {grade_counts_line(comparison.from_grades, lang)}",
+        f"{after}: {grade_counts_line(comparison.to_grades, lang)}",
+        comparison_changes_line(comparison, lang),
+        pick(
+            lang,
+            f"事業{sep}課{sep}{before} → {after}",
+            f"Item{sep}department{sep}{before} → {after}",
+        ),
+    ]
+    bullet = "・" if lang == "ja" else "• "
+    for row in comparison.rows:
+        number = pick(lang, f"事業{row.item_no}", f"Item {row.item_no}")
+        origin = {"municipality": row.municipality, "plan": row.plan}.get(
+            where, f"{row.municipality} {row.plan}" if where == "both" else ""
+        )
+        dept = f"{origin} {department_moved(row, lang)}".strip()
+        lines.append(f"{bullet}{number} {row.name}{sep}{dept}{sep}{compared_grades(row, lang)}")
+    return lines
+
+
+def compared_grades(row: ComparedItem, lang: Language) -> str:
+    """'B → A ↑上昇', 'A → A', '— → B 新たに報告'."""
+    before = row.from_grade.value if row.from_grade else "—"
+    after = row.to_grade.value if row.to_grade else "—"
+    mark = CHANGE_MARKS.get(row.change)
+    return f"{before} → {after}" + (f" {pick(lang, *mark)}" if mark else "")
+
+
+def department_moved(row: ComparedItem, lang: Language) -> str:
+    if row.from_department is None:
+        return row.department
+    return pick(
+        lang,
+        f"{row.department}（旧 {row.from_department}）",
+        f"{row.department} (was {row.from_department})",
+    )
+
+
+def comparison_changes_line(comparison: Comparison, lang: Language) -> str:
+    """'評価が変わった事業: 2件（上昇1・低下1）、新たに報告: 事業87、報告なし: 事業86'."""
+    rows = comparison.rows
+    up = sum(r.change == "up" for r in rows)
+    down = sum(r.change == "down" for r in rows)
+    added = [r.item_no for r in rows if r.change == "added"]
+    dropped = [r.item_no for r in rows if r.change == "dropped"]
+    if lang == "ja":
+        parts = [f"評価が変わった事業: {up + down}件（上昇{up}・低下{down}）"]
+        if added:
+            parts.append("新たに報告: " + "・".join(f"事業{n}" for n in added))
+        if dropped:
+            parts.append("報告なし: " + "・".join(f"事業{n}" for n in dropped))
+        return "、".join(parts)
+    parts = [f"Grades changed: {up + down} ({up} up, {down} down)"]
+    if added:
+        parts.append("added: " + ", ".join(f"item {n}" for n in added))
+    if dropped:
+        parts.append("no longer reported: " + ", ".join(f"item {n}" for n in dropped))
+    return "; ".join(parts)
 
 
 def join_lines(lines: Iterable[str]) -> str:

@@ -88,7 +88,7 @@ def test_the_set_is_broad_enough() -> None:
     english = [c for c in CASES if c["lang"] == "en"]
     assert len(english) >= 35
     intents = {c["intent"] for c in CASES}
-    assert intents == {"list", "count", "detail", "summary", "trend", "help"}
+    assert intents == {"list", "count", "detail", "summary", "trend", "compare", "help"}
     assert {c["wh"] for c in CASES} == {"seed", "two", "three"}
     assert len({c["q"] for c in CASES}) + 1 >= len(CASES)  # one repeat on purpose
     # Messages as staff write them (long, polite, with context, by title, ranking …),

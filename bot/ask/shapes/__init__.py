@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.ask.context import AskContext
 from bot.ask.shapes.base import Shape
 from bot.ask.shapes.clarify import Clarify
+from bot.ask.shapes.comparison import SideBySide
 from bot.ask.shapes.help import Help
 from bot.ask.shapes.item_history import ItemHistory
 from bot.ask.shapes.listing import Listing
@@ -29,6 +30,7 @@ REGISTRY: tuple[Shape, ...] = (
     OverYears(),
     NoYear(),
     ItemHistory(),
+    SideBySide(),
     Trend(),
     SummaryShape(),
     Listing(),

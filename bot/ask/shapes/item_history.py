@@ -6,7 +6,8 @@ from bot.ask import filters
 from bot.ask.context import AskContext
 from bot.ask.rows import answer_items, item_count
 from bot.ask.shapes.base import Shape
-from bot.models import Answer, Intent, Language, QuerySpec
+from bot.ask.shapes.one_year import one_year_note
+from bot.models import Answer, Intent, QuerySpec
 from bot.render import text as t
 
 
@@ -41,12 +42,3 @@ class ItemHistory(Shape):
         if len(years) < 2:
             lines.append(one_year_note(lang, years))
         return ctx.make(question, spec, None, items, count, None, lines, reading, ())
-
-
-def one_year_note(lang: Language, years: list[int]) -> str:
-    have = ", ".join(t.fiscal_year_label(y, lang) for y in years)
-    return (
-        f"比較できる年度がありません（データは{have}のみ）。"
-        if lang == "ja"
-        else f"Nothing to compare with: the warehouse holds only {have}."
-    )

@@ -7,8 +7,8 @@ from bot.ask import filters
 from bot.ask.context import AskContext
 from bot.ask.rows import answer_items, item_count
 from bot.ask.shapes.base import Shape
-from bot.ask.shapes.item_history import one_year_note
-from bot.models import Answer, Intent, Problem, QuerySpec
+from bot.ask.shapes.one_year import earlier_year, nothing_to_compare
+from bot.models import Answer, Intent, QuerySpec
 from bot.render import text as t
 
 
@@ -21,26 +21,10 @@ class Trend(Shape):
 
     def answer(self, ctx: AskContext, question: str, spec: QuerySpec) -> Answer:
         lang = spec.language
-        years = ctx.years(spec.municipality)
         fiscal_year = ctx.fiscal_year(spec)
-        earlier = spec.compare_fiscal_year or max(
-            (y for y in years if y < fiscal_year), default=None
-        )
+        earlier = earlier_year(ctx, spec, fiscal_year)
         if earlier is None:
-            reading = filters.describe(spec, lang, fiscal_year)
-            lines = [f"{reading}: {one_year_note(lang, years)}"]
-            return ctx.make(
-                question,
-                spec,
-                fiscal_year,
-                (),
-                0,
-                None,
-                lines,
-                reading,
-                (),
-                problem=Problem.ONE_YEAR,
-            )
+            return nothing_to_compare(ctx, question, spec, fiscal_year)
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
         if spec.trend_direction in ("added", "dropped"):
             return came_or_went(ctx, question, spec, earlier, fiscal_year)
