@@ -116,6 +116,9 @@ _TO_ONLY = re.compile(
     # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
     # (Nor "Aになっていない", "Aになってない": where it does not stand.)
     r"(?=なっ(?!て(?:い|る|お|な))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
+    # "はじめてD評価がついた", "新たにDになった": a grade an item did not have before.
+    r"|(?:はじめて|初めて|新たに)\s*(?:評価\s*(?:が|は)?\s*)?(?P<to3>" + _GSET + r")(?![A-Za-z])"
+    r"(?:\s*評価)?(?=\s*(?:が|に|と|を)?\s*(?:つ|付|な|され|受け))"
     r"|(?i:became|become|becoming|(?:dropped|drop|fell|fall|falls|rose|rise|risen)\s+to|"
     r"(?:went|go|gone)\s+(?:up|down)\s+to|"
     r"moved\s+to|changed\s+to|improved\s+to|worsened\s+to|newly)\s+"
@@ -212,6 +215,8 @@ _LEGEND_WORDS: list[tuple[re.Pattern[str], str]] = [
         "D",
     ),
 ]
+
+_QUOTED_LETTER = re.compile(r"[「『\"“'‘]([A-D])[」』\"”'’]")
 
 # Grades said in words: the lower half of the scale (C, D) is a bad grade, the upper (A, B)
 # a good one ("良くない評価", "評価が低い", "悪い評価", "poor grades").
@@ -332,6 +337,8 @@ def take_grades(
     ``words``: whether good or bad grades in words do ("事業72と16、どっちの評価が悪い？"
     asks of the items named, not for C and D)."""
     grades: set[str] = set()
+    # A letter in quotes is the letter ("評価が「C」の事業"); the quotes go, the length stays.
+    work.text = _QUOTED_LETTER.sub(r" \1 ", work.text)
     for m in list(_INSTEAD.finditer(work.text)):
         work.take(m.start(), m.end())  # "D評価ではなくC評価": the C, not "all but D"
     for m in list(_GRADE_RANGE.finditer(work.text)):

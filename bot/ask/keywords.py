@@ -3,6 +3,7 @@ of requests and affixes, with their synonyms."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bot.ask.lexicon import Lexicon
@@ -341,10 +342,14 @@ def ja_tokens(run: str, offset: int) -> list[tuple[str, int]]:
 def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tuple[str, ...]]:
     keywords: list[Keyword] = []
     unmatched: list[str] = []
+    #: Where each keyword was read, to tell "DVとストーカー" (either) from "DVの相談" (both).
+    where: dict[int, tuple[int, int]] = {}
+    original = work.text
     lowered = work.text.lower()
     # English phrases first ("domestic violence", "single parent").
     for phrase, pattern in lexicon.phrase_patterns:
         if m := pattern.search(lowered):
+            where[len(keywords)] = (m.start(), m.end())
             keywords.append(
                 Keyword(word=work.text[m.start() : m.end()], matches=lexicon.synonyms_for(phrase))
             )
@@ -366,37 +371,71 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
                 word = _strip_ja_affixes(word)
                 if not _is_topic(word, lexicon):
                     continue
-                keywords.append(_ja_keyword(word, lexicon))
                 if (at := work.text.find(word, start)) >= 0:
+                    where[len(keywords)] = (at, at + len(word))
                     work.take(at, at + len(word))
-    for word in _en_words(work.text, lexicon):
+                keywords.append(_ja_keyword(word, lexicon))
+    for word, at in _en_words(work.text, lexicon):
         low = word.lower()
         if not word or low in _EN_STOPWORDS or len(word) < 2:
             continue
         synonyms = lexicon.synonyms_for(low) or lexicon.synonyms_for(_singular(low))
-        if synonyms:
-            keywords.append(Keyword(word=word, matches=synonyms))
-        elif ACRONYM.match(word):
-            keywords.append(Keyword(word=word, matches=(search_key(word),)))
+        if synonyms or ACRONYM.match(word):
+            where[len(keywords)] = (at, at + len(word))
+            keywords.append(Keyword(word=word, matches=synonyms or (search_key(word),)))
         else:
             unmatched.append(word)
+    keywords = _either(keywords, where, original)
     unique: dict[str, Keyword] = {}
     for kw in keywords:
         unique.setdefault(kw.word, kw)
     return tuple(unique.values()), tuple(dict.fromkeys(unmatched))
 
 
-def _en_words(text: str, lexicon: Lexicon) -> list[str]:
-    """English words; a hyphenated one that is no known phrase is its parts ("DV-related"
-    is DV, "elderly-care" elderly and care)."""
-    words: list[str] = []
+# Between two topics, words that join them as alternatives ("DVとストーカーの事業",
+# "介護や子育て", "ひとり親か高齢者") …
+_OR_GAP = re.compile(r"\s*(?:と|や|か|、|,|・|/|及び|および|または|又は|もしくは|or|and)\s*", re.I)
+# … when what follows the second is no verb of doing it with the first ("警察と連携して
+# いる事業" asks for both).
+_NOT_A_VERB = re.compile(
+    r"\s*(?:$|の|に関|について|関連|関係|系|向け|対策|[をがはもで](?![きっ])|[?？、,。])"
+)
+
+
+def _either(keywords: list[Keyword], where: dict[int, tuple[int, int]], text: str) -> list[Keyword]:
+    """Topics named as alternatives made one topic that any of them matches."""
+    order = sorted(where, key=lambda i: where[i])
+    merged: dict[int, Keyword] = {}
+    head: dict[int, int] = {}  # a keyword merged away → the one it joined
+    for a, b in itertools.pairwise(order):
+        (_, a_end), (b_start, b_end) = where[a], where[b]
+        if not (_OR_GAP.fullmatch(text[a_end:b_start]) and _NOT_A_VERB.match(text, b_end)):
+            continue
+        first = head.get(a, a)
+        joined = merged.get(first, keywords[first])
+        merged[first] = Keyword(
+            word=f"{joined.word}・{keywords[b].word}",
+            matches=tuple(dict.fromkeys(joined.matches + keywords[b].matches)),
+        )
+        head[b] = first
+    return [merged.get(i, kw) for i, kw in enumerate(keywords) if i not in head]
+
+
+def _en_words(text: str, lexicon: Lexicon) -> list[tuple[str, int]]:
+    """English words and where they start; a hyphenated one that is no known phrase is
+    its parts ("DV-related" is DV, "elderly-care" elderly and care)."""
+    words: list[tuple[str, int]] = []
     for m in EN_WORD.finditer(text):
         word = m.group(0).strip("'-")
+        at = m.start() + m.group(0).find(word)
         low = word.lower()
         if "-" in word and not (lexicon.synonyms_for(low) or lexicon.synonyms_for(_singular(low))):
-            words.extend(part for part in word.split("-") if part)
+            for part in word.split("-"):
+                if part:
+                    words.append((part, text.find(part, at)))
+                at += len(part) + 1
         else:
-            words.append(word)
+            words.append((word, at))
     return words
 
 

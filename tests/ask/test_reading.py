@@ -207,3 +207,9 @@ def test_good_or_bad_of_named_items_asks_about_them() -> None:
     assert (spec.intent, spec.item_numbers, spec.grades) == (Intent.DETAIL, (72, 16), ())
     spec = read("事業39について、子ども家庭支援センターと高齢者支援課のそれぞれの評価")
     assert spec.intent == Intent.DETAIL
+
+
+def test_a_grade_first_reached_and_a_quoted_letter() -> None:
+    spec = read("令和2年度にはじめてD評価がついた事業", [2019, 2020])
+    assert (spec.intent, spec.to_grades) == (Intent.TREND, (Grade.D,))
+    assert read("評価が「C」の事業").grades == (Grade.C,)

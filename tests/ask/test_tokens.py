@@ -98,3 +98,22 @@ def test_a_topics_core_is_searched_too() -> None:
     # What is done or suffered about a word ("ストーカー被害", "ヘルパー派遣") finds the word.
     spec = parse_question("ストーカー被害の事業", LEXICON, years=[2019])
     assert "ストーカー" in spec.keywords[0].matches
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        # Topics named as alternatives are one topic either matches …
+        ("DVとストーカーの事業", {"DV・ストーカー": {"ストーカー", "配偶者暴力", "dv"}}),
+        ("介護や見守りに関する事業", {"介護・見守り": {"介護", "見守り"}}),
+        # … not a partner in doing something, nor a topic of a topic: both must match.
+        ("警察と連携している事業", {"警察": {"警察"}, "連携": {"連携"}}),
+        ("DVの相談窓口", {"相談窓口": {"相談窓口"}, "DV": {"dv"}}),
+    ],
+)
+def test_alternatives_and_conjunctions(question: str, topics: dict[str, set[str]]) -> None:
+    spec = parse_question(question, LEXICON, years=[2019])
+    got = {k.word: set(k.matches) for k in spec.keywords}
+    assert set(got) == set(topics)
+    for word, matches in topics.items():
+        assert matches <= got[word]
