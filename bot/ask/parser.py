@@ -64,7 +64,7 @@ _SINCE_BEFORE = re.compile(
 )
 
 _SINCE_AFTER = re.compile(
-    r"\s*(?:から|より|以降|と比べ|と並べ|と見比べ|と対比|との?比較|に比べ|との?差|との?違い|比)"
+    r"\s*(?:分)?(?:から|より|以降|と比べ|と並べ|と見比べ|と対比|との?比較|に比べ|との?差|との?違い|比)"
 )
 
 _RELATIVE_YEAR: list[tuple[re.Pattern[str], int]] = [
@@ -433,7 +433,13 @@ _TREND_DOWN = re.compile(
 # ("高齢者支援課の令和元年度と令和2年度を比べて", "compare goal II with last year"): every
 # item, both years' grades side by side.
 _SIDE_BY_SIDE = re.compile(
-    r"比べ|比較|対比|並べ|前年度?比|compar|\bvs\b|versus|side\s+by\s+side", re.IGNORECASE
+    r"比べ|比較|対比|並べ|前年度?比|違[いう]|compar|differ|\bvs\b|versus|side\s+by\s+side",
+    re.IGNORECASE,
+)
+# Both years without naming them: "2年分並べて", "両年度".
+_BOTH_YEARS = re.compile(
+    r"[2２二]\s*(?:か|ヶ|カ|ケ)?年度?(?:分|間)|両年度?|both\s+years|two\s+(?:fiscal\s+)?years",
+    re.IGNORECASE,
 )
 _CHANGE_NAMED = re.compile(r"変わ|変化|変動|推移|change|trend|histor", re.IGNORECASE)
 
@@ -655,10 +661,14 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if intent in ("detail", "list") and item_numbers and len(fiscal_years) >= 2:
         intent = "trend"  # "the grade of item 19 in 2019 and 2020"
     if (
-        # (A list only with a year to set it against: "前年度比" reads as a year.)
-        (intent == "trend" or (intent == "list" and fiscal_years))
+        # (A list only with years to set against each other: "前年度比" reads as a
+        # year, "2年分並べて" as both.)
+        (
+            intent == "trend"
+            or (intent in ("list", "detail") and (fiscal_years or _BOTH_YEARS.search(text)))
+        )
         and direction in ("changed", None)
-        and (departments or goal or policy or measure)
+        and (departments or goal or policy or measure or priority or categories or targets)
         and not (item_numbers or from_grades or to_grades)
         and _SIDE_BY_SIDE.search(text)
         and not _CHANGE_NAMED.search(text)

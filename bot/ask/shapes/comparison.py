@@ -40,9 +40,14 @@ class SideBySide(Shape):
         lang = spec.language
         later = ctx.fiscal_year(spec)
         earlier = earlier_year(ctx, spec, later)
+        latest = ctx.years(spec.municipality)[-1]
+        if earlier is None and later < latest:
+            # One year named, the first the warehouse holds ("2019との比較"): it is the
+            # year set against the latest.
+            earlier, later = later, latest
         if earlier is None or earlier == later:
             return nothing_to_compare(ctx, question, spec, later)
-        spec = spec.model_copy(update={"compare_fiscal_year": earlier})
+        spec = spec.model_copy(update={"fiscal_year": later, "compare_fiscal_year": earlier})
         params = ctx.params(spec)
         del params["grades"]
         # Every evaluation, in both years, of the items that either year holds within
