@@ -30,6 +30,8 @@ class Digest(BaseModel):
     subscription_id: str
     language: str
     scope: str
+    #: plan | department | goal, as the subscription's.
+    scope_kind: str = "plan"
     fire_time: datetime
     period_start: datetime | None
     as_of: str
@@ -128,6 +130,7 @@ def compose_digest(
         subscription_id=sub.id,
         language=sub.language,
         scope=sub.scope_label(),
+        scope_kind=sub.scope_kind,
         fire_time=fire_time,
         period_start=period_start,
         as_of=str(manifest.get("created_at", "")),
