@@ -94,6 +94,16 @@ class Settings(BaseSettings):
     log_retention_days: int = Field(
         default=365, ge=1, validation_alias="PLANBOT_LOG_RETENTION_DAYS"
     )
+    #: A report previewed in Slack and neither confirmed nor cancelled within this many
+    #: days expires: its kept copy is deleted, and 取り込む then asks for the file again.
+    upload_preview_days: int = Field(
+        default=7, ge=1, validation_alias="PLANBOT_UPLOAD_PREVIEW_DAYS"
+    )
+    #: The audit of uploads is kept this many days, and an evaluation round's audit this
+    #: many days from the round's closing (an open round keeps all of it).
+    audit_retention_days: int = Field(
+        default=1826, ge=1, validation_alias="PLANBOT_AUDIT_RETENTION_DAYS"
+    )
     #: Where the state database lives (question log, seen events); default <data_dir>/state.
     #: Set it when the data dir is read-only or shared by several deployments.
     state_dir_override: Path | None = Field(default=None, validation_alias="PLANBOT_STATE_DIR")

@@ -41,13 +41,12 @@ from bot.slack.context import SlackServices
 from bot.slack.delivery import Upload, post_messages, post_text, upload_files
 from bot.slack.errors import apologise_on_failure
 from bot.slack.files import DownloadFailed, download_file
-from bot.state.uploads import PendingUpload
+from bot.state.uploads import ROLLED_BACK_DIR, UPLOADS_DIR, PendingUpload
 
 log = logging.getLogger(__name__)
 
 #: What a report file may be: the text export, or a workbook.
 REPORT_SUFFIXES = (".txt", ".tsv", *WORKBOOK_SUFFIXES)
-UPLOADS_DIR = "uploads"
 
 
 # --- which events are uploads -----------------------------------------------------------
@@ -361,6 +360,7 @@ _STATUS_WORDS = {
     "ingested": "取り込み済みです",
     "cancelled": "キャンセル済みです",
     "failed": "失敗しました",
+    "expired": "期限切れです。取り込むにはもう一度ファイルを送ってください",
 }
 
 
@@ -371,9 +371,6 @@ def _already(services: SlackServices, upload_id: str) -> str:
 
 
 # --- /plan rollback -----------------------------------------------------------------------
-
-#: Where a rolled-back upload's file goes, out of the reports a rebuild ingests.
-ROLLED_BACK_DIR = "rolled_back"
 
 
 def _set_aside(services: SlackServices, removed: tuple[SourceFile, ...]) -> None:

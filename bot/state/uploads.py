@@ -2,22 +2,37 @@
 
 Every write is one statement keyed by a unique id, so that two workers (or two admins
 pressing 取り込む at once) cannot both act: the one whose UPDATE changed the row won.
+A preview nobody confirms or cancels expires, by the same kind of statement.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 
-from bot.ingest.preview import ReportPreview
 from bot.state.database import StateDB
+from bot.state.questions import DAY_SECONDS
 from bot.state.schema import audit_log, uploads
 
-UploadStatus = Literal["previewed", "ingesting", "ingested", "cancelled", "failed"]
+if TYPE_CHECKING:
+    # Imported when a preview is read: the housekeeping of every process (`planbot ask`'s
+    # console included) uses this module, and the ingest package is slow to import.
+    from bot.ingest.preview import ReportPreview
+
+UploadStatus = Literal["previewed", "ingesting", "ingested", "cancelled", "failed", "expired"]
 AuditAction = Literal["upload", "refused", "confirmed", "cancelled", "rollback"]
+#: Uploads whose kept copy is still wanted: the preview's buttons, an ingest under way.
+LIVE: tuple[UploadStatus, ...] = ("previewed", "ingesting")
+
+#: Under the state directory: each upload's copy in a directory named for its id,
+#: kept on the host that received it until it is ingested, cancelled or expires.
+UPLOADS_DIR = "uploads"
+#: Under UPLOADS_DIR: a rolled-back upload's file, out of the reports a rebuild ingests.
+ROLLED_BACK_DIR = "rolled_back"
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,8 @@ class Uploads:
         if row is None:
             return None
         fields = dict(row._mapping)
+        from bot.ingest.preview import ReportPreview
+
         preview = ReportPreview.model_validate_json(fields.pop("preview"))
         return PendingUpload(**fields, preview=preview)
 
@@ -104,6 +121,30 @@ class Uploads:
         self.db.execute(
             sa.update(uploads).where(uploads.c.upload_id == upload_id).values(status=status)
         )
+
+    def expire(self, *, after_days: int, now: float | None = None) -> int:
+        """Previews neither confirmed nor cancelled within ``after_days``: expired, in one
+        statement (a 取り込む pressed at that moment either claims first or finds it so)."""
+        u = uploads.c
+        cutoff = (time.time() if now is None else now) - after_days * DAY_SECONDS
+        stmt = (
+            sa.update(uploads)
+            .where((u.status == "previewed") & (u.created_at < cutoff))
+            .values(status="expired")
+        )
+        return self.db.execute(stmt)
+
+    def statuses(self, upload_ids: list[str]) -> dict[str, str]:
+        u = uploads.c
+        rows = self.db.rows(sa.select(u.upload_id, u.status).where(u.upload_id.in_(upload_ids)))
+        return {r.upload_id: r.status for r in rows}
+
+    def live_directories(self) -> set[str]:
+        """Names of the directories that previews still open, or ingests under way, keep
+        their copy in (a preview made again keeps the first one's directory)."""
+        u = uploads.c
+        rows = self.db.rows(sa.select(u.stored_path).where(u.status.in_(LIVE)))
+        return {Path(r.stored_path).parent.name for r in rows}
 
 
 class AuditLog:
@@ -130,6 +171,10 @@ class AuditLog:
                 detail=detail,
             )
         )
+
+    def purge(self, *, retention_days: int, now: float | None = None) -> int:
+        cutoff = (time.time() if now is None else now) - retention_days * DAY_SECONDS
+        return self.db.execute(sa.delete(audit_log).where(audit_log.c.at < cutoff))
 
     def recent(self, limit: int = 10) -> list[AuditEntry]:
         a = audit_log.c

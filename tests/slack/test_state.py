@@ -113,7 +113,8 @@ def test_startup_purge_applies_the_retention_setting(settings: Settings) -> None
     log.record(entry("recent", asked_at=now - DAY))
     SeenEvents(db).claim("EvOLD", now=now - 2 * DAY)
 
-    assert purge_state(settings) == (1, 1)
+    purged = purge_state(settings)
+    assert (purged.events, purged.questions) == (1, 1)
     assert [q.question for q in log.most_asked(days=10_000)] == ["recent"]
 
 
