@@ -64,7 +64,8 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # Negations and comparisons come before "graded X", which they contain. Grade letters
     # are matched upper-case only, so English articles ("not a problem") are never grades.
     re.compile(
-        r"(?P<neg>(?i:not|never|non|except|other\s+than|excluding|besides))(?:\s+|\s*-\s*)"
+        r"(?P<neg>(?i:not|never|non|except|other\s+than|excluding|besides|isn't|aren't|wasn't|"
+        r"weren't|isn’t|aren’t))(?:\s+|\s*-\s*)"
         r"(?:(?i:been)\s+)?"
         r"(?:(?i:graded|grade|rated|an?)\s+)?(?P<set>" + _G + r")(?![A-Za-z])"
     ),
@@ -79,7 +80,7 @@ _GRADE_PATTERNS: list[re.Pattern[str]] = [
     # "rating is B", "items where evaluation is B", "B rank items"
     re.compile(
         r"(?i:grade|rating|evaluation|rank)\s+(?i:is|was|are|=|of)\s+(?P<set>" + _GSET + r")"
-        r"(?![A-Za-z])"
+        r"(?![A-Za-z])(?:\s+or\s+(?P<mod>(?i:worse|lower|below|less|better|higher|above)))?"
     ),
     re.compile(r"(?<![A-Za-z&])(?P<set>" + _GSET + r")\s*(?i:rank(?:ed)?|ランク)(?![A-Za-z])"),
     # "the B's", "B and below", "C or worse"
@@ -156,7 +157,8 @@ _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 _SAME_GRADE = re.compile(
     r"\d+\s*年(?:度)?\s*連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|ずっと|"
     r"続いて(?:いる|います)|変わらな(?:い|かった)|"
-    r"変わらず|同じ評価|評価(?:が|は)?同じ|据え置き|(?i:both\s+years|remained|stayed|unchanged|"
+    r"変わらず|同じ評価|評価(?:が|は)?同じ|据え置き|(?<=[A-D評価])\s*の?まま|"
+    r"(?i:both\s+years|remained|stayed|unchanged|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
 )
 
@@ -397,6 +399,8 @@ _REACHED = re.compile(
     + _GSET
     + r")\s*(?:評価)?\s*(?:に|へ)\s*(?=なっ|なり|変わ|上が|下が|落ち)"
 )
+# Between an English grade and its year: "B in FY2019", "A this year".
+_YEAR_NEXT = re.compile(r"\s*(?:(?i:in|during|for)\s+)?(?:(?i:the)\s+)?")
 # After the first year's grade, the clause goes on to the next year ("…Aで、", "Bだったが").
 _GOES_ON = re.compile(r"\s*(?:評価)?\s*(?:で(?!は)|だった|であった|から|より|→|->|=>|[、,])")
 
@@ -412,9 +416,13 @@ def take_year_grades(
     ``marks`` are where the years were named, (start, end, year)."""
     if len({year for _, _, year in marks}) != 2 or len(marks) != 2:
         return None
-    (_, end1, year1), (start2, end2, year2) = marks
+    (start1, end1, year1), (start2, end2, year2) = marks
+    # Japanese names the year, then its grade; English the grade, then its year ("were B
+    # last year and are A this year").
+    english = language == "en"
+    parts = ((0, start1), (end1, start2)) if english else ((end1, start2), (end2, len(work.text)))
     found: list[tuple[int, Work, tuple[Grade, ...]]] = []
-    for offset, stop in ((end1, start2), (end2, len(work.text))):
+    for offset, stop in parts:
         sub = Work(work.text[offset:stop])
         shifted = [(s - offset, e - offset) for s, e in names]
         grades = take_grades(sub, language, shifted, legend=False)
@@ -428,8 +436,12 @@ def take_year_grades(
         if not grades:
             return None
         found.append((offset, sub, grades))
-    first = found[0][1]
-    if not _GOES_ON.match(first.text, max(s.end for s in first.spans)):
+    if english:
+        if not all(
+            _YEAR_NEXT.fullmatch(sub.text[max(s.end for s in sub.spans) :]) for _, sub, _ in found
+        ):
+            return None  # "C or D in both FY2020 and FY2021": one condition for both
+    elif not _GOES_ON.match(found[0][1].text, max(s.end for s in found[0][1].spans)):
         return None  # "令和元年度のD評価と令和2年度のD評価": two lists, not one condition
     for offset, sub, _ in found:
         for span in sub.spans:

@@ -374,7 +374,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"over\s+the\s+years|"
             r"over\s+time|year\s+(?:on|over)\s+year|changed?|changes|improved?|"
             r"improvements?|worsened|declined|dropped|fell|rose|went\s+(?:up|down)|"
-            r"compared?|comparison|got\s+(?:better|worse)",
+            r"compared?|comparison|(?:got|get|gets|getting|gotten|become|became)\s+(?:better|worse)",
             re.IGNORECASE,
         ),
     ),
@@ -402,7 +402,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"more\s+about|describe|\bwhy\b|reasons?|"
             # What comes next is in the details (次年度予定), not in a list line.
             r"今後(?:の(?:予定|計画|方針|取組|取り組み|見通し))?|(?:次年度|来年度)(?:の)?(?:予定|計画)(?![\u4e00-\u9fff])|"
-            r"next\s+(?:year'?s?\s+)?(?:plans?|steps)|plans?\s+for\s+next\s+year",
+            r"next\s+(?:year'?s?\s+)?(?:plans?|steps)|plans?\s+for\s+next\s+year|"
+            r"plan(?:s|ned|ning)?\s+(?:to\s+\w+\s+)?(?:\w+\s+)?next\s+(?:fiscal\s+)?year",
             re.IGNORECASE,
         ),
     ),
@@ -458,7 +459,8 @@ _DROPPED = re.compile(
     re.IGNORECASE,
 )
 # A grade that fell ("dropped to D", "Dがなくなった") is no item gone.
-_GRADE_NEAR = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])|評価|grades?\b|ratings?\b", re.IGNORECASE)
+# (The word 評価 alone is none: "新しく加わった事業の評価は？", "評価されなくなった事業".)
+_GRADE_NEAR = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])|(?i:\bgrades?\b|\bratings?\b)")
 
 
 def _take_presence(work: Work, text: str) -> str | None:
@@ -1240,12 +1242,11 @@ def _take_intent(work: Work, n_years: int) -> tuple[str, str | None]:
     for intent, pattern in _INTENT_PATTERNS:
         if pattern.search(work.text):
             if intent == "trend":
-                if _TREND_UP.search(original):
-                    direction = "up"
-                elif _TREND_DOWN.search(original):
-                    direction = "down"
-                else:
-                    direction = "changed"
+                up, down = _TREND_UP.search(original), _TREND_DOWN.search(original)
+                # (Both: "上がった事業と下がった事業をそれぞれ" asks for every change.)
+                direction = (
+                    "changed" if up and down else "up" if up else "down" if down else "changed"
+                )
             take_regex(work, pattern)
             if intent == "trend":
                 # "D評価の件数の推移": how a count moves is a trend; 件数 is no keyword.

@@ -213,3 +213,47 @@ def test_a_grade_first_reached_and_a_quoted_letter() -> None:
     spec = read("令和2年度にはじめてD評価がついた事業", [2019, 2020])
     assert (spec.intent, spec.to_grades) == (Intent.TREND, (Grade.D,))
     assert read("評価が「C」の事業").grades == (Grade.C,)
+
+
+@pytest.mark.parametrize(
+    ("question", "direction"),
+    [
+        ("評価が上がった事業と下がった事業をそれぞれ教えて", "changed"),
+        ("Did any item in the elderly support division get worse?", "down"),
+    ],
+)
+def test_which_way_grades_moved(question: str, direction: str) -> None:
+    spec = read(question, [2019, 2020])
+    assert (spec.intent, spec.trend_direction) == (Intent.TREND, direction)
+
+
+@pytest.mark.parametrize(
+    ("question", "grades"),
+    [
+        ("list everything from the centre that isn't an A", "BCD"),
+        ("items where the grade is C or below", "CD"),
+    ],
+)
+def test_english_grade_phrases(question: str, grades: str) -> None:
+    assert "".join(g.value for g in read(question).grades) == grades
+
+
+def test_english_grade_for_each_year() -> None:
+    spec = read("show me the items that were B last year and are A this year", [2019, 2020])
+    assert (spec.from_grades, spec.to_grades) == ((Grade.B,), (Grade.A,))
+    # One condition for both years named is held in each of them.
+    spec = read("which items were graded C or D in both FY2019 and FY2020?", [2019, 2020])
+    assert (spec.over, spec.grades) == ("every", (Grade.C, Grade.D))
+
+
+def test_a_grade_kept_and_items_that_came() -> None:
+    spec = read("2019年度と2020年度でB評価のままの事業", [2019, 2020])
+    assert (spec.intent, spec.grades, spec.trend_direction) == (Intent.TREND, (Grade.B,), "same")
+    # The word 評価 alone does not make "added" a grade that changed.
+    spec = read("令和3年度に新しく加わった事業の評価は？", [2019, 2020, 2021])
+    assert (spec.intent, spec.trend_direction) == (Intent.TREND, "added")
+
+
+def test_next_years_plan_in_english() -> None:
+    spec = read("What does the elderly support division plan to do next year for item 41?")
+    assert (spec.intent, spec.item_numbers) == (Intent.DETAIL, (41,))
