@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.ask.filters import FILTERS, ITEMS, MUNICIPALITY, describe
-from bot.models import Problem, QuerySpec, Reading, SpanKind
+from bot.models import Intent, Problem, QuerySpec, Reading, SpanKind
 
 #: What a follow-up that names nothing of its own gets instead of an answer; with an
 #: earlier question to continue, these are not problems.
@@ -42,7 +42,7 @@ def continue_reading(previous: QuerySpec, reading: Reading) -> Continued | None:
     it is not a continuation (a request for help, or a problem of its own such as an
     unknown department)."""
     new = reading.spec
-    if new.intent == "help" or (new.problem is not None and new.problem not in _NO_CONTEXT):
+    if new.intent == Intent.HELP or (new.problem is not None and new.problem not in _NO_CONTEXT):
         return None
     kept = (MUNICIPALITY,) if ITEMS.is_set(new) else FILTERS
     update: dict[str, object] = {}
@@ -55,7 +55,7 @@ def continue_reading(previous: QuerySpec, reading: Reading) -> Continued | None:
         update["fiscal_year"] = previous.fiscal_year
         update["compare_fiscal_year"] = previous.compare_fiscal_year
         inherited_year = previous.fiscal_year
-    intent_named = bool(reading.spans_of(SpanKind.INTENT)) or new.intent != "list"
+    intent_named = bool(reading.spans_of(SpanKind.INTENT)) or new.intent != Intent.LIST
     if not intent_named:
         update["intent"] = previous.intent
         update["trend_direction"] = previous.trend_direction

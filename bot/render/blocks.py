@@ -37,6 +37,7 @@ from bot.models import (
     ComparedItem,
     Comparison,
     Grade,
+    Intent,
     Language,
     QueryRun,
     Summary,
@@ -114,11 +115,11 @@ def answer_messages(
     answer (everyone else is offered the reading in words). ``note`` is said under the
     headline (what a follow-up inherited from the question before it).
     """
-    if answer.intent == "help" or not answer.ok:
+    if answer.intent == Intent.HELP or not answer.ok:
         units = _help_units(answer, examples)
     elif answer.count == 0 or not answer.items:
         units = _empty_units(answer, admin)
-    elif answer.intent in ("summary", "count"):
+    elif answer.intent in (Intent.SUMMARY, Intent.COUNT):
         units = _summary_units(answer, admin)
     else:
         units = _paged_units(answer, page, max(page_size, 1), admin)
@@ -286,7 +287,7 @@ def _paged_units(answer: Answer, page: int, page_size: int, admin: bool) -> list
     start = page * page_size
     shown_groups = groups[start : start + page_size]
     shown = [item for group in shown_groups for item in group]
-    detail = answer.intent == "detail"
+    detail = answer.intent == Intent.DETAIL
     # A detail answer's items bring their own headers: the reading is a line above them.
     head: Unit = _head(answer, as_header=not detail)
     if answer.comparison is None:
@@ -436,7 +437,7 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
     units: list[Unit] = [[section(_fit_mrkdwn(c, lim.SECTION_TEXT_MAX))] for c in _split(before)]
     # Outside help, the core's suggestions are names it guessed ("did you mean"), not examples.
     title = pick(lang, "質問の例", "Try asking")
-    if answer.intent != "help" and answer.suggestions:
+    if answer.intent != Intent.HELP and answer.suggestions:
         title = pick(lang, "もしかして", "Did you mean")
     if before and before[-1].rstrip().endswith((":", "：")):
         title = ""  # the lead-in already says what follows
@@ -448,7 +449,7 @@ def _help_units(answer: Answer, examples: Sequence[str] | None) -> list[Unit]:
 # --- items --------------------------------------------------------------------------------
 def _row_text(answer: Answer, item: AnswerItem) -> str:
     """One list row: the item's line as a phone shows it (see ``compact_line``)."""
-    with_year = answer.intent == "trend" and answer.fiscal_year is None
+    with_year = answer.intent == Intent.TREND and answer.fiscal_year is None
     departments = len({i.department for i in answer.items}) > 1
     return compact_line(
         item,

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.ask.followup import continue_reading
 from bot.ask.language import question_language
-from bot.models import Answer, Language
+from bot.models import Answer, Intent, Language
 from bot.render.blocks import Message, answer_ref
 from bot.slack.answering import (
     Asker,
@@ -53,7 +53,7 @@ def answer_in_thread(
     with WorkingNotice(client, channel, thread_ts=thread_ts, lang=lang, after_s=after) as notice:
         result, note = _answer_continuing(services, question, asker, channel, thread_ts)
     messages = reply_messages(result, admin=admin_view(services, user), note=note)
-    if isinstance(result, Answer) and result.ok and result.intent != "help":
+    if isinstance(result, Answer) and result.ok and result.intent != Intent.HELP:
         # Before posting: a person who reads the answer and asks on at once must find
         # the thread's question already there.
         services.conversations.remember_thread(channel, thread_ts, answer_ref(result))

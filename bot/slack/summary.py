@@ -12,7 +12,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.ask.language import question_language
-from bot.models import Answer, Language
+from bot.models import Answer, Intent, Language
 from bot.render.blocks import answer_messages, listing_messages
 from bot.render.chart import grade_chart_png
 from bot.render.export import export_filename, to_csv, to_xlsx
@@ -81,7 +81,7 @@ def post_summary(
     if (
         not isinstance(result, Answer)
         or not result.ok
-        or result.intent != "summary"
+        or result.intent != Intent.SUMMARY
         or not result.count
     ):
         # Not understood, unknown department, nothing found: only the caller needs to see it.
@@ -96,7 +96,7 @@ def post_summary(
         (ts, *_) = notice.deliver(answer_messages(result, admin=admin))
         upload_files(client, channel, files, thread_ts=ts, comment=files_comment(lang))
         if result.count <= ITEMS_INLINE_MAX:
-            listing = result.model_copy(update={"intent": "list"})
+            listing = result.model_copy(update={"intent": Intent.LIST})
             post_messages(client, channel, listing_messages(listing), thread_ts=ts)
     except NotInChannel:
         _summary_privately(client, respond, result, user, admin=admin)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.ask import shapes
 from bot.ask.answer import Answerer
-from bot.models import QuerySpec
+from bot.models import Intent, QuerySpec
 from bot.store.database import Store
 
 ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
@@ -20,6 +20,15 @@ def answerer(two_year_warehouse: Path) -> Iterator[Answerer]:
     store = Store(two_year_warehouse)
     yield Answerer(store, aliases_file=ALIASES)
     store.close()
+
+
+@pytest.mark.parametrize("intent", list(Intent))
+def test_every_intent_is_answered_by_a_shape_of_its_own_or_the_list(
+    answerer: Answerer, intent: Intent
+) -> None:
+    shape = shapes.shape_for(answerer.context(), QuerySpec(intent=intent))
+    own = {Intent.TREND: "trend", Intent.COMPARE: "compare", Intent.SUMMARY: "summary"}
+    assert shape.name == own.get(intent, intent.value if intent == Intent.HELP else "list")
 
 
 def test_every_shape_has_its_own_name_and_the_last_answers_whatever_is_left(
@@ -37,6 +46,7 @@ def test_every_shape_has_its_own_name_and_the_last_answers_whatever_is_left(
         ("高齢者支援課のまとめ", "summary"),
         ("事業19の評価の推移", "item_history"),
         ("評価が下がった事業", "trend"),
+        ("高齢者支援課を前年度と比べて", "compare"),
         ("3年連続でAの事業", "over_years"),
         ("平成10年度のD評価の事業", "no_year"),
         ("こんにちは", "help"),

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.models import QuerySpec
+from bot.models import Intent, QuerySpec
 from bot.render.blocks import item_detail_message, item_detail_modal
 from bot.slack.context import SlackServices
 from bot.slack.errors import apologise_on_failure
@@ -33,7 +33,7 @@ def show_item(
         # The button names the year, the municipality and the item exactly: no need to
         # parse text again.
         spec = QuerySpec(
-            intent="detail",
+            intent=Intent.DETAIL,
             language=lang,
             item_numbers=(item_no,),
             fiscal_year=fiscal_year,

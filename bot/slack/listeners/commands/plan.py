@@ -14,7 +14,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.ask.language import question_language
-from bot.models import Answer, Language
+from bot.models import Answer, Intent, Language
 from bot.slack.access import channel_allowed, is_admin
 from bot.slack.answering import Asker, admin_view, ask, reply_messages
 from bot.slack.context import SlackServices
@@ -90,7 +90,7 @@ def run_subscriptions(services: SlackServices, req: PlanRequest) -> None:
 def run_question(services: SlackServices, req: PlanRequest) -> None:
     result = ask(services, req.args, Asker(user=req.user, channel=req.channel, surface="command"))
     # Answers are for the channel; "did you mean …" and failures only for the asker.
-    shared = isinstance(result, Answer) and result.ok and result.intent != "help"
+    shared = isinstance(result, Answer) and result.ok and result.intent != Intent.HELP
     response_type: ResponseType = "in_channel" if shared else "ephemeral"
     messages = reply_messages(result, admin=admin_view(services, req.user))
     respond_messages(req.respond, messages, response_type=response_type)
