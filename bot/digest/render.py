@@ -259,15 +259,20 @@ def _department_units(digest: Digest, lang: Language) -> list[list[bk.Block]]:
 
 def _tables(head: list[str], rows: Sequence[list[str]]) -> list[bk.Block]:
     """Table blocks of ``rows`` under ``head``, each within a message's share."""
+    # Each row's share of the JSON, measured once: rebuilding a growing table for every
+    # row made a national digest's table most of its rendering time.
+    bare = lim.blocks_json_len([bk.table_block([head])])
     tables: list[list[list[str]]] = [[]]
+    size = bare
     for row in rows:
-        candidate = [head, *tables[-1], row]
+        cost = lim.blocks_json_len([bk.table_block([head, row])]) - bare
         if tables[-1] and (
-            len(candidate) > lim.TABLE_ROWS_MAX
-            or lim.blocks_json_len([bk.table_block(candidate)]) > TABLE_JSON_MAX
+            len(tables[-1]) + 1 >= lim.TABLE_ROWS_MAX or size + cost > TABLE_JSON_MAX
         ):
             tables.append([])
+            size = bare
         tables[-1].append(row)
+        size += cost
     return [bk.table_block([head, *chunk]) for chunk in tables]
 
 
