@@ -32,6 +32,7 @@ municipalities of a large one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import html
@@ -49,6 +50,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,6 +59,7 @@ import pyarrow.parquet as pq
 from bot.ingest.files import parse_report_files
 from bot.ingest.problems import ReportRejected
 from bot.ingest.report_text import parse_report_text
+from bot.ingest.term_index import TERMS, write_term_index
 from bot.ingest.warehouse import (
     EVALUATION_SCHEMA,
     EVALUATIONS,
@@ -75,7 +78,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_REPORT = ROOT / "data" / "reports" / "musashino_gender_equality_plan4_fy2019.txt"
 DEFAULT_SEED = 20190401
 #: Bumped whenever the generator's output changes, so cached warehouses are rebuilt.
-GENERATOR_VERSION = 2  # 2: 16k-row row groups, line order within items
+GENERATOR_VERSION = 4  # 2: 16k-row row groups, line order within items; 4: term index
 #: 令和元年度: the seed's year, so every header is a 令和 year as in the seed.
 FIRST_FISCAL_YEAR = 2019
 NATIONAL_MUNICIPALITIES = 1741
@@ -832,6 +835,11 @@ def write_direct(nation: Nation, data_dir: Path, *, progress: bool = False) -> G
             pq.write_table(
                 table, target / "part.parquet", compression="zstd", row_group_size=ROW_GROUP_SIZE
             )
+            # The term index as an ingest writes it: by the same code, from the same file.
+            with contextlib.closing(duckdb.connect(":memory:")) as con:
+                write_term_index(
+                    con, target / "part.parquet", tmp / TERMS / f"fiscal_year={values.fiscal_year}"
+                )
             total += table.num_rows
             del table
             if progress:

@@ -1,29 +1,41 @@
 -- name: evaluations_matching
 -- Every evaluation (item × responsible department) of one fiscal year that matches the
--- question's filters: items whose name contains a keyword first, then the rest, each in
--- item-number order. $row_limit is the runner's row cap plus one (to tell a truncated
--- answer).
--- Two tiers, each read in the files' own order, let DuckDB stop early; ranking every
--- matching row by a computed score cost 2-3x as much at national scale.
-SELECT municipality, plan, item_no, item_name, item_summary, category, target_groups, relisted_from,
-       goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
-       plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
-FROM (
-    (SELECT *, 0 AS name_rank
-     FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
-                   $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-                   $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][])
-     WHERE name_hits($keywords::VARCHAR[][], name_key) > 0
-     ORDER BY municipality, item_no, department
-     LIMIT $row_limit)
-    UNION ALL
-    (SELECT *, 1 AS name_rank
-     FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
-                   $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-                   $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][])
-     WHERE name_hits($keywords::VARCHAR[][], name_key) = 0
-     ORDER BY municipality, item_no, department
-     LIMIT $row_limit)
+-- question's filters and topic words, best first: ranked by BM25 over the term index
+-- (an item's name counts three times, its goal, policy and measure titles and its texts
+-- once), ties in item-number order. matched_words: the words of the question each row
+-- holds (without topic words: every row, in item-number order). A row scoring under a quarter of the best selected row's score is a weak tail
+-- (a passing mention in one long text where others are about the topic) and is left
+-- out. $row_limit is the runner's row cap plus one (to tell a truncated answer).
+-- Scores use the year's documents in the asked municipality (all of them when none is
+-- pinned): how rare a word is there, how long each document is against the average.
+WITH found AS (
+    SELECT * FROM topic_docs($keywords::VARCHAR[][], $fiscal_year, $fiscal_year, $municipality)
+), scope AS (
+    SELECT count(*) AS n, avg(length) AS avgdl
+    FROM term_docs
+    WHERE fiscal_year = $fiscal_year AND ($municipality IS NULL OR municipality = $municipality)
+), df AS (
+    SELECT topic, count(*) AS df FROM found GROUP BY topic
+), scored AS (
+    -- BM25 with k1 = 1.2, b = 0.75.
+    SELECT f.doc,
+           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+               * f.tf * 2.2 / (f.tf + 1.2 * (0.25 + 0.75 * f.length / s.avgdl))) AS score,
+           list_distinct(flatten(list(f.words))) AS matched_words
+    FROM found f JOIN df USING (topic) CROSS JOIN scope s
+    GROUP BY f.doc
+    HAVING count(*) = len($keywords::VARCHAR[][])
 )
-ORDER BY name_rank, municipality, item_no, department
+SELECT m.municipality, m.plan, m.item_no, m.item_name, m.item_summary, m.category,
+       m.target_groups, m.relisted_from, m.goal_no, m.policy_no, m.measure_no, m.priority,
+       m.department, m.sheet_department, m.fiscal_year, m.grade, m.plan_text, m.result_text,
+       m.next_plan_text, m.source_file, m.source_sheet, m.source_line,
+       s.score, s.matched_words
+FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
+              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
+              $categories::VARCHAR[], $targets::VARCHAR[], NULL::VARCHAR[][]) AS m
+LEFT JOIN scored s USING (doc)
+WHERE $keywords IS NULL OR s.doc IS NOT NULL
+QUALIFY $keywords IS NULL OR s.score >= 0.25 * max(s.score) OVER ()
+ORDER BY s.score DESC NULLS LAST, m.municipality, m.item_no, m.department
 LIMIT $row_limit;

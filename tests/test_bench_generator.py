@@ -87,6 +87,23 @@ def test_ingest_path_round_trips_through_the_real_parser(nation) -> None:
     assert generated == nation.evaluations_per_year * YEARS
 
 
+def _term_index(data_dir: Path, name: str) -> pa.Table:
+    snapshot = current_snapshot(data_dir)
+    assert snapshot is not None
+    with duckdb.connect() as con:
+        return con.sql(
+            f"SELECT * FROM read_parquet('{snapshot}/terms/*/{name}.parquet',"
+            " hive_partitioning = true) ORDER BY ALL"
+        ).to_arrow_table()
+
+
+@pytest.mark.parametrize("name", ["postings", "docs"])
+def test_both_paths_write_the_same_term_index(warehouses: dict[str, Path], name: str) -> None:
+    direct = _term_index(warehouses["direct"], name)
+    assert direct.num_rows > 0
+    assert direct.equals(_term_index(warehouses["ingest"], name))
+
+
 def test_both_paths_write_the_same_rows(warehouses: dict[str, Path], nation) -> None:
     direct, ingested = _evaluations(warehouses["direct"]), _evaluations(warehouses["ingest"])
     assert direct.num_rows == ingested.num_rows == nation.evaluations_per_year * YEARS

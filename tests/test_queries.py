@@ -103,7 +103,7 @@ def test_counts_without_a_count_query_match_count_matching(store: Store) -> None
         {"item_nos": [39, 16, 74]},
     ],
 )
-def test_without_keywords_one_pass_lists_what_the_two_tiers_list(
+def test_without_keywords_the_ranked_list_lists_what_one_pass_lists(
     store: Store, filters: dict[str, object]
 ) -> None:
     params = {p: SAMPLE[p] for p in QUERIES["evaluations_matching"].params} | {
@@ -111,10 +111,12 @@ def test_without_keywords_one_pass_lists_what_the_two_tiers_list(
         **filters,
     }
     for cap in (1000, 3):
-        tiers = store.run("evaluations_matching", cap=cap, **params)
+        ranked = store.run("evaluations_matching", cap=cap, **params)
         one_pass = store.run("evaluations_filtered", cap=cap, **params)
-        assert tiers.rows, filters
-        assert (one_pass.rows, one_pass.truncated) == (tiers.rows, tiers.truncated)
+        assert ranked.rows, filters
+        # The ranked list adds its score and matched words (none without topic words).
+        assert all(r.pop("score") is None and r.pop("matched_words") is None for r in ranked.rows)
+        assert (one_pass.rows, one_pass.truncated) == (ranked.rows, ranked.truncated)
 
 
 def test_row_cap_truncates(store: Store) -> None:
@@ -191,8 +193,11 @@ def test_items_named_after_the_keyword_come_first(store: Store) -> None:
     names = [("介護" in i.name) for i in answer.items]
     assert names == sorted(names, reverse=True), "name hits first"
     assert any(names) and not all(names)
-    first = [i.item_no for i in answer.items if "介護" in i.name]
-    assert first == sorted(first)  # then item-number order within each tier
+    # Best first throughout: the rows come in falling relevance.
+    rows = store.run("evaluations_matching", fiscal_year=2019, keywords=[["介護"]]).rows
+    assert [r["item_no"] for r in rows] == [i.item_no for i in answer.items]
+    scores = [r["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_a_query_past_its_time_limit_is_stopped_and_the_store_answers_on(

@@ -52,15 +52,21 @@ def scope_topics(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> TopicSco
     hits = {int(r["topic"]): int(r["items"]) for r in ctx.store.run("topic_hits", **params).rows}
     found = tuple(k for i, k in enumerate(spec.keywords, start=1) if hits.get(i))
     missing = tuple(k.word for k in spec.keywords if k not in found)
+    # Topic 0: the selected items that mention every topic word.
+    together = hits.get(0, 0)
     if not filters.structured_filters_set(spec):
         # Topic words alone are the whole question: all of them, or say none is found.
-        if missing or not ctx.count(spec, fiscal_year):
+        if missing or not together:
             return TopicScope(spec=spec, missing=missing or _words(spec), nothing=True, found=found)
         return TopicScope(spec=spec)
     if not found:
         return TopicScope(spec=spec.model_copy(update={"keywords": ()}), missing=missing)
     apart: tuple[str, ...] = ()
-    if len(found) > 1 and not ctx.count(spec.model_copy(update={"keywords": found}), fiscal_year):
+    if len(found) > 1 and not (
+        together
+        if len(found) == len(spec.keywords)
+        else ctx.count(spec.model_copy(update={"keywords": found}), fiscal_year)
+    ):
         # Found apart, never together: keep the word that selects most (the others
         # are named), rather than an empty answer.
         best = max(found, key=lambda k: hits[spec.keywords.index(k) + 1])

@@ -201,13 +201,18 @@ class Store:
         """
         counts = self._manifest.get("row_counts") or {}
         rows = int(counts.get("evaluations", 0)) if isinstance(counts, dict) else 0
+        # The term index goes with its evaluations (a city's ten years: ~1.5 M postings).
+        views = ("evaluations", "term_postings", "term_docs")
         if 0 < rows <= self.memory_rows:
             self._con.execute(
-                "CREATE OR REPLACE TABLE evaluations_in_memory AS SELECT * FROM evaluations;"
-                "CREATE OR REPLACE VIEW evaluations AS SELECT * FROM evaluations_in_memory;"
+                "".join(
+                    f"CREATE OR REPLACE TABLE {v}_in_memory AS SELECT * FROM {v};"
+                    f"CREATE OR REPLACE VIEW {v} AS SELECT * FROM {v}_in_memory;"
+                    for v in views
+                )
             )
         else:
-            self._con.execute("DROP TABLE IF EXISTS evaluations_in_memory")
+            self._con.execute("".join(f"DROP TABLE IF EXISTS {v}_in_memory;" for v in views))
 
     @property
     def in_memory(self) -> bool:

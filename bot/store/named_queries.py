@@ -14,6 +14,8 @@ from pathlib import Path
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 SCHEMA_FILE = "_schema.sql"
+TERM_INDEX_FILE = "_term_index.sql"
+NO_TERM_INDEX_FILE = "_term_index_missing.sql"
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ def default_queries_dir() -> Path:
 def load_queries(directory: Path) -> dict[str, NamedQuery]:
     queries: dict[str, NamedQuery] = {}
     for path in sorted(directory.glob("*.sql")):
-        if path.name == SCHEMA_FILE:
-            continue
+        if path.name.startswith("_"):
+            continue  # the schema and its parts, not named queries
         query = parse_query_file(path)
         if query.name in queries:
             raise QueryFileError(f"{path}: query name '{query.name}' is already defined")
@@ -67,6 +69,10 @@ def parse_query_file(path: Path) -> NamedQuery:
 
 
 def schema_sql(directory: Path, snapshot: Path) -> str:
+    """The views and macros over one snapshot, with its term index when it has one."""
     # The snapshot path is ours, not the user's; quotes are still escaped for SQL.
     quoted = str(snapshot).replace("'", "''")
-    return (directory / SCHEMA_FILE).read_text(encoding="utf-8").replace("{snapshot}", quoted)
+    index = TERM_INDEX_FILE if (snapshot / "terms").is_dir() else NO_TERM_INDEX_FILE
+    text = (directory / SCHEMA_FILE).read_text(encoding="utf-8")
+    text = text.replace("{term_index}", (directory / index).read_text(encoding="utf-8"))
+    return text.replace("{snapshot}", quoted)

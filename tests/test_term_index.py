@@ -1,0 +1,268 @@
+"""The term index: written at ingest with every fiscal year, verified with the snapshot,
+and what topic words are looked up and ranked by (real seed, real DuckDB)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ask.answer import Answerer
+from bot.ingest.integrity import check_snapshot
+from bot.ingest.rollback import plan_rollback, roll_back
+from bot.ingest.term_index import TERMS, index_files, word_terms
+from bot.ingest.warehouse import current_snapshot, read_manifest, write_reports
+from bot.models import Report
+from bot.store.database import Store
+from bot.text import search_key
+
+ALIASES = Path(__file__).resolve().parents[1] / "data" / "aliases.toml"
+
+
+@pytest.fixture(scope="module")
+def store(seed_warehouse: Path) -> Iterator[Store]:
+    opened = Store(seed_warehouse)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def answerer(store: Store) -> Answerer:
+    return Answerer(store, aliases_file=ALIASES)
+
+
+def _topic_items(store: Store, words: list[str], fiscal_year: int = 2019) -> list[int]:
+    """Item numbers the ranked topic query lists for one topic of these synonyms."""
+    rows = store.run(
+        "evaluations_matching",
+        fiscal_year=fiscal_year,
+        keywords=[[search_key(w) for w in words]],
+    ).rows
+    return list(dict.fromkeys(r["item_no"] for r in rows))
+
+
+def _sql(store: Store, query: str, params: list[object] | None = None) -> list[tuple]:
+    store.refresh()
+    return store._cursor().execute(query, params or []).fetchall()
+
+
+def _own_text(report: Report, item_no: int) -> str:
+    """An item's own words as the index reads them: name, summary, the year's texts."""
+    item = next(i for i in report.items if i.number == item_no)
+    texts = [
+        t
+        for e in report.evaluations
+        if e.item_number == item_no
+        for t in (e.plan_text, e.result_text, e.next_plan_text)
+    ]
+    return "|".join(search_key(t) for t in (item.name, item.summary, *texts))
+
+
+def test_ingest_writes_each_years_index_and_the_manifest_covers_it(
+    two_year_warehouse: Path,
+) -> None:
+    snapshot = current_snapshot(two_year_warehouse)
+    assert snapshot is not None
+    manifest = read_manifest(snapshot)
+    for year in manifest["fiscal_years"]:
+        for path in index_files(snapshot / TERMS / f"fiscal_year={year}"):
+            assert path.is_file()
+            assert path.relative_to(snapshot).as_posix() in manifest["files"]
+    assert check_snapshot(snapshot).ok
+
+
+def test_every_evaluation_is_a_document(store: Store) -> None:
+    docs = _sql(store, "SELECT fiscal_year, doc FROM term_docs ORDER BY ALL")
+    rows = _sql(store, "SELECT fiscal_year, doc FROM evaluations ORDER BY ALL")
+    assert docs == rows and len(rows) == 41
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "男女共同参画",
+        "ひとり親",
+        "子ども",
+        "いじめ",
+        "dv",
+        "ワークライフバランス",
+        "配偶者等からの暴力",
+    ],
+)
+def test_questions_cut_words_into_the_terms_ingest_indexed(store: Store, word: str) -> None:
+    # The SQL side (queries/_schema.sql) and the ingest side agree term for term.
+    ((sql_terms,),) = _sql(store, "SELECT word_terms(?)", [word])
+    assert sorted(sql_terms) == sorted(word_terms(word))
+
+
+def test_a_word_only_a_title_uses_finds_the_items_under_it(
+    store: Store, seed_report: Report
+) -> None:
+    word = "ハラスメント"
+    under = {
+        i.number
+        for i in seed_report.items
+        if word in i.policy.title + i.measure.title + i.goal.title
+    }
+    assert under, "the seed has a policy or measure titled with the word"
+    assert not any(word in _own_text(seed_report, n) for n in under)
+    assert set(_topic_items(store, [word])) == under
+
+
+def test_a_title_does_not_stand_for_items_where_items_speak_of_the_word(
+    store: Store, seed_report: Report
+) -> None:
+    # 暴力 titles a goal; the items that say it themselves are the answer, not every
+    # item under the goal.
+    found = set(_topic_items(store, ["暴力"]))
+    speaking = {i.number for i in seed_report.items if "暴力" in _own_text(seed_report, i.number)}
+    assert found == speaking
+
+
+@pytest.mark.parametrize(
+    ("compound", "part"),
+    [("配偶者暴力相談支援センター", "相談支援"), ("ひとり親家庭", "親家庭")],
+)
+def test_a_word_inside_a_compound_is_found(
+    store: Store, seed_report: Report, compound: str, part: str
+) -> None:
+    whole = set(_topic_items(store, [compound]))
+    assert whole, f"the seed writes {compound}"
+    # Every item with the compound holds its parts, and the part finds exactly the items
+    # whose own words contain it.
+    within = set(_topic_items(store, [part]))
+    assert whole <= within
+    assert within == {
+        i.number for i in seed_report.items if search_key(part) in _own_text(seed_report, i.number)
+    }
+
+
+@pytest.mark.parametrize("word", ["子育てひろば", "ひとり親", "見守り", "障害者"])
+def test_a_word_is_found_only_where_it_is_written_whole(
+    store: Store, seed_report: Report, word: str
+) -> None:
+    # Partly hiragana, or with its bigrams apart elsewhere (障害のある被害者 has 障害 and
+    # 害者, not 障害者).
+    found = set(_topic_items(store, [word]))
+    assert found == {
+        i.number for i in seed_report.items if search_key(word) in _own_text(seed_report, i.number)
+    }
+
+
+def test_an_item_named_for_the_topic_ranks_above_one_that_mentions_it_in_passing(
+    store: Store, seed_report: Report
+) -> None:
+    word = "介護"
+    ranked = _topic_items(store, [word])
+    named = {i.number for i in seed_report.items if word in i.name}
+    # Items whose own texts mention the word, each once, while their names do not.
+    in_passing = {
+        n
+        for n in ranked
+        if n not in named and _own_text(seed_report, n).count(search_key(word)) == 1
+    }
+    assert named and in_passing
+    last_named = max(ranked.index(n) for n in named)
+    assert all(ranked.index(n) > last_named for n in in_passing)
+
+
+def test_rows_say_which_words_matched(store: Store) -> None:
+    rows = store.run(
+        "evaluations_matching", fiscal_year=2019, keywords=[["配偶者暴力", "ひとり親"]]
+    ).rows
+    assert rows
+    for row in rows:
+        assert row["matched_words"] and set(row["matched_words"]) <= {"配偶者暴力", "ひとり親"}
+        assert all(w in _one_row_text(store, row) for w in row["matched_words"])
+
+
+def _one_row_text(store: Store, row: dict[str, object]) -> str:
+    ((text,),) = _sql(
+        store,
+        "SELECT search_text FROM evaluations WHERE item_no = ? AND department = ?",
+        [row["item_no"], row["department"]],
+    )
+    return str(text)
+
+
+@pytest.mark.parametrize("spelling", ["子供", "こども", "子ども"])
+def test_spellings_of_one_word_find_the_same_items(answerer: Answerer, spelling: str) -> None:
+    expected = {i.item_no for i in answerer.answer("子どもに関する事業").items}
+    assert expected
+    assert {i.item_no for i in answerer.answer(f"{spelling}に関する事業").items} == expected
+
+
+def test_a_damaged_index_fails_verification_and_the_store_falls_back(
+    warehouse: Path, second_year_report: Report
+) -> None:
+    first = current_snapshot(warehouse)
+    write_reports(warehouse, [second_year_report])
+    second = current_snapshot(warehouse)
+    assert first is not None and second is not None and first != second
+    postings, _ = index_files(second / TERMS / "fiscal_year=2020")
+    # A hard link into the previous snapshot would be damaged too: write a copy.
+    data = bytearray(postings.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    postings.unlink()
+    postings.write_bytes(bytes(data))
+    assert not check_snapshot(second).ok
+    store = Store(warehouse)
+    try:
+        assert store.snapshot == first
+        assert _topic_items(store, ["介護"])
+    finally:
+        store.close()
+
+
+def test_rollback_answers_from_the_earlier_snapshots_index(
+    warehouse: Path, second_year_report: Report
+) -> None:
+    write_reports(warehouse, [second_year_report])
+    store = Store(warehouse)
+    try:
+        assert _topic_items(store, ["介護"], fiscal_year=2020)
+        plan = plan_rollback(warehouse)
+        assert plan is not None and roll_back(warehouse, plan)
+        assert [r["fiscal_year"] for r in store.run("fiscal_years").rows] == [2019]
+        assert _topic_items(store, ["介護"]) == _topic_items(store, ["介護"], fiscal_year=2019)
+        assert not _topic_items(store, ["介護"], fiscal_year=2020)
+    finally:
+        store.close()
+
+
+def test_an_untouched_year_keeps_its_index_files(
+    warehouse: Path, second_year_report: Report
+) -> None:
+    first = current_snapshot(warehouse)
+    write_reports(warehouse, [second_year_report])
+    second = current_snapshot(warehouse)
+    assert first is not None and second is not None
+    for old, new in zip(
+        index_files(first / TERMS / "fiscal_year=2019"),
+        index_files(second / TERMS / "fiscal_year=2019"),
+        strict=True,
+    ):
+        assert old.samefile(new)
+
+
+def test_a_snapshot_from_before_the_index_still_answers_topics(warehouse: Path) -> None:
+    snapshot = current_snapshot(warehouse)
+    assert snapshot is not None
+    indexed = Store(warehouse)
+    try:
+        expected = _topic_items(indexed, ["介護"])
+    finally:
+        indexed.close()
+    # As an older planbot wrote it: no terms directory, and a manifest that lists none.
+    shutil.rmtree(snapshot / TERMS)
+    manifest = read_manifest(snapshot)
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith(TERMS)}
+    (snapshot / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    store = Store(warehouse)
+    try:
+        assert set(_topic_items(store, ["介護"])) == set(expected)
+    finally:
+        store.close()
