@@ -77,6 +77,13 @@ SHAPES: dict[str, tuple[str, ...]] = {
         "事業33の経年変化",
         "grade history of item 19",
     ),
+    # A department or goal side by side in two years: every item with both grades.
+    "compare": (
+        "高齢者支援課を前年度と比べて",
+        "compare 子ども家庭支援センター with last year",
+        "基本目標Ⅱは去年と比べてどうなった？",
+        "子ども政策課の前年度比",
+    ),
     "run": (
         "3年連続でA評価の事業",
         "items graded D three years in a row",
