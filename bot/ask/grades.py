@@ -113,7 +113,9 @@ _FROM_TO = re.compile(
 )
 
 _TO_ONLY = re.compile(
-    r"(?:評価\s*(?:が|は)?\s*)?(?P<to>" + _GSET + r")\s*(?:評価)?\s*(?:に|へ)\s*"
+    # (Widened too: "C以下になった" is C or D.)
+    r"(?:評価\s*(?:が|は)?\s*)?(?P<to>" + _GSET + r")\s*(?P<tomod>以下|以上|未満)?\s*(?:評価)?\s*"
+    r"(?:に|へ)\s*"
     # "Bになった" is a change; "Bになっている" is where it stands (a plain grade).
     # (Nor "Aになっていない", "Aになってない": where it does not stand.)
     r"(?=なっ(?!て(?:い|る|お|な))|なり|変わ|下が|上が|落ち|転じ|転落|悪化|改善)"
@@ -157,8 +159,9 @@ _LETTERS = re.compile(r"(?<![A-Za-z])[A-D](?![A-Za-z])")
 _SAME_GRADE = re.compile(
     r"\d+\s*年(?:度)?\s*連続|(?:\d+\s*年(?:度)?|両年度?|両方の年度?)\s*とも|ずっと|"
     r"続いて(?:いる|います)|変わらな(?:い|かった)|"
-    r"変わらず|同じ評価|評価(?:が|は)?同じ|据え置き|(?<=[A-D評価])\s*の?まま|"
-    r"(?i:both\s+years|remained|stayed|unchanged|"
+    r"変わらず|同じ評価|評価(?:が|は)?同じ|と\s*同じ|据え置き|(?<=[A-D評価])\s*の?まま|"
+    r"(?:を|が)?\s*(?:維持|キープ|保って|保った|保ち)|"
+    r"(?i:both\s+years|remained|stayed|unchanged|maintained|kept|"
     r"(?:two|2)\s+years?\s+in\s+a\s+row|consecutive(?:ly)?)",
 )
 
@@ -302,9 +305,13 @@ def take_transition(
         take_regex(work, _LATER_WORDS)
     for pattern in (_FROM_TO, _TO_ONLY, _FROM_ONLY):
         for m in list(pattern.finditer(work.text)):
-            found = {k: _LETTERS.findall(v) for k, v in m.groupdict().items() if v}
+            groups = m.groupdict()
+            mod = groups.pop("tomod", None)
+            found = {k: _LETTERS.findall(v) for k, v in groups.items() if v}
             before.extend(g for k, v in found.items() if k.startswith("from") for g in v)
-            after.extend(g for k, v in found.items() if k.startswith("to") for g in v)
+            for k, v in found.items():
+                if k.startswith("to"):
+                    after.extend(_grade_set("".join(v), mod) if mod else v)
             work.take(m.start(), m.end())
     # Only about grades: "連続講座", "例年と変わらず実施", "remained suspended" are not.
     same = bool(_GRADE_CONTEXT.search(question)) and bool(take_regex(work, _SAME_GRADE))

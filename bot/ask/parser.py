@@ -366,7 +366,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "trend",
         re.compile(
-            r"推移|経年|変化|(?:変わ|上が|下が)(?:った|りまし)|変動|改善した|改善された|悪化|脱した|"
+            r"推移|経年|変化|(?:変わ|上が|下が)(?:った|りまし|り(?=\s*[、,]))|変動|改善した|改善された|悪化|脱した|"
             r"落ちた|(?:良く|よく|悪く|わるく)な(?:った|り|って)|(?<![ァ-ヺー])ダウン(?!症)|(?<![ァ-ヺー])アップ|"
             r"downgraded|upgraded|(?:lower|higher|worse|better)\s+grades?|"
             r"grades?\s+(?:went\s+)?(?:up|down)\b|\b(?:up|down)\s+from\b|"
@@ -416,7 +416,7 @@ _EACH = re.compile(r"それぞれ|各々|おのおの|どっち|どちら|\b(?:e
 _COMPARE = re.compile(r"比較|比べ|compar|\bvs\b|versus", re.IGNORECASE)
 
 _TREND_UP = re.compile(
-    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|改善|向上|(?:良く|よく)な(?:った|り|って)|"
+    r"grades?\s+(?:went\s+)?up\b|\bup\s+from\b|上がった|上がり|改善|向上|(?:良く|よく)な(?:った|り|って)|"
     r"(?<![ァ-ヺー])アップ|上昇|回復|improv|rose|went\s+up|got\s+better|"
     r"higher\s+grade|better\s+grade|"
     r"upgraded|increase",
@@ -424,7 +424,7 @@ _TREND_UP = re.compile(
 )
 
 _TREND_DOWN = re.compile(
-    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|悪化|低下|(?:悪く|わるく)な(?:った|り|って)|落ちた|"
+    r"grades?\s+(?:went\s+)?down\b|\bdown\s+from\b|下がった|下がり|悪化|低下|(?:悪く|わるく)な(?:った|り|って)|落ちた|"
     r"(?<![ァ-ヺー])ダウン(?!症)|下降|worse|declin|dropped|fell|went\s+down|"
     r"lower\s+grade|downgraded|decrease",
     re.IGNORECASE,

@@ -257,3 +257,23 @@ def test_a_grade_kept_and_items_that_came() -> None:
 def test_next_years_plan_in_english() -> None:
     spec = read("What does the elderly support division plan to do next year for item 41?")
     assert (spec.intent, spec.item_numbers) == (Intent.DETAIL, (41,))
+
+
+@pytest.mark.parametrize(
+    ("question", "direction", "grades"),
+    [
+        # A grade kept, in other words.
+        ("Aを維持している事業", "same", "A"),
+        ("評価が前年度と同じ子ども育成課の事業", "same", ""),
+        # A change said mid-sentence, to a widened grade.
+        ("令和2年度に評価が下がり、C以下になった事業", "down", ""),
+    ],
+)
+def test_grades_kept_or_reached(question: str, direction: str, grades: str) -> None:
+    spec = read(question, [2019, 2020])
+    assert (spec.intent, spec.trend_direction) == (Intent.TREND, direction)
+    assert "".join(g.value for g in spec.grades) == grades
+
+
+def test_a_widened_grade_reached() -> None:
+    assert read("C以下になった事業", [2019, 2020]).to_grades == (Grade.C, Grade.D)
