@@ -179,7 +179,7 @@ _MEASURE = re.compile(
 )
 
 _PRIORITY = re.compile(
-    r"重点(?:施策|事業)?|★|priority|prioriti[sz]ed|key\s+measures?", re.IGNORECASE
+    r"重点(?:施策|事業)?|★|priorit(?:y|ies)|prioriti[sz]ed|key\s+measures?", re.IGNORECASE
 )
 
 # --- item numbers --------------------------------------------------------------------
@@ -358,6 +358,7 @@ _NAMES_SOMETHING = re.compile(r"事業\s*\d|(?i:items?)\s*#?\d|課|センター|
 
 _COUNT_WORDS = re.compile(
     r"何件|件数|いくつ|幾つ|何個|何事業|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
+    r"(?:どれ|どの)(?:くらい|ぐらい)|"
     r"number\s+of|count|\btotal\b",
     re.IGNORECASE,
 )
@@ -385,6 +386,9 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # (Not "まとめて見たい", "まとめて出して": all of them at once, a list.)
             r"(?<!取り)(?<!取)まとめ(?!て(?:見|み|表示|出|一覧|確認|教え|おしえ|送|ダウンロード))|"
             r"どんな感じ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
+            # "評価ってどう？", "一番多い評価は？": how grades stand, the breakdown.
+            r"(?:って|は)\s*どう(?:ですか|でしょうか|なの|かな)?\s*(?:[?？]|$)|"
+            r"most\s+common\s+grades?|"
             r"summar(?:y|ies|"
             r"ise|ize)|overview|breakdown|distribution|status|at\s+a\s+glance|"
             # (Per-department wordings — by department, 課別, which department — are
@@ -408,6 +412,12 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+# The grade most often given ("一番多い評価", "most common grade").
+_COMMON = re.compile(r"多い\s*(?:評価|ランク)|(?i:most\s+(?:common|frequent)\s+grade)")
+
+# A difference from a year named ("前年度との違い", "difference from last year").
+_DIFFERENCE = re.compile(r"との?(?:違い|差|差分|相違)|\bdifferences?\s+(?:from|with|since)\b", re.I)
 
 # "それぞれ", "どっち": each of the items named, or which of them.
 _EACH = re.compile(r"それぞれ|各々|おのおの|どっち|どちら|\b(?:each|which\s+of)\b", re.IGNORECASE)
@@ -619,6 +629,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if share and intent in ("list", "count", "summary"):
         # The grades asked about are read off the whole breakdown, with their shares.
         intent, grades = "summary", ()
+    if ranked and not asks_department and intent in ("list", "count") and _COMMON.search(text):
+        intent = "summary"  # "一番多い評価は？": the grades' breakdown answers it
     if ranking and asks_department and intent in ("list", "count", "detail"):
         intent = "summary"  # "A評価が一番多いのはどこの課？"
     if not asks_department:
@@ -676,6 +688,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         and not _CHANGE_NAMED.search(text)
     ):
         intent, direction = "compare", None
+    if intent == "list" and starts and not item_numbers and _DIFFERENCE.search(text):
+        # "前年度との違いを教えて": what changed since that year.
+        intent, direction = "trend", "changed"
     fiscal_year = fiscal_years[-1] if fiscal_years else None
     compare = fiscal_years[0] if len(fiscal_years) >= 2 else None
     if (

@@ -277,3 +277,21 @@ def test_grades_kept_or_reached(question: str, direction: str, grades: str) -> N
 
 def test_a_widened_grade_reached() -> None:
     assert read("C以下になった事業", [2019, 2020]).to_grades == (Grade.C, Grade.D)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("B評価ってどれくらいある？", Intent.COUNT),
+        ("子ども政策課の評価ってどう？", Intent.SUMMARY),
+        ("子ども家庭支援センターで一番多い評価は？", Intent.SUMMARY),
+        ("前年度との違いを教えて", Intent.TREND),
+    ],
+)
+def test_casual_wordings(question: str, intent: Intent) -> None:
+    assert read(question, [2019, 2020]).intent == intent
+
+
+def test_a_letter_before_tte_and_priorities() -> None:
+    assert read("Dって何件？").grades == (Grade.D,)
+    assert read("Which measures in goal 2 are priorities?").priority is True
