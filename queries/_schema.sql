@@ -98,33 +98,40 @@ FROM topic_docs(keywords, first_year, last_year, municipality_)
 GROUP BY fiscal_year, doc
 HAVING count(*) = len(keywords);
 
--- The filter every question shape shares, over a range of fiscal years. A NULL argument
--- means "no filter on this". keywords is a list of synonym groups: every group must
--- match, any synonym in a group (looked up in the term index).
+-- The filter every question shape shares, over a range of fiscal years. Each filter is a
+-- named parameter (bot/ask/filters.py binds each under the same name): NULL, its
+-- default, means "no filter on this", so a query passes only the filters it applies
+-- (matching_between(2019, 2020, grades := $grades::VARCHAR[])). keywords is a list of
+-- synonym groups: every group must match, any synonym in a group (looked up in the term
+-- index). Columns are qualified with e: a bare name is the parameter.
 CREATE OR REPLACE MACRO matching_between(
-    first_year, last_year, municipality_, grades, departments, item_nos, goal, policy,
-    measure, priority_, categories, targets, keywords
+    first_year, last_year, municipality := NULL, grades := NULL, departments := NULL,
+    item_nos := NULL, goal := NULL, policy := NULL, measure := NULL, priority := NULL,
+    categories := NULL, targets := NULL, keywords := NULL
 ) AS TABLE
-SELECT *
-FROM evaluations
-WHERE fiscal_year >= first_year AND fiscal_year <= last_year
-  AND (municipality_ IS NULL OR municipality = municipality_)
-  AND (grades IS NULL OR list_contains(grades, grade))
-  AND (departments IS NULL OR list_contains(departments, department))
-  AND (item_nos IS NULL OR list_contains(item_nos, item_no))
-  AND (goal IS NULL OR goal_no = goal)
-  AND (policy IS NULL OR policy_no = policy)
-  AND (measure IS NULL OR measure_no = measure)
-  AND (priority_ IS NULL OR priority = priority_)
-  AND (categories IS NULL OR list_contains(categories, category))
-  AND (targets IS NULL OR list_has_any(targets, target_groups))
-  AND (keywords IS NULL OR ((fiscal_year::BIGINT << 32) | doc) IN (
-        SELECT key FROM topic_keys(keywords, first_year, last_year, municipality_)));
+SELECT e.*
+FROM evaluations e
+WHERE e.fiscal_year >= first_year AND e.fiscal_year <= last_year
+  AND (municipality IS NULL OR e.municipality = municipality)
+  AND (grades IS NULL OR list_contains(grades, e.grade))
+  AND (departments IS NULL OR list_contains(departments, e.department))
+  AND (item_nos IS NULL OR list_contains(item_nos, e.item_no))
+  AND (goal IS NULL OR e.goal_no = goal)
+  AND (policy IS NULL OR e.policy_no = policy)
+  AND (measure IS NULL OR e.measure_no = measure)
+  AND (priority IS NULL OR e.priority = priority)
+  AND (categories IS NULL OR list_contains(categories, e.category))
+  AND (targets IS NULL OR list_has_any(targets, e.target_groups))
+  AND (keywords IS NULL OR ((e.fiscal_year::BIGINT << 32) | e.doc) IN (
+        SELECT key FROM topic_keys(keywords, first_year, last_year, municipality)));
 
 -- The same filter in one fiscal year: what most questions ask.
 CREATE OR REPLACE MACRO matching(
-    fy, municipality_, grades, departments, item_nos, goal, policy, measure, priority_,
-    categories, targets, keywords
+    fy, municipality := NULL, grades := NULL, departments := NULL, item_nos := NULL,
+    goal := NULL, policy := NULL, measure := NULL, priority := NULL, categories := NULL,
+    targets := NULL, keywords := NULL
 ) AS TABLE
-SELECT * FROM matching_between(fy, fy, municipality_, grades, departments, item_nos, goal,
-                               policy, measure, priority_, categories, targets, keywords);
+SELECT * FROM matching_between(
+    fy, fy, municipality := municipality, grades := grades, departments := departments,
+    item_nos := item_nos, goal := goal, policy := policy, measure := measure,
+    priority := priority, categories := categories, targets := targets, keywords := keywords);

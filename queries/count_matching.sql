@@ -7,6 +7,8 @@ SELECT count(DISTINCT (municipality, plan, item_no)) AS items,
        count(*) FILTER (WHERE grade = 'B') AS b,
        count(*) FILTER (WHERE grade = 'C') AS c,
        count(*) FILTER (WHERE grade = 'D') AS d
-FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
-              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-              $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][]);
+FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
+              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+              goal := $goal, policy := $policy, measure := $measure, priority := $priority,
+              categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
+              keywords := $keywords::VARCHAR[][]);

@@ -31,9 +31,10 @@ SELECT m.municipality, m.plan, m.item_no, m.item_name, m.item_summary, m.categor
        m.department, m.sheet_department, m.fiscal_year, m.grade, m.plan_text, m.result_text,
        m.next_plan_text, m.source_file, m.source_sheet, m.source_line,
        s.score, s.matched_words
-FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
-              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-              $categories::VARCHAR[], $targets::VARCHAR[], NULL::VARCHAR[][]) AS m
+FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
+              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+              goal := $goal, policy := $policy, measure := $measure, priority := $priority,
+              categories := $categories::VARCHAR[], targets := $targets::VARCHAR[]) AS m
 LEFT JOIN scored s USING (doc)
 WHERE $keywords IS NULL OR s.doc IS NOT NULL
 QUALIFY $keywords IS NULL OR s.score >= 0.25 * max(s.score) OVER ()

@@ -9,9 +9,13 @@
 -- grades (optional): only those from or to one of them ("D評価の推移": into and out of D).
 -- from_grades / to_grades (optional): the earlier / the later year's grade ("B→A").
 WITH later AS (
-    SELECT * FROM matching($to_year, $municipality, NULL::VARCHAR[], $departments::VARCHAR[],
-                           $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-                           $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][])
+    SELECT * FROM matching($to_year, municipality := $municipality,
+                           departments := $departments::VARCHAR[],
+                           item_nos := $item_nos::INTEGER[], goal := $goal,
+                           policy := $policy, measure := $measure, priority := $priority,
+                           categories := $categories::VARCHAR[],
+                           targets := $targets::VARCHAR[],
+                           keywords := $keywords::VARCHAR[][])
 ), later_departments AS (
     -- Every department grading the item in the later year, whatever the filters keep.
     SELECT municipality, plan, item_no, list(department) AS departments

@@ -7,10 +7,12 @@
 -- a department renamed meanwhile does not break its run.
 WITH graded AS (
     SELECT *
-    FROM matching_between($from_year, $to_year, $municipality, NULL::VARCHAR[],
-                          $departments::VARCHAR[], $item_nos::INTEGER[], $goal, $policy,
-                          $measure, $priority, $categories::VARCHAR[], $targets::VARCHAR[],
-                          $keywords::VARCHAR[][])
+    FROM matching_between($from_year, $to_year, municipality := $municipality,
+                          departments := $departments::VARCHAR[],
+                          item_nos := $item_nos::INTEGER[], goal := $goal,
+                          policy := $policy, measure := $measure, priority := $priority,
+                          categories := $categories::VARCHAR[],
+                          targets := $targets::VARCHAR[], keywords := $keywords::VARCHAR[][])
     WHERE list_contains($years::INTEGER[], fiscal_year)
 ), per_item AS (
     SELECT municipality, plan, item_no,

@@ -7,9 +7,11 @@
 SELECT municipality, plan, item_no, item_name, item_summary, category, target_groups, relisted_from,
        goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
        plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
-FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
-              $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-              $categories::VARCHAR[], $targets::VARCHAR[], $keywords::VARCHAR[][]) m
+FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
+              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+              goal := $goal, policy := $policy, measure := $measure, priority := $priority,
+              categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
+              keywords := $keywords::VARCHAR[][]) m
 WHERE (municipality, plan) IN (
         SELECT (municipality, plan) FROM evaluations WHERE fiscal_year = $other_year)
   AND (municipality, plan, item_no) NOT IN (

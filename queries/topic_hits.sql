@@ -5,9 +5,11 @@
 -- no selected item mentions is named in the answer and set aside.
 WITH hit AS (
     SELECT t.topic, m.municipality, m.plan, m.item_no, m.doc
-    FROM matching($fiscal_year, $municipality, $grades::VARCHAR[], $departments::VARCHAR[],
-                  $item_nos::INTEGER[], $goal, $policy, $measure, $priority,
-                  $categories::VARCHAR[], $targets::VARCHAR[], NULL::VARCHAR[][]) AS m
+    FROM matching($fiscal_year, municipality := $municipality,
+                  grades := $grades::VARCHAR[], departments := $departments::VARCHAR[],
+                  item_nos := $item_nos::INTEGER[], goal := $goal, policy := $policy,
+                  measure := $measure, priority := $priority,
+                  categories := $categories::VARCHAR[], targets := $targets::VARCHAR[]) AS m
     JOIN topic_docs($keywords::VARCHAR[][], $fiscal_year, $fiscal_year, $municipality) AS t
       USING (fiscal_year, doc)
 ), every AS (

@@ -314,3 +314,13 @@ def test_an_item_history_between_two_years_is_bounded_before_the_row_cap(
     finally:
         store.close()
     assert [i.fiscal_year for i in answer.items] == [2020, 2021]
+
+
+def test_a_query_passes_only_the_filters_it_applies(store: Store) -> None:
+    # Every filter of the shared macro is a named parameter whose default is "no filter".
+    store.refresh()
+    con = store._cursor()
+    (only_d,) = con.execute("SELECT count(*) FROM matching(2019, grades := ['D'])").fetchone()  # type: ignore[misc]
+    (every,) = con.execute("SELECT count(*) FROM matching(2019)").fetchone()  # type: ignore[misc]
+    counted = store.run("count_matching", fiscal_year=2019, grades=["D"]).rows[0]
+    assert only_d == counted["evaluations"] and 0 < only_d < every
