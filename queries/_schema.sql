@@ -43,14 +43,14 @@ WITH words AS (
           FROM (SELECT unnest(keywords) AS grp, generate_subscripts(keywords, 1) AS topic))
 ), wanted AS (
     SELECT topic, word, len(terms) AS n, unnest(terms) AS term FROM words WHERE len(terms) > 0
-), docs AS (
+), docs AS MATERIALIZED (
     SELECT * FROM term_docs
     WHERE fiscal_year >= first_year AND fiscal_year <= last_year
       AND (municipality_ IS NULL OR municipality = municipality_)
 ), span AS (
     -- A municipality's rows are consecutive in its year's file (sorted by municipality).
     SELECT fiscal_year, min(doc) AS lo, max(doc) AS hi FROM docs GROUP BY fiscal_year
-), candidates AS (
+), candidates AS MATERIALIZED (
     SELECT w.topic, w.word, p.fiscal_year, p.field, p.doc, min(p.tf) AS tf
     FROM term_postings p
     JOIN wanted w ON p.term = w.term

@@ -8,7 +8,7 @@
 -- out. $row_limit is the runner's row cap plus one (to tell a truncated answer).
 -- Scores use the year's documents in the asked municipality (all of them when none is
 -- pinned): how rare a word is there, how long each document is against the average.
-WITH found AS (
+WITH found AS MATERIALIZED (
     SELECT * FROM topic_docs($keywords::VARCHAR[][], $fiscal_year, $fiscal_year, $municipality)
 ), scope AS (
     SELECT count(*) AS n, avg(length) AS avgdl

@@ -46,7 +46,7 @@ class Listing(Shape):
             before = ctx.run("count_matching", **ctx.params(spec, earlier)).rows[0]
             other = f"{t.fiscal_year_label(earlier, lang)}: {t.count_label(before['items'], lang)}"
             headline += t.pick(lang, f"（{other}）", f" ({other})")
-        lines = [headline]
+        lines = [headline, *_matched_note(rows.rows, lang)]
         suggestions: tuple[str, ...] = ()
         if count == 0 and spec.intent == Intent.COUNT and spec.grades:
             # "How many are graded C?" with none: the answer is 0, said with the grades
@@ -147,3 +147,12 @@ def _unmatched_note(spec: QuerySpec, lang: Language) -> list[str]:
         if lang == "ja"
         else f"(words not used in the search: {words})"
     ]
+
+
+def _matched_note(rows: list[dict[str, object]], lang: Language) -> list[str]:
+    """Which of the topic's words the listed items hold (a synonym, a spelling), best
+    first: the list is ranked by them."""
+    words = list(dict.fromkeys(w for r in rows for w in (r.get("matched_words") or ())))  # type: ignore[attr-defined]
+    if not words:
+        return []
+    return [t.pick(lang, f"一致した語: {'、'.join(words)}（関連の強い順）", f"Matched: {', '.join(words)} (best first)")]
