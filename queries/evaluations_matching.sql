@@ -25,18 +25,25 @@ WITH found AS MATERIALIZED (
     FROM found f JOIN df USING (topic) CROSS JOIN scope s
     GROUP BY f.doc
     HAVING count(*) = len($keywords::VARCHAR[][])
+), ranked AS (
+    -- The rows to list, found on the filter columns alone; their texts are read after.
+    SELECT m.doc, m.municipality, m.item_no, m.department, s.score, s.matched_words
+    FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
+                  departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+                  goal := $goal, policy := $policy, measure := $measure,
+                  priority := $priority, categories := $categories::VARCHAR[],
+                  targets := $targets::VARCHAR[]) AS m
+    LEFT JOIN scored s USING (doc)
+    WHERE $keywords IS NULL OR s.doc IS NOT NULL
+    QUALIFY $keywords IS NULL OR s.score >= 0.25 * max(s.score) OVER ()
+    ORDER BY s.score DESC NULLS LAST, m.municipality, m.item_no, m.department
+    LIMIT $row_limit
 )
-SELECT m.municipality, m.plan, m.item_no, m.item_name, m.item_summary, m.category,
-       m.target_groups, m.relisted_from, m.goal_no, m.policy_no, m.measure_no, m.priority,
-       m.department, m.sheet_department, m.fiscal_year, m.grade, m.plan_text, m.result_text,
-       m.next_plan_text, m.source_file, m.source_sheet, m.source_line,
-       s.score, s.matched_words
-FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
-              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
-              goal := $goal, policy := $policy, measure := $measure, priority := $priority,
-              categories := $categories::VARCHAR[], targets := $targets::VARCHAR[]) AS m
-LEFT JOIN scored s USING (doc)
-WHERE $keywords IS NULL OR s.doc IS NOT NULL
-QUALIFY $keywords IS NULL OR s.score >= 0.25 * max(s.score) OVER ()
-ORDER BY s.score DESC NULLS LAST, m.municipality, m.item_no, m.department
-LIMIT $row_limit;
+SELECT e.municipality, e.plan, e.item_no, e.item_name, e.item_summary, e.category,
+       e.target_groups, e.relisted_from, e.goal_no, e.policy_no, e.measure_no, e.priority,
+       e.department, e.sheet_department, e.fiscal_year, e.grade, e.plan_text, e.result_text,
+       e.next_plan_text, e.source_file, e.source_sheet, e.source_line,
+       r.score, r.matched_words
+FROM ranked r
+JOIN evaluations e ON e.fiscal_year = $fiscal_year AND e.doc = r.doc
+ORDER BY r.score DESC NULLS LAST, r.municipality, r.item_no, r.department;

@@ -266,3 +266,14 @@ def test_a_snapshot_from_before_the_index_still_answers_topics(warehouse: Path) 
         assert set(_topic_items(store, ["介護"])) == set(expected)
     finally:
         store.close()
+
+
+def test_a_topic_answer_says_which_words_matched(answerer: Answerer) -> None:
+    answer = answerer.answer("DVに関する事業")
+    line = next(x for x in answer.text.splitlines() if x.startswith("一致した語"))
+    # The synonyms of DV that the listed items hold, and none they do not.
+    texts = " ".join(
+        i.name + i.summary + i.plan_text + i.result_text + i.next_plan_text for i in answer.items
+    )
+    words = line.removeprefix("一致した語: ").removesuffix("（関連の強い順）").split("、")
+    assert words and all(search_key(w) in search_key(texts) for w in words)

@@ -3,6 +3,8 @@ year's report does not hold is answered with when it was reported."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.ask import filters
 from bot.ask.context import AskContext, zero_text
 from bot.ask.rows import answer_items, count_rows, grade_dict, item_count, rows_query
@@ -149,10 +151,16 @@ def _unmatched_note(spec: QuerySpec, lang: Language) -> list[str]:
     ]
 
 
-def _matched_note(rows: list[dict[str, object]], lang: Language) -> list[str]:
+def _matched_note(rows: list[dict[str, Any]], lang: Language) -> list[str]:
     """Which of the topic's words the listed items hold (a synonym, a spelling), best
     first: the list is ranked by them."""
-    words = list(dict.fromkeys(w for r in rows for w in (r.get("matched_words") or ())))  # type: ignore[attr-defined]
+    words = list(dict.fromkeys(w for r in rows for w in (r.get("matched_words") or ())))
     if not words:
         return []
-    return [t.pick(lang, f"一致した語: {'、'.join(words)}（関連の強い順）", f"Matched: {', '.join(words)} (best first)")]
+    return [
+        t.pick(
+            lang,
+            f"一致した語: {'、'.join(words)}（関連の強い順）",
+            f"Matched: {', '.join(words)} (best first)",
+        )
+    ]
