@@ -21,7 +21,7 @@ WITH found AS MATERIALIZED (
     SELECT f.doc,
            sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                * f.tf * 2.2 / (f.tf + 1.2 * (0.25 + 0.75 * f.length / s.avgdl))) AS score,
-           list_distinct(flatten(list(f.words))) AS matched_words
+           list_sort(list_distinct(flatten(list(f.words)))) AS matched_words
     FROM found f JOIN df USING (topic) CROSS JOIN scope s
     GROUP BY f.doc
     HAVING count(*) = len($keywords::VARCHAR[][])
