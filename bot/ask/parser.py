@@ -629,7 +629,13 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if share and intent in ("list", "count", "summary"):
         # The grades asked about are read off the whole breakdown, with their shares.
         intent, grades = "summary", ()
-    if ranked and not asks_department and intent in ("list", "count") and _COMMON.search(text):
+    if (
+        ranked
+        and not asks_department
+        and not item_numbers
+        and intent in ("list", "count", "detail")
+        and _COMMON.search(text)
+    ):
         intent = "summary"  # "一番多い評価は？": the grades' breakdown answers it
     if ranking and asks_department and intent in ("list", "count", "detail"):
         intent = "summary"  # "A評価が一番多いのはどこの課？"

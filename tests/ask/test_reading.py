@@ -295,3 +295,9 @@ def test_casual_wordings(question: str, intent: Intent) -> None:
 def test_a_letter_before_tte_and_priorities() -> None:
     assert read("Dって何件？").grades == (Grade.D,)
     assert read("Which measures in goal 2 are priorities?").priority is True
+
+
+def test_a_grade_that_was_for_each_year_in_any_order() -> None:
+    spec = read("令和2年度にBだった事業のうち、前年度はAだったもの", [2019, 2020])
+    assert (spec.from_grades, spec.to_grades) == ((Grade.A,), (Grade.B,))
+    assert read("高齢者支援課で一番多い評価は何ですか").intent == Intent.SUMMARY
