@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.models import Answer, AnswerItem
+from bot.models import Answer, AnswerItem, ComparedItem, Comparison, Language
 from bot.render import text as t
 from bot.render.blocks import count_by_department, grade_rows
-from bot.text import int_to_roman
+from bot.text import int_to_roman, wareki
 
 Cell = str | int
 Row = dict[str, Cell]
@@ -64,6 +64,16 @@ WRAPPED_WIDTH = 50
 #: Short columns sized to their longest value rather than a fixed width.
 FITTED: frozenset[str] = frozenset({"主管課", "出典シート"})
 DEFAULT_WIDTH = 10
+#: A comparison's change column, worded in the answer's language (the headers stay the
+#: report's Japanese, as every other column's do).
+CHANGE_COLUMN = "変化"
+CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "same": ("同じ", "same"),
+    "up": ("上がった", "up"),
+    "down": ("下がった", "down"),
+    "added": ("新規", "added"),
+    "dropped": ("廃止", "dropped"),
+}
 #: A leading character that makes Excel, LibreOffice or Sheets evaluate the cell
 #: (tab and CR too: some importers strip them and then see the "=").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,14 +87,47 @@ JST = timezone(timedelta(hours=9), "JST")
 
 
 def answer_rows(answer: Answer) -> list[Row]:
-    """One row per item (evaluation), keyed by the report's Japanese column names."""
-    return [_row(item) for item in answer.items]
+    """One row per item (evaluation), keyed by the report's Japanese column names; a
+    comparison's row holds the item's grade in each year and what changed."""
+    if answer.comparison is None:
+        return [_row(item) for item in answer.items]
+    comparison = answer.comparison
+    # The shape lists one item per compared row, in the same order.
+    return [
+        _compared_row(_row(item), row, comparison, answer.language)
+        for item, row in zip(answer.items, comparison.rows, strict=True)
+    ]
+
+
+def answer_columns(answer: Answer) -> tuple[str, ...]:
+    """The CSV's columns: a comparison's one grade column becomes each year's grade and
+    the change ("令和元年度評価", "令和2年度評価", "変化")."""
+    if answer.comparison is None:
+        return COLUMNS
+    at = COLUMNS.index("評価")
+    return (*COLUMNS[:at], *_comparison_columns(answer.comparison), *COLUMNS[at + 1 :])
+
+
+def _xlsx_columns(answer: Answer) -> tuple[str, ...]:
+    if answer.comparison is None:
+        return XLSX_COLUMNS
+    at = XLSX_COLUMNS.index("評価")
+    compared = _comparison_columns(answer.comparison)
+    return (*XLSX_COLUMNS[:at], *compared, *XLSX_COLUMNS[at + 1 :])
+
+
+def _comparison_columns(comparison: Comparison) -> tuple[str, str, str]:
+    return (
+        f"{wareki(comparison.from_year)}評価",
+        f"{wareki(comparison.to_year)}評価",
+        CHANGE_COLUMN,
+    )
 
 
 def to_csv(answer: Answer) -> bytes:
     """UTF-8 with BOM and CRLF, which Excel in Japan opens without mangling the text."""
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buf, fieldnames=answer_columns(answer), lineterminator="\r\n")
     writer.writeheader()
     for row in answer_rows(answer):
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
@@ -98,7 +141,7 @@ def to_xlsx(answer: Answer) -> bytes:
     ws = wb.active
     assert ws is not None  # a new Workbook always has one sheet
     ws.title = sheet_title(answer.reading)
-    _write_rows(ws, answer_rows(answer))
+    _write_rows(ws, answer_rows(answer), _xlsx_columns(answer))
     _write_totals(wb.create_sheet("集計"), answer)
     _write_about(wb.create_sheet("条件"), answer)
     buf = io.BytesIO()
@@ -162,6 +205,24 @@ def _row(item: AnswerItem) -> Row:
     return dict(zip(COLUMNS, values, strict=True))
 
 
+def _compared_row(row: Row, compared: ComparedItem, comparison: Comparison, lang: Language) -> Row:
+    """The item's row with its one grade replaced by both years' and the change; the
+    texts and 年度 stay the evaluation shown (the later one, or the last reported)."""
+    earlier, later, change = _comparison_columns(comparison)
+    grades: Row = {
+        earlier: compared.from_grade.value if compared.from_grade else "",
+        later: compared.to_grade.value if compared.to_grade else "",
+        change: t.pick(lang, *CHANGE_WORDS[compared.change]),
+    }
+    out: Row = {}
+    for key, value in row.items():
+        if key == "評価":
+            out.update(grades)
+        else:
+            out[key] = value
+    return out
+
+
 def safe_cell(value: Cell) -> Cell:
     """Prefix a would-be formula with an apostrophe, so it is shown, never run."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -170,18 +231,18 @@ def safe_cell(value: Cell) -> Cell:
 
 
 # --- workbook -------------------------------------------------------------------------
-def _write_rows(ws: Worksheet, rows: list[Row]) -> None:
-    ws.append(list(XLSX_COLUMNS))
+def _write_rows(ws: Worksheet, rows: list[Row], columns: tuple[str, ...]) -> None:
+    ws.append(list(columns))
     for row in rows:
-        ws.append([safe_cell(row[c]) for c in XLSX_COLUMNS])
+        ws.append([safe_cell(row[c]) for c in columns])
     _force_text(ws)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     # The label row and the item (number and name) stay in view.
-    ws.freeze_panes = f"{get_column_letter(XLSX_COLUMNS.index('事業名') + 2)}2"
+    ws.freeze_panes = f"{get_column_letter(columns.index('事業名') + 2)}2"
     ws.auto_filter.ref = ws.dimensions
     _print_setup(ws)
-    _format_columns(ws, rows)
+    _format_columns(ws, rows, columns)
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -229,10 +290,10 @@ def _force_text(ws: Worksheet) -> None:
                 cell.data_type = "s"
 
 
-def _format_columns(ws: Worksheet, rows: list[Row]) -> None:
+def _format_columns(ws: Worksheet, rows: list[Row], columns: tuple[str, ...]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for index, name in enumerate(XLSX_COLUMNS, start=1):
+    for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         wrapped = name in WRAPPED
         width = WIDTHS.get(name, WRAPPED_WIDTH if wrapped else DEFAULT_WIDTH)
