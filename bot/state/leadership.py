@@ -115,7 +115,11 @@ class PostgresLeadership:
     def release(self) -> None:
         if self._con is not None:
             with contextlib.suppress(psycopg.Error):
-                self._con.close()  # ends the session, and the lock with it
+                # Let go before closing: a closed session's lock is freed only once the
+                # server has ended it, and a successor asking at once would be refused.
+                if not self._con.closed:
+                    self._con.execute("SELECT pg_advisory_unlock_all()")
+                self._con.close()
             self._con = None
 
 
