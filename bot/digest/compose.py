@@ -42,6 +42,8 @@ class Digest(BaseModel):
     #: Items whose grade changed since the previous fiscal year (following item numbers
     #: across department renames, as the trend answers do).
     year_changes: tuple[GradeChange, ...] = ()
+    #: The digest covers more than one municipality: its item lines say whose item.
+    several_municipalities: bool = False
     items: int
     attention: tuple[AnswerItem, ...]
     #: C/D evaluations in scope; more than len(attention) when the list was capped.
@@ -123,6 +125,7 @@ def compose_digest(
         for s in manifest.get("sources", [])
         if municipality is None or s.get("municipality") == municipality
     ]
+    several = len({s.get("municipality") for s in in_scope}) > 1
     sources = tuple(
         f"{s['file']} (FY{s['fiscal_year']}, sha256 {str(s['checksum'])[:12]})" for s in in_scope
     )
@@ -139,6 +142,7 @@ def compose_digest(
         grades=grade_dict(counts),
         previous_grades=previous_grades,
         year_changes=year_changes,
+        several_municipalities=several,
         items=int(counts["items"]),
         attention=attention,
         attention_total=attention_total,
@@ -148,7 +152,7 @@ def compose_digest(
                 previous_state,
                 state,
                 sub.language,
-                several=len({s.get("municipality") for s in in_scope}) > 1,
+                several=several,
             ),
             sub.language,
         ),

@@ -45,7 +45,9 @@ def digest_text(digest: Digest) -> str:
     lines = [_title(digest), _period(digest)]
     lines.append(pick(lang, "評価の内訳: ", "Grades: ") + _grade_line(digest))
     if digest.previous_fiscal_year is not None:
-        lines.append(t.changed_items_line(digest.year_changes, lang))
+        lines.append(
+            t.changed_items_line(digest.year_changes, lang, whose=digest.several_municipalities)
+        )
     lines.append(f"{t.attention_title(lang)}:")
     if digest.attention:
         where = t.origins(digest.attention)
@@ -186,7 +188,9 @@ def _changed_items(digest: Digest, lang: Language) -> str:
         )
 
     def render(n: int) -> str:
-        listed = bk.escape(t.changed_items_line(changes[:n], lang))
+        listed = bk.escape(
+            t.changed_items_line(changes[:n], lang, whose=digest.several_municipalities)
+        )
         more = len(changes) - n
         if more <= 0:
             return listed

@@ -236,10 +236,16 @@ def change_lines(summary: Summary, lang: Language) -> list[str]:
     return [since + grade_changes_line(summary, lang), changed_items_line(summary.changes, lang)]
 
 
-def changed_items_line(changes: Iterable[GradeChange], lang: Language) -> str:
-    """'評価が変わった事業: 事業19 B→A, 事業42 B→C' (or that none changed)."""
+def changed_items_line(
+    changes: Iterable[GradeChange], lang: Language, *, whose: bool = False
+) -> str:
+    """'評価が変わった事業: 事業19 B→A, 事業42 B→C' (or that none changed). ``whose``: the
+    changes span several municipalities, whose numbers repeat, so each names its own
+    ("武蔵野市 事業19 B→A")."""
     moved = [
-        pick(lang, f"事業{c.item_no}", f"item {c.item_no}") + f" {c.from_grade}→{c.to_grade}"
+        (f"{c.municipality} " if whose else "")
+        + pick(lang, f"事業{c.item_no}", f"item {c.item_no}")
+        + f" {c.from_grade}→{c.to_grade}"
         for c in changes
     ]
     if not moved:

@@ -81,6 +81,15 @@ def test_a_many_municipality_digest_fits_and_counts_what_it_cut(nation: Store, l
     more = re.search(r"(?:ほか|and )(\d+)(?:件| more)", line)
     assert named and more is not None
     assert len(named) + int(more.group(1)) == len(digest.year_changes)
+    # Item numbers repeat across municipalities: each change named says whose it is.
+    whose = re.findall(r"(\S+) (?:事業|item )(\d+) ([A-D])→([A-D])", line)
+    assert len(whose) == len(named)
+    changed = {
+        (c.municipality, str(c.item_no), c.from_grade.value, c.to_grade.value)
+        for c in digest.year_changes
+    }
+    assert set(whose) <= changed
+    assert len({m for m, *_ in whose}) > 1
     assert len(Answerer(nation).answer(question).items) == len(digest.year_changes)
 
     # Sources: the files named, plus those counted, are every file read.
@@ -128,3 +137,16 @@ def test_a_table_too_big_for_one_message_is_split_across_messages(
         assert validate_message(m.blocks, m.text) == []
     rows = [row[0] for table in tables for row in table[1:]]
     assert rows == [*digest.by_department, "Total"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_one_municipalitys_digest_names_changes_by_number_alone(nation: Store, lang: str) -> None:
+    city = Answerer(nation).answer(CHANGES_QUESTION[lang]).items[0].municipality
+    sub = Subscription(id="city", channel="C1", schedule=Schedule(), language=lang)  # type: ignore[arg-type]
+    digest = compose_digest(nation, sub, FIRE, None, municipality=city)
+    assert digest.year_changes and {c.municipality for c in digest.year_changes} == {city}
+    head = ("評価が変わった事業: ", "Grades changed: ")
+    (line,) = [ln for ln in render.digest_text(digest).splitlines() if ln.startswith(head)]
+    entries = line.split(": ", 1)[1].split(", ")
+    assert entries and all(re.fullmatch(r"(?:事業|item )\d+ [A-D]→[A-D]", e) for e in entries)
+    assert city not in line
