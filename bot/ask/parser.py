@@ -207,8 +207,10 @@ _BARE_NUMBER = re.compile(
 # A department named to be left out.
 _EXCEPT_AFTER = re.compile(
     # (Not "でないと", "unless", nor "ではなく…", "instead of", which names another.) The
-    # word may follow what is named ("新規事業以外", "高齢者支援課の事業以外", "充実区分を除く").
-    r"\s*(?:の?(?:事業|区分)\s*)?(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|無い)(?![とか]))"
+    # word may follow what is named ("新規事業以外", "高齢者支援課の事業以外", "充実区分を除く");
+    # another department said as one unlike it ("高齢者支援課と違う課", "…とは別の部署").
+    r"\s*(?:の?(?:事業|区分)\s*)?(?:以外|を除く|を除いた|除く|(?:では|じゃ|で)(?:ない|無い)(?![とか])"
+    r"|とは?(?:違う|ちがう|異なる|別の)(?=\s*(?:課|部署|所管|担当)))"
 )
 
 # (では is a particle the tokens are already cut at.)

@@ -301,3 +301,24 @@ def test_a_grade_that_was_for_each_year_in_any_order() -> None:
     spec = read("令和2年度にBだった事業のうち、前年度はAだったもの", [2019, 2020])
     assert (spec.from_grades, spec.to_grades) == ((Grade.A,), (Grade.B,))
     assert read("高齢者支援課で一番多い評価は何ですか").intent == Intent.SUMMARY
+
+
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("高齢者支援課と違う課のD評価", "高齢者支援課"),
+        ("子育て支援課とは別の部署でB評価の事業", "子育て支援課"),
+        ("市民活動推進課とは異なる所管の事業", "市民活動推進課"),
+    ],
+)
+def test_a_department_unlike_the_one_named_leaves_it_out(question: str, left_out: str) -> None:
+    spec = read_question(question, LEXICON, years=[2019]).spec
+    assert spec.problem is None
+    assert spec.excluded_departments == (left_out,)
+    assert left_out not in spec.departments and spec.departments
+
+
+def test_a_grade_unlike_a_department_is_not_leaving_it_out() -> None:
+    spec = read_question("高齢者支援課と違う評価の事業", LEXICON, years=[2019]).spec
+    assert spec.excluded_departments == ()
+    assert spec.departments == ("高齢者支援課",)
