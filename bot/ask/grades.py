@@ -190,9 +190,10 @@ _LABEL_BEFORE = re.compile(
     r"block|floor|zone|group|team|model|version|building|schedule|case|step)\s+$"
 )
 # In Japanese, a letter between particles (継続のB, 高齢者支援課 D, Dは何件): not one inside
-# a word (包括C, C棟, Aさん, A社, Aグループ, B型, DV(D)).
+# a word (包括C, C棟, Aさん, A社, Aグループ, B型, DV(D)); the second of two letters offered
+# as alternatives too ("CかD", "C/D").
 _LONE_GRADE = re.compile(
-    r"(?:^|(?<=[\sのはがをとでもやに、,・])|(?<=うち)|(?<=一番)|(?<=最も))([A-D])"
+    r"(?:^|(?<=[\sのはがをとでもやにか、,・/／])|(?<=うち)|(?<=一番)|(?<=最も))([A-D])"
     r"(?=$|[\s?？!！。、,]|の|は|が|を|で|と|も|や|か|って|だっ|でし|に(?:なって|なってる)|だけ|のみ|以上|以下|評価)"
 )
 

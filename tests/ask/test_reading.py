@@ -322,3 +322,12 @@ def test_a_grade_unlike_a_department_is_not_leaving_it_out() -> None:
     spec = read_question("高齢者支援課と違う評価の事業", LEXICON, years=[2019]).spec
     assert spec.excluded_departments == ()
     assert spec.departments == ("高齢者支援課",)
+
+
+@pytest.mark.parametrize(
+    ("question", "grades"),
+    [("CかD", "CD"), ("評価はBかD？", "BD"), ("A/Cの事業", "AC"), ("Bか、Cのもの", "BC")],
+)
+def test_the_second_of_two_grades_offered_is_read(question: str, grades: str) -> None:
+    spec = read_question(question, LEXICON, years=[2019]).spec
+    assert "".join(g.value for g in spec.grades) == grades
