@@ -196,6 +196,9 @@ class Problem(StrEnum):
     AMBIGUOUS_DEPARTMENT = "ambiguous_department"
     UNSURE_DEPARTMENT = "unsure_department"
     NO_YEAR = "no_year"
+    #: A goal, basic policy or measure the report does not have (基本目標Ⅰ in a report
+    #: that starts at Ⅱ): the answer names the ones it has.
+    NO_PART = "no_part"
     ONE_YEAR = "one_year"
     #: The item is not in that year's report (the answer gives its history instead).
     NOT_REPORTED = "not_reported"

@@ -10,6 +10,7 @@ import pytest
 from bot.ask import shapes
 from bot.ask.answer import Answerer
 from bot.models import Intent, QuerySpec
+from bot.render.text import goal_label
 from bot.store.database import Store
 
 ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
@@ -58,3 +59,29 @@ def test_a_question_is_answered_by_the_shape_it_reads_as(
 ) -> None:
     spec = answerer.parse(question)
     assert shapes.shape_for(answerer.context(), spec).name == shape
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("来月の審議会資料用に、基本目標Ⅰの評価の内訳を教えていただけますか", "基本目標Ⅰ"),
+        ("基本目標Ⅱの基本施策9の事業", "その基本施策・施策"),
+        ("goal 1 items", "Goal I"),
+    ],
+)
+def test_a_part_of_the_plan_the_report_lacks_is_named_with_the_goals_it_has(
+    answerer: Answerer, question: str, part: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.problem == "no_part" and not answer.ok and not answer.items
+    goals = sorted({item.goal for item in answerer.answer("全部の事業").items})
+    assert goals and 1 not in goals
+    assert answer.text.startswith(part)
+    for goal in goals:
+        assert goal_label(goal, answer.language) in answer.text
+
+
+def test_a_part_the_report_has_is_answered_as_asked(answerer: Answerer) -> None:
+    answer = answerer.answer("基本目標Ⅲの施策(5)の事業")
+    assert answer.problem is None and answer.items
+    assert {(i.goal, i.measure) for i in answer.items} == {(3, 5)}

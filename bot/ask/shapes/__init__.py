@@ -14,6 +14,7 @@ from bot.ask.shapes.comparison import SideBySide
 from bot.ask.shapes.help import Help
 from bot.ask.shapes.item_history import ItemHistory
 from bot.ask.shapes.listing import Listing
+from bot.ask.shapes.no_part import NoPart
 from bot.ask.shapes.no_year import NoYear
 from bot.ask.shapes.other_municipality import OtherMunicipality
 from bot.ask.shapes.over_years import OverYears
@@ -29,6 +30,7 @@ REGISTRY: tuple[Shape, ...] = (
     Help(),
     OverYears(),
     NoYear(),
+    NoPart(),
     ItemHistory(),
     SideBySide(),
     Trend(),
