@@ -727,21 +727,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
 
     # Nothing picked out at all, or nothing but years: a list of everything is then a
     # guess, and a detail or a follow-up names nothing to show.
-    vague = not (
-        grades
-        or from_grades
-        or to_grades
-        or departments
-        or item_numbers
-        or goal
-        or policy
-        or measure
-        or priority
-        or categories
-        or targets
-        or keywords
-        or municipality
-    )
+    vague = not (selects or keywords)
     if vague and unmatched and intent in ("list", "count") and _EN_TOPIC.search(text):
         # "items about space rockets": English words are the whole question, so they are
         # its topics (an answer then says no item mentions them, not "not understood").

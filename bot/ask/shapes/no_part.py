@@ -13,8 +13,15 @@ from bot.render import text as t
 
 
 def _parts(ctx: AskContext) -> set[tuple[int, int, int]]:
-    rows = ctx.store.run("hierarchy_titles").rows
-    return {(int(r["goal_no"]), int(r["policy_no"]), int(r["measure_no"])) for r in rows}
+    """Every (goal, basic policy, measure) of the snapshot, read once per snapshot: each
+    question naming a part of the plan asks."""
+
+    def fetch() -> set[tuple[int, int, int]]:
+        rows = ctx.store.run("hierarchy_titles").rows
+        return {(int(r["goal_no"]), int(r["policy_no"]), int(r["measure_no"])) for r in rows}
+
+    parts: set[tuple[int, int, int]] = ctx.store.cached("hierarchy_parts", fetch)
+    return parts
 
 
 def _held(spec: QuerySpec, parts: set[tuple[int, int, int]]) -> bool:
