@@ -12,6 +12,8 @@ WHERE list_contains($item_nos::INTEGER[], item_no)
   AND ($municipality IS NULL OR municipality = $municipality)
   AND ($from_year IS NULL OR fiscal_year >= $from_year)
   AND ($to_year IS NULL OR fiscal_year <= $to_year)
--- Plans in the order they ran (names do not sort by age: 第五次 < 第四次).
+-- Plans in the order they ran (names do not sort by age: 第五次 < 第四次); an item's
+-- departments likewise, so a renamed one's years follow its predecessor's.
 ORDER BY municipality, min(fiscal_year) OVER (PARTITION BY municipality, plan), plan, item_no,
+         min(fiscal_year) OVER (PARTITION BY municipality, plan, item_no, department),
          department, fiscal_year;

@@ -241,6 +241,11 @@ _GOOD = re.compile(
 _ATTENTION = re.compile(
     r"要注意|要改善|課題のある|課題がある|遅れている|不十分|needs?\s+attention|"
     r"気になる|心配な|懸念のある|"
+    # Progress said to be poor: "進捗が思わしくない", "うまくいっていない", "停滞している".
+    r"思わしくない|芳しくない|かんばしくない|振るわない|順調で(?:は)?ない|順調じゃない|"
+    r"うまく(?:いって|進んで)(?:い)?ない|上手く(?:いって|進んで)(?:い)?ない|"
+    r"進んで(?:い)?ない|停滞して|難航して|"
+    r"(?:見直し|改善|テコ入れ|てこ入れ|梃入れ|手当て|フォロー)(?:が|を)?(?:必要|要する|求められ)|"
     r"need\s+review|needing\s+attention|problematic|problem\s+(?:items?|areas?|measures?|ones)|"
     r"(?:items?|measures?)\s+(?:with|having)\s+problems|behind\s+schedule|"
     r"at\s+risk|lagging|struggling",

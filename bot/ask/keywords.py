@@ -8,7 +8,7 @@ import re
 
 from bot.ask.lexicon import Lexicon
 from bot.ask.text import ACRONYM, EN_WORD, HIRAGANA_ONLY, JA_RUN, Work
-from bot.ask.tokens import content_words
+from bot.ask.tokens import COMPOUND_CONTEXT, content_words
 from bot.models import Keyword
 from bot.text import search_key
 
@@ -371,7 +371,14 @@ def take_keywords(work: Work, lexicon: Lexicon) -> tuple[tuple[Keyword, ...], tu
                 word = _strip_ja_affixes(word)
                 if not _is_topic(word, lexicon):
                     continue
-                if (at := work.text.find(word, start)) >= 0:
+                at = work.text.find(word, start)
+                before = work.text[at - 1] if at > 0 else ""
+                if word in _GENERIC_HEADS and before.isascii() and before.isalnum():
+                    # The head of an English word's compound ("DV対策", "LGBT支援"): the
+                    # English word is the topic, read below.
+                    work.take(at, at + len(word))
+                    continue
+                if at >= 0:
                     where[len(keywords)] = (at, at + len(word))
                     work.take(at, at + len(word))
                 keywords.append(_ja_keyword(word, lexicon))
@@ -495,16 +502,27 @@ _GENERIC_HEADS = (
     "参画",
     "確保",
     "促進",
+    "整備",
+    "づくり",
+    "作り",
+    # A context noun ending a compound (bot/ask/tokens.py's COMPOUND_CONTEXT): "安否確認"
+    # is found as "安否" too.
+    *COMPOUND_CONTEXT,
 )
 
 
 def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
     """A Japanese content word, its synonyms, and its core without a generic head."""
     forms = [token]
-    for head in _GENERIC_HEADS:
-        if token.endswith(head) and len(token) - len(head) >= 2:
-            forms.append(token[: -len(head)])
-            break
+    # Heads come off one after another: "DV対策状況" is also "DV対策" and "DV".
+    stripped = True
+    while stripped:
+        stripped = False
+        for head in _GENERIC_HEADS:
+            if forms[-1].endswith(head) and len(forms[-1]) - len(head) >= 2:
+                forms.append(forms[-1][: -len(head)])
+                stripped = True
+                break
     matches: list[str] = []
     for form in forms:
         matches.append(search_key(form))

@@ -134,6 +134,14 @@ _RUN = re.compile(
     r"|" + _N + r"\s+(?:fiscal\s+)?years?\s+(?:in\s+a\s+row|running)",
     re.IGNORECASE,
 )
+# A span of years asked of named items: their history ("事業16の3年間の評価", "これまでの
+# 評価", "item 42 over the years").
+_YEARS_SPAN = re.compile(
+    r"\d+\s*(?:年間|か年|カ年|ヶ年|ケ年|年分)|[二三四五]\s*年間|数年|これまで|今まで|過去の|"
+    r"経年|年度(?:ごと|別|毎)|毎年|歴代|over\s+the\s+(?:years|past)|past\s+(?:few\s+)?years|"
+    r"(?:all|every|each)\s+(?:fiscal\s+)?years?|year\s+by\s+year|history",
+    re.IGNORECASE,
+)
 # Every year named ("in both FY2020 and FY2021", "令和2年度と3年度のいずれも").
 _EVERY_YEAR = re.compile(
     r"\bboth\b|\beach\s+of\b|\bevery\s+year\b|いずれも|どちらも|両年度?|両方|双方|ともに|共に|"
@@ -455,6 +463,13 @@ _BOTH_YEARS = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_NAMED = re.compile(r"変わ|変化|変動|推移|change|trend|histor", re.IGNORECASE)
+# The grade counts of a year, set against another's: "評価の内訳は前年度と比べてどう変わった",
+# "how did the grade breakdown change": both years side by side with their counts.
+_BREAKDOWN = re.compile(
+    r"内訳|件数|分布|割合|構成|breakdown|distribution|how\s+many", re.IGNORECASE
+)
+# … but the counts year by year ("D評価の件数の推移") are a history.
+_HISTORY = re.compile(r"推移|経年|trend|histor|over\s+the\s+years", re.IGNORECASE)
 
 # Items that came or went between two reports (not a grade that rose or fell; 新規 is a
 # category, the plan's own word for a new item).
@@ -542,6 +557,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         per_year = take_year_grades(work, marks, language, names)
     with work.reading(SpanKind.OVER_YEARS):
         over, run = _take_over_years(work)
+        # Named items over a span of years are their history ("事業16の3年間の評価").
+        years_span = bool(item_numbers) and bool(take_regex(work, _YEARS_SPAN))
     with work.reading(SpanKind.TRANSITION):
         from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
     if per_year is not None:
@@ -680,8 +697,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         # Named items alone: "事業42", "what is the status of item 16?" show the items;
         # so do "事業39の地域支援課と高齢者支援課のそれぞれの評価".
         intent = "detail"
-    if intent in ("detail", "list") and item_numbers and len(fiscal_years) >= 2:
-        intent = "trend"  # "the grade of item 19 in 2019 and 2020"
+    if intent in ("detail", "list") and item_numbers and (len(fiscal_years) >= 2 or years_span):
+        # "the grade of item 19 in 2019 and 2020", "事業16の3年間の評価", "これまでの評価"
+        intent = "trend"
     if (
         # (A list only with years to set against each other: "前年度比" reads as a
         # year, "2年分並べて" as both.)
@@ -690,10 +708,15 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             or (intent in ("list", "detail") and (fiscal_years or _BOTH_YEARS.search(text)))
         )
         and direction in ("changed", None)
-        and (departments or goal or policy or measure or priority or categories or targets)
         and not (item_numbers or from_grades or to_grades)
-        and _SIDE_BY_SIDE.search(text)
-        and not _CHANGE_NAMED.search(text)
+        and (
+            (
+                (departments or goal or policy or measure or priority or categories or targets)
+                and _SIDE_BY_SIDE.search(text)
+                and not _CHANGE_NAMED.search(text)
+            )
+            or (intent == "trend" and _BREAKDOWN.search(text) and not _HISTORY.search(text))
+        )
     ):
         intent, direction = "compare", None
     if intent == "list" and starts and not item_numbers and _DIFFERENCE.search(text):

@@ -25,8 +25,18 @@ CONTEXT_NOUNS = frozenset(
         *("一覧", "リスト", "全部", "全体", "概要", "詳細", "内容", "状況", "様子"),
         *("違い", "差", "比較", "理由", "原因", "結果", "部署", "順番", "順位", "順"),
         *("議員", "議会", "庁議", "ヒアリング", "締め切り", "締切", "引き継ぎ"),
+        *("全角", "半角", "失礼", "恐縮", "お手数", "手数", "急ぎ", "至急"),
+        # How far along, how many: what is asked of the items, never what they are about.
+        *("進捗", "進み具合", "具合", "進み", "進展", "進行", "内訳", "件数", "割合", "傾向"),
         *("皆さん", "皆", "私", "僕", "自分", "上司", "課長", "部長", "係長", "担当者"),
     ]
+)
+
+#: Context nouns that also end real compounds (安否確認, 情報共有, 計画作成): after a
+#: content word they stay part of it (the word is then searched for with and without
+#: them); alone, or after another context noun (内容確認), they are still context.
+COMPOUND_CONTEXT = frozenset(
+    ["確認", "作成", "共有", "準備", "作業", "状況", "内容", "結果", "概要", "詳細"]
 )
 
 #: Nouns that tie a topic to what is asked ("DV関係の事業", "子育て関連"): they end the
@@ -125,7 +135,9 @@ def content_words(token: str) -> list[str]:
             if current and not context:
                 runs.append(current)
             current, context = "", False
-        elif _is_content(ms, i):
+        elif _is_content(ms, i) or (
+            current and not context and m.normalized in COMPOUND_CONTEXT and m.pos[0] == "名詞"
+        ):
             current += m.surface
         elif m.pos[0] == "名詞" and m.normalized in CONTEXT_NOUNS:
             context = True

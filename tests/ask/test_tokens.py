@@ -33,6 +33,14 @@ LEXICON = Lexicon.build(
         ("DV関係", ["DV"]),
         ("子育て関連", ["子育て"]),
         ("関係", []),
+        # A context noun ending a compound stays in it; alone or after another, it is context.
+        ("安否確認", ["安否確認"]),
+        ("情報共有", ["情報共有"]),
+        ("内容確認", []),
+        ("会議資料", []),
+        ("進み具合", []),
+        ("評価の内訳", ["評価"]),
+        ("全角で失礼します", []),
     ],
 )
 def test_content_words(token: str, words: list[str]) -> None:
@@ -117,3 +125,14 @@ def test_alternatives_and_conjunctions(question: str, topics: dict[str, set[str]
     assert set(got) == set(topics)
     for word, matches in topics.items():
         assert matches <= got[word]
+
+
+def test_compound_heads_come_off_one_after_another() -> None:
+    """ "DV対策状況" is searched as itself, "DV対策" and "DV"; "DV対策" is one topic, not DV
+    and 対策 both required."""
+    spec = parse_question("安否確認体制の状況", LEXICON, years=[2019])
+    assert [k.word for k in spec.keywords] == ["安否確認体制"]
+    assert {"安否確認体制", "安否確認", "安否"} <= set(spec.keywords[0].matches)
+    assert [k.word for k in parse_question("DV対策の事業", LEXICON, years=[2019]).keywords] == [
+        "DV"
+    ]
