@@ -85,8 +85,20 @@ def _items(spec: QuerySpec, lang: Language) -> list[str]:
     if not spec.item_numbers:
         return []
     if lang == "ja":
-        return [f"事業{'・'.join(str(n) for n in spec.item_numbers)}"]
-    return [f"item {', '.join(str(n) for n in spec.item_numbers)}"]
+        return [f"事業{'・'.join(_runs(spec.item_numbers, '〜'))}"]
+    return [f"item {', '.join(_runs(spec.item_numbers, '–'))}"]
+
+
+def _runs(numbers: tuple[int, ...], dash: str) -> list[str]:
+    """Item numbers as written back: three or more in a row as a range (事業30〜39)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    sep = "・" if dash == "〜" else ", "
+    return [f"{r[0]}{dash}{r[-1]}" if len(r) >= 3 else sep.join(map(str, r)) for r in runs]
 
 
 def _scalar_shown(field: str) -> Callable[[QuerySpec], dict[str, object]]:

@@ -247,7 +247,7 @@ _ATTENTION = re.compile(
     r"進んで(?:い)?ない|停滞して|難航して|"
     r"(?:見直し|改善|テコ入れ|てこ入れ|梃入れ|手当て|フォロー)(?:が|を)?(?:必要|要する|求められ)|"
     r"need\s+review|needing\s+attention|problematic|problem\s+(?:items?|areas?|measures?|ones)|"
-    r"(?:items?|measures?)\s+(?:with|having)\s+problems|behind\s+schedule|"
+    r"(?:items?|measures?)\s+(?:with|having)\s+problems|\bbehind\b|"
     r"at\s+risk|lagging|struggling",
     re.IGNORECASE,
 )

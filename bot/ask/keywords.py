@@ -74,6 +74,10 @@ JA_STOPWORDS = frozenset(
         "進捗",
         "取組",
         "取り組み",
+        # Doing in general ("研修を実施している事業"): every item does something.
+        "実施",
+        "実行",
+        "展開",
         "施策",
         "担当",
         "所管",

@@ -396,6 +396,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # (Not "まとめて見たい", "まとめて出して": all of them at once, a list.)
             r"(?<!取り)(?<!取)まとめ(?!て(?:見|み|表示|出|一覧|確認|教え|おしえ|送|ダウンロード))|"
             r"どんな感じ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
+            r"総合的に(?:見て|みて|は)?|全体的に(?:見て|みて|は)?|全般的に|総じて|トータルで|"
+            r"\boverall\b|"
             # "評価ってどう？", "一番多い評価は？": how grades stand, the breakdown.
             r"(?:って|は)\s*どう(?:ですか|でしょうか|なの|かな)?\s*(?:[?？]|$)|"
             r"most\s+common\s+grades?|"
@@ -719,6 +721,16 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         )
     ):
         intent, direction = "compare", None
+    if (
+        intent in ("compare", "trend")
+        and len(departments) >= 2
+        and not (fiscal_years or item_numbers or from_grades or to_grades)
+        and direction in ("changed", None)
+        and not (_BOTH_YEARS.search(text) or _CHANGE_NAMED.search(text))
+    ):
+        # Departments set against each other, not against another year ("高齢者支援課と
+        # 子ども家庭支援センターを比較したい"): each one's grades, side by side.
+        intent, direction = "summary", None
     if intent == "list" and starts and not item_numbers and _DIFFERENCE.search(text):
         # "前年度との違いを教えて": what changed since that year.
         intent, direction = "trend", "changed"
@@ -1061,8 +1073,20 @@ def _numbers(text: str) -> list[int]:
     return result
 
 
+# A decade of item numbers: "事業番号30番台" is items 30–39, "items in the 60s" 60–69.
+_DECADE = re.compile(
+    r"(?:事業\s*(?:番号|no\.?)?\s*)?(\d{1,3})0\s*(?:番台|番代)"
+    r"|(?:items?|numbers?)\s+(?:in\s+the\s+)?(\d{1,3})0'?s\b",
+    re.IGNORECASE,
+)
+
+
 def _take_items(work: Work) -> tuple[int, ...]:
     found: list[int] = []
+    for m in list(_DECADE.finditer(work.text)):
+        tens = int(m.group(1) or m.group(2)) * 10
+        found.extend(range(tens, tens + 10))
+        work.take(m.start(), m.end())
     for pattern in _ITEM_PATTERNS:
         for m in list(pattern.finditer(work.text)):
             found.extend(_numbers(m.group(1)))

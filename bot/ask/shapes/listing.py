@@ -32,8 +32,14 @@ class Listing(Shape):
         )
         count = int(counts["items"])
         reading = filters.describe(spec, lang, fiscal_year)
-        if count == 0 and spec.item_numbers and spec.intent in (Intent.DETAIL, Intent.LIST):
+        if (
+            count == 0
+            and spec.item_numbers
+            and spec.intent in (Intent.DETAIL, Intent.LIST)
+            and not ctx.count(_items_only(spec), fiscal_year)
+        ):
             # An item that year's report does not hold: when it was reported, and how.
+            # (Items it holds that the other filters leave out are an empty answer.)
             absent = not_reported(ctx, question, spec, fiscal_year, reading)
             if absent is not None:
                 return absent
@@ -72,6 +78,13 @@ class Listing(Shape):
         return ctx.make(
             question, spec, fiscal_year, items, count, summary, lines, reading, suggestions
         )
+
+
+def _items_only(spec: QuerySpec) -> QuerySpec:
+    """The question's items in its municipality, whatever else it asks of them."""
+    return QuerySpec(
+        item_numbers=spec.item_numbers, municipality=spec.municipality, language=spec.language
+    )
 
 
 def not_reported(
