@@ -11,4 +11,4 @@ FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VA
               departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
-              keywords := $keywords::VARCHAR[][]);
+              topics := len($keywords::VARCHAR[][]));

@@ -12,6 +12,6 @@ FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VA
               departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
-              keywords := $keywords::VARCHAR[][])
+              topics := len($keywords::VARCHAR[][]))
 ORDER BY municipality, item_no, department
 LIMIT $row_limit;

@@ -7,23 +7,16 @@
 -- (a passing mention in one long text where others are about the topic) and is left
 -- out. $row_limit is the runner's row cap plus one (to tell a truncated answer).
 -- Scores use the year's documents in the asked municipality (all of them when none is
--- pinned): how rare a word is there, how long each document is against the average.
-WITH found AS MATERIALIZED (
-    SELECT * FROM topic_docs($keywords::VARCHAR[][], $fiscal_year, $fiscal_year, $municipality)
-), scope AS (
-    SELECT count(*) AS n, avg(length) AS avgdl
-    FROM term_docs
-    WHERE fiscal_year = $fiscal_year AND ($municipality IS NULL OR municipality = $municipality)
-), df AS (
-    SELECT topic, count(*) AS df FROM found GROUP BY topic
-), scored AS (
-    -- BM25 with k1 = 1.2, b = 0.75.
-    SELECT f.doc,
-           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-               * f.tf * 2.2 / (f.tf + 1.2 * (0.25 + 0.75 * f.length / s.avgdl))) AS score,
-           list_sort(list_distinct(flatten(list(f.words)))) AS matched_words
-    FROM found f JOIN df USING (topic) CROSS JOIN scope s
-    GROUP BY f.doc
+-- pinned): how rare a word is there, how long each document is against the average
+-- (bot/store/topic_search.py computes them with the lookup).
+WITH scored AS (
+    -- Each topic's BM25 score (k1 = 1.2, b = 0.75), summed over the topics a doc holds
+    -- every one of.
+    SELECT doc, sum(score) AS score,
+           list_sort(list_distinct(flatten(list(words)))) AS matched_words
+    FROM topic_found
+    WHERE fiscal_year = $fiscal_year
+    GROUP BY doc
     HAVING count(*) = len($keywords::VARCHAR[][])
 ), ranked AS (
     -- The rows to list, found on the filter columns alone; their texts are read after.

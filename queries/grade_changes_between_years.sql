@@ -15,7 +15,7 @@ WITH later AS (
                            policy := $policy, measure := $measure, priority := $priority,
                            categories := $categories::VARCHAR[],
                            targets := $targets::VARCHAR[],
-                           keywords := $keywords::VARCHAR[][])
+                           topics := len($keywords::VARCHAR[][]))
 ), later_departments AS (
     -- Every department grading the item in the later year, whatever the filters keep.
     SELECT municipality, plan, item_no, list(department) AS departments

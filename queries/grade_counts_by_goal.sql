@@ -10,6 +10,6 @@ FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VA
               departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
-              keywords := $keywords::VARCHAR[][])
+              topics := len($keywords::VARCHAR[][]))
 GROUP BY goal_no
 ORDER BY goal_no;

@@ -12,7 +12,7 @@ WITH graded AS (
                           item_nos := $item_nos::INTEGER[], goal := $goal,
                           policy := $policy, measure := $measure, priority := $priority,
                           categories := $categories::VARCHAR[],
-                          targets := $targets::VARCHAR[], keywords := $keywords::VARCHAR[][])
+                          targets := $targets::VARCHAR[], topics := len($keywords::VARCHAR[][]))
     WHERE list_contains($years::INTEGER[], fiscal_year)
 ), per_item AS (
     SELECT municipality, plan, item_no,

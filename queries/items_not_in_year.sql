@@ -11,7 +11,7 @@ FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VA
               departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
-              keywords := $keywords::VARCHAR[][]) m
+              topics := len($keywords::VARCHAR[][])) m
 WHERE (municipality, plan) IN (
         SELECT (municipality, plan) FROM evaluations WHERE fiscal_year = $other_year)
   AND (municipality, plan, item_no) NOT IN (

@@ -10,7 +10,7 @@ WITH hit AS (
                   item_nos := $item_nos::INTEGER[], goal := $goal, policy := $policy,
                   measure := $measure, priority := $priority,
                   categories := $categories::VARCHAR[], targets := $targets::VARCHAR[]) AS m
-    JOIN topic_docs($keywords::VARCHAR[][], $fiscal_year, $fiscal_year, $municipality) AS t
+    JOIN (SELECT topic, fiscal_year, doc FROM topic_found WHERE fiscal_year = $fiscal_year) AS t
       USING (fiscal_year, doc)
 ), every AS (
     SELECT municipality, plan, item_no FROM hit

@@ -8,12 +8,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from bot.ask.answer import Answerer
-from bot.ingest.integrity import check_snapshot
+from bot.ingest.integrity import check_snapshot, file_checksums
 from bot.ingest.rollback import plan_rollback, roll_back
-from bot.ingest.term_index import TERMS, index_files, word_terms
+from bot.ingest.term_index import TERMS, index_files, is_current
 from bot.ingest.warehouse import current_snapshot, read_manifest, write_reports
 from bot.models import Report
 from bot.store.database import Store
@@ -75,9 +77,13 @@ def test_ingest_writes_each_years_index_and_the_manifest_covers_it(
 
 
 def test_every_evaluation_is_a_document(store: Store) -> None:
-    docs = _sql(store, "SELECT fiscal_year, doc FROM term_docs ORDER BY ALL")
-    rows = _sql(store, "SELECT fiscal_year, doc FROM evaluations ORDER BY ALL")
-    assert docs == rows and len(rows) == 41
+    rows = _sql(store, "SELECT fiscal_year, doc, municipality, plan FROM evaluations ORDER BY ALL")
+    index = store.term_index(2019)
+    assert index is not None and index.docs == len(rows) == 41
+    assert [r[1] for r in rows] == list(range(41))
+    first, last = index.municipality_docs(rows[0][2])
+    assert (first, last) == (0, 41)
+    assert index.municipality_docs("どこにもない市") == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -90,12 +96,18 @@ def test_every_evaluation_is_a_document(store: Store) -> None:
         "dv",
         "ワークライフバランス",
         "配偶者等からの暴力",
+        "妻",
+        "a",
     ],
 )
-def test_questions_cut_words_into_the_terms_ingest_indexed(store: Store, word: str) -> None:
-    # The SQL side (queries/_schema.sql) and the ingest side agree term for term.
-    ((sql_terms,),) = _sql(store, "SELECT word_terms(?)", [word])
-    assert sorted(sql_terms) == sorted(word_terms(word))
+def test_the_index_finds_what_a_search_of_the_texts_finds(store: Store, word: str) -> None:
+    # Every occurrence, in every doc: a word of one character too.
+    index = store.term_index(2019)
+    assert index is not None
+    texts = [t for (t,) in _sql(store, "SELECT search_text FROM evaluations ORDER BY doc")]
+    expected = {d: t.count(word) for d, t in enumerate(texts) if word in t}
+    docs, _ = index.content_hits(word, 0, index.docs)
+    assert set(docs.tolist()) == set(expected)
 
 
 def test_a_word_only_a_title_uses_finds_the_items_under_it(
@@ -202,7 +214,8 @@ def test_a_damaged_index_fails_verification_and_the_store_falls_back(
     write_reports(warehouse, [second_year_report])
     second = current_snapshot(warehouse)
     assert first is not None and second is not None and first != second
-    postings, _ = index_files(second / TERMS / "fiscal_year=2020")
+    postings = second / TERMS / "fiscal_year=2020" / "content_low.npy"
+    assert postings in index_files(postings.parent)
     # A hard link into the previous snapshot would be damaged too: write a copy.
     data = bytearray(postings.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -248,14 +261,19 @@ def test_an_untouched_year_keeps_its_index_files(
         assert old.samefile(new)
 
 
-def test_a_snapshot_from_before_the_index_still_answers_topics(warehouse: Path) -> None:
+def _current_answer(warehouse: Path) -> tuple[Path, list[int]]:
+    """The current snapshot, and the items its index finds for 介護."""
     snapshot = current_snapshot(warehouse)
     assert snapshot is not None
     indexed = Store(warehouse)
     try:
-        expected = _topic_items(indexed, ["介護"])
+        return snapshot, _topic_items(indexed, ["介護"])
     finally:
         indexed.close()
+
+
+def test_a_snapshot_from_before_the_index_still_answers_topics(warehouse: Path) -> None:
+    snapshot, expected = _current_answer(warehouse)
     # As an older planbot wrote it: no terms directory, and a manifest that lists none.
     shutil.rmtree(snapshot / TERMS)
     manifest = read_manifest(snapshot)
@@ -277,3 +295,143 @@ def test_a_topic_answer_says_which_words_matched(answerer: Answerer) -> None:
     )
     words = line.removeprefix("一致した語: ").removesuffix("（関連の強い順）").split("、")
     assert words and all(search_key(w) in search_key(texts) for w in words)
+
+
+def test_bigrams_apart_are_not_the_word(store: Store, seed_report: Report) -> None:
+    # Item 56 writes 障害のある被害者: 障害 and 害者, never 障害者.
+    text = _own_text(seed_report, 56)
+    assert "障害" in text and "害者" in text and "障害者" not in text
+    assert 56 not in _topic_items(store, ["障害者"])
+    index = store.term_index(2019)
+    assert index is not None
+    docs, _ = index.content_hits("障害者", 0, index.docs)
+    item_nos = dict(_sql(store, "SELECT doc, item_no FROM evaluations"))
+    assert 56 not in {item_nos[d] for d in docs.tolist()}
+
+
+@pytest.fixture(scope="module")
+def two_cities(tmp_path_factory: pytest.TempPathFactory, seed_report: Report) -> Path:
+    """The seed's city and a second one with the same plan, one item renamed."""
+    data_dir = tmp_path_factory.mktemp("two_cities")
+    items = tuple(
+        i.model_copy(update={"name": "三鷹独自の子育てひろば"}) if i.number == 16 else i
+        for i in seed_report.items
+    )
+    other = seed_report.model_copy(
+        update={
+            "municipality": "三鷹市",
+            "source_file": "mitaka_fy2019.txt",
+            "checksum": "0" * 64,
+            "items": items,
+        }
+    )
+    write_reports(data_dir, [seed_report, other])
+    return data_dir
+
+
+def _scoped(store: Store, word: str, municipality: str | None) -> list[dict[str, object]]:
+    return store.run(
+        "evaluations_matching",
+        fiscal_year=2019,
+        municipality=municipality,
+        keywords=[[search_key(word)]],
+    ).rows
+
+
+def test_a_municipality_is_searched_and_scored_alone(
+    two_cities: Path, seed_warehouse: Path
+) -> None:
+    store, alone = Store(two_cities), Store(seed_warehouse)
+    try:
+        # Its docs are consecutive in the year's file, and only they are looked up.
+        index = store.term_index(2019)
+        assert index is not None
+        assert index.municipality_docs("三鷹市") == (0, 41)
+        assert index.municipality_docs("武蔵野市") == (41, 82)
+        assert {r["item_no"] for r in _scoped(store, "三鷹独自", "三鷹市")} == {16}
+        assert not _scoped(store, "三鷹独自", "武蔵野市")
+        both = _scoped(store, "介護", None)
+        assert {r["municipality"] for r in both} == {"三鷹市", "武蔵野市"}
+        # Scored against the city's own documents: as if it were alone in the warehouse.
+        mine = _scoped(store, "介護", "武蔵野市")
+        assert {r["municipality"] for r in mine} == {"武蔵野市"}
+        expected = _scoped(alone, "介護", None)
+        assert [(r["item_no"], r["department"]) for r in mine] == [
+            (r["item_no"], r["department"]) for r in expected
+        ]
+        assert [r["score"] for r in mine] == pytest.approx([r["score"] for r in expected])
+    finally:
+        store.close()
+        alone.close()
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_in_memory_then_by_the_next_ingest(
+    warehouse: Path, second_year_report: Report
+) -> None:
+    snapshot, expected = _current_answer(warehouse)
+    # As the previous format left it: parquet postings and docs, listed in the manifest.
+    year = snapshot / TERMS / "fiscal_year=2019"
+    shutil.rmtree(year)
+    year.mkdir()
+    for name in ("postings", "docs"):
+        pq.write_table(pa.table({"doc": pa.array([0], pa.int32())}), year / f"{name}.parquet")
+    manifest = read_manifest(snapshot)
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith(TERMS)}
+    manifest["files"].update(
+        {k: v.model_dump() for k, v in file_checksums(snapshot).items() if k.startswith(TERMS)}
+    )
+    (snapshot / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert check_snapshot(snapshot).ok and not is_current(year)
+    store = Store(warehouse)
+    try:
+        assert _topic_items(store, ["介護"]) == expected
+        # The next ingest writes this year's index anew (it links its rows unchanged).
+        write_reports(warehouse, [second_year_report])
+        latest = current_snapshot(warehouse)
+        assert latest is not None and latest != snapshot
+        assert is_current(latest / TERMS / "fiscal_year=2019")
+        assert _topic_items(store, ["介護"]) == expected
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ワークライフバランスに関する事業",
+        "ワーク・ライフ・バランスに関する事業",
+        "ワーク·ライフ·バランスに関する事業",
+    ],
+)
+def test_a_word_is_found_with_or_without_middle_dots(answerer: Answerer, question: str) -> None:
+    # The report writes ワーク・ライフ・バランス; dots of any font are dropped on both sides.
+    assert 16 in {i.item_no for i in answerer.answer(question).items}
+
+
+def test_torikumi_is_found_however_its_okurigana_are_written(
+    answerer: Answerer, seed_report: Report
+) -> None:
+    spellings = ("取組", "取組み", "取り組み", "取り組む", "取組む")
+    written = {
+        i.number
+        for i in seed_report.items
+        if any(
+            s in "|".join((i.name, i.summary)) + _raw_texts(seed_report, i.number)
+            for s in spellings
+        )
+    }
+    assert len(written) > 1, "the seed writes the word more than one way"
+    # 取組 and 取り組み alone are words of a request to the reader; 取組み is a topic.
+    for question in ("取組みに関する事業", "取組みの事業"):
+        assert {i.item_no for i in answerer.answer(question).items} == written, question
+    for spelling in spellings:
+        assert set(_topic_items(answerer.store, [spelling])) == written, spelling
+
+
+def _raw_texts(report: Report, item_no: int) -> str:
+    return "|".join(
+        t
+        for e in report.evaluations
+        if e.item_number == item_no
+        for t in (e.plan_text, e.result_text, e.next_plan_text)
+    )

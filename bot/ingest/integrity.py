@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.ingest.snapshots import warehouse_dir
 
 EVALUATIONS = "evaluations"
+TERMS = "terms"  # bot.ingest.term_index.TERMS (not imported: that module loads numpy)
 _CHUNK = 1 << 20
 
 
@@ -70,9 +71,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parquet_files(snapshot: Path) -> list[str]:
-    """Every parquet file of a snapshot, relative to it, in a stable order."""
-    return sorted(p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*.parquet"))
+def data_files(snapshot: Path) -> list[str]:
+    """Every data file of a snapshot (its parquet files and its term index's), relative
+    to it, in a stable order."""
+    found = [*snapshot.rglob("*.parquet"), *(snapshot / TERMS).glob("*/*")]
+    return sorted({p.relative_to(snapshot).as_posix() for p in found if p.is_file()})
 
 
 def file_checksums(
@@ -81,7 +84,7 @@ def file_checksums(
     """Size and SHA-256 of each parquet file. ``known`` entries are reused for files that
     are hard links to an earlier snapshot's (the same file, already summed)."""
     sums: dict[str, FileChecksum] = {}
-    for rel in parquet_files(snapshot):
+    for rel in data_files(snapshot):
         path = snapshot / rel
         size = path.stat().st_size
         reused = (known or {}).get(rel)

@@ -5,7 +5,7 @@ Layout under ``<data_dir>/warehouse``::
     CURRENT                      name of the live snapshot (replaced with os.replace)
     snapshots/<id>/manifest.json every source: checksum, fiscal year, sheets, row counts
     snapshots/<id>/evaluations/fiscal_year=<FY>/part.parquet
-    snapshots/<id>/terms/fiscal_year=<FY>/{postings,docs}.parquet   (bot.ingest.term_index)
+    snapshots/<id>/terms/fiscal_year=<FY>/index.json, *.npy   (bot.ingest.term_index)
     snapshots/<id>/goals.parquet
     snapshots/<id>/reports.parquet
 
@@ -46,7 +46,7 @@ from bot.ingest.integrity import (
 from bot.ingest.removals import IngestRemovals, removals_against
 from bot.ingest.snapshots import current_snapshot as current_snapshot  # (re-exported)
 from bot.ingest.snapshots import read_manifest, warehouse_dir
-from bot.ingest.term_index import TERMS, index_files, write_term_index
+from bot.ingest.term_index import TERMS, index_files, is_current, write_term_index
 from bot.models import DepartmentMove, Report
 from bot.reorganisations import MANIFEST_KEY, detected_moves
 from bot.state.leadership import across_hosts
@@ -438,7 +438,7 @@ def _write_partitions(
         if year not in touched_years and old_file is not None:
             _link_or_copy(old_file, target / "part.parquet")
             old_index = previous / TERMS / f"fiscal_year={year}" if previous else None
-            if old_index is not None and all(f.exists() for f in index_files(old_index)):
+            if old_index is not None and is_current(old_index):
                 index.mkdir(parents=True)
                 for src, dst in zip(index_files(old_index), index_files(index), strict=True):
                     _link_or_copy(src, dst)
@@ -448,8 +448,14 @@ def _write_partitions(
             kept = old_file if old_file is not None and old_file.exists() else None
             _write_year(con, target / "part.parquet", kept, fresh_rows, year, replaced)
         # The index is written from the partition as written: its docs are the file's rows.
-        # (A year linked from a snapshot written before there was an index gets one too.)
-        write_term_index(con, target / "part.parquet", index)
+        # (A year linked from a snapshot written before this index format gets one too.)
+        # Its rows' search keys are today's unless some were kept from a year whose index
+        # was of an earlier format (the format changes with the keys' normalisation).
+        kept_current = old_file is None or (
+            previous is not None and is_current(previous / TERMS / f"fiscal_year={year}")
+        )
+        fresh_keys = year in touched_years and kept_current
+        write_term_index(con, target / "part.parquet", index, fresh=fresh_keys)
 
 
 def _source_entry(r: Report, ingested_at: str) -> dict[str, object]:

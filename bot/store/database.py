@@ -11,6 +11,7 @@ import itertools
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,12 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from bot.ingest.integrity import SnapshotChoice, choose_snapshot
 from bot.ingest.snapshots import read_manifest, warehouse_dir
+from bot.ingest.term_index import TERMS, YearIndex, build_year_index, is_current
 from bot.store.named_queries import NamedQuery, default_queries_dir, load_queries, schema_sql
+from bot.store.topic_search import topic_rows
 
 log = logging.getLogger(__name__)
+
+#: The parameters that name the fiscal years a query's topic words are looked up in.
+YEAR_PARAMS = ("fiscal_year", "from_year", "to_year")
+#: Questions whose topic lookups are kept: one question runs several queries on the
+#: same words (topic_hits, count_matching, evaluations_matching).
+TOPIC_CACHE = 32
 
 
 class WarehouseMissing(RuntimeError):
@@ -121,6 +131,7 @@ class Store:
         self._snapshot: Path | None = None
         self._manifest: dict[str, Any] = {}
         self._cache: dict[tuple[str, Path], Any] = {}
+        self._topics: OrderedDict[tuple[Any, ...], pa.Table] = OrderedDict()
         self._pointer = warehouse_dir(data_dir) / "CURRENT"
         self._pointer_seen: tuple[int, int] | None = None
         self._watchdog = _Watchdog()
@@ -152,6 +163,7 @@ class Store:
                     self._load_small_warehouse()
                     self._snapshot = snapshot
                     self._cache.clear()
+                    self._topics.clear()
         self._pointer_seen = seen
         return snapshot
 
@@ -199,20 +211,18 @@ class Store:
         seed). A large warehouse stays in its files, where partition pruning and row-group
         statistics keep each question to the rows it needs.
         """
-        counts = self._manifest.get("row_counts") or {}
-        rows = int(counts.get("evaluations", 0)) if isinstance(counts, dict) else 0
-        # The term index goes with its evaluations (a city's ten years: ~1.5 M postings).
-        views = ("evaluations", "term_postings", "term_docs")
-        if 0 < rows <= self.memory_rows:
+        if self._small():
             self._con.execute(
-                "".join(
-                    f"CREATE OR REPLACE TABLE {v}_in_memory AS SELECT * FROM {v};"
-                    f"CREATE OR REPLACE VIEW {v} AS SELECT * FROM {v}_in_memory;"
-                    for v in views
-                )
+                "CREATE OR REPLACE TABLE evaluations_in_memory AS SELECT * FROM evaluations;"
+                "CREATE OR REPLACE VIEW evaluations AS SELECT * FROM evaluations_in_memory;"
             )
         else:
-            self._con.execute("".join(f"DROP TABLE IF EXISTS {v}_in_memory;" for v in views))
+            self._con.execute("DROP TABLE IF EXISTS evaluations_in_memory")
+
+    def _small(self) -> bool:
+        counts = self._manifest.get("row_counts") or {}
+        rows = int(counts.get("evaluations", 0)) if isinstance(counts, dict) else 0
+        return 0 < rows <= self.memory_rows
 
     @property
     def in_memory(self) -> bool:
@@ -244,6 +254,62 @@ class Store:
             self._cache[cache_key] = compute()
         return self._cache[cache_key]
 
+    # --- topic words ------------------------------------------------------------------
+    def term_index(self, fiscal_year: int) -> YearIndex | None:
+        """A fiscal year's term index (None: the snapshot has no such year)."""
+        return self.cached(f"term_index/{fiscal_year}", lambda: self._open_index(fiscal_year))
+
+    def _open_index(self, fiscal_year: int) -> YearIndex | None:
+        snapshot = self.refresh()
+        directory = snapshot / TERMS / f"fiscal_year={fiscal_year}"
+        if is_current(directory):
+            # Memory-mapped: a lookup reads only the pages of the terms it asks for. A
+            # small warehouse's (a city's: a few MB) is read whole, as its rows are.
+            return YearIndex.open(directory, mmap=not self._small())
+        partition = snapshot / "evaluations" / f"fiscal_year={fiscal_year}" / "part.parquet"
+        if not partition.is_file():
+            return None
+        # A snapshot written before this index format: indexed here, in memory, once per
+        # year (the next ingest writes it; snapshots are never changed once written).
+        log.warning(
+            "snapshot %s has no term index for FY%d in this format: indexing it in memory"
+            " (the next `planbot ingest` writes one)",
+            snapshot.name,
+            fiscal_year,
+        )
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            return build_year_index(cursor, partition)
+        finally:
+            cursor.close()
+
+    def _topic_table(self, bound: dict[str, Any]) -> pa.Table | None:
+        """The rows of ``topic_found`` for a query's topic words, looked up once per
+        question (None: the query has none)."""
+        keywords = bound.get("keywords")
+        if not keywords:
+            return None
+        years = [int(bound[p]) for p in YEAR_PARAMS if bound.get(p) is not None]
+        if years:
+            span = list(range(min(years), max(years) + 1))
+        else:
+            span = [int(y) for y in self._manifest.get("fiscal_years") or []]
+        groups = tuple(tuple(str(w) for w in group) for group in keywords)
+        municipality = bound.get("municipality")
+        key = (self._snapshot, tuple(span), municipality, groups)
+        with self._lock:
+            found = self._topics.get(key)
+            if found is not None:
+                self._topics.move_to_end(key)
+                return found
+        found = topic_rows(self.term_index, groups, span, municipality)
+        with self._lock:
+            self._topics[key] = found
+            while len(self._topics) > TOPIC_CACHE:
+                self._topics.popitem(last=False)
+        return found
+
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cursor is None:
@@ -260,7 +326,7 @@ class Store:
             # Queries that sort can stop at the cap: DuckDB keeps a top-N, not every row.
             bound["row_limit"] = limit + 1
         start = time.perf_counter()
-        with self._watched(name) as cursor:
+        with self._watched(name, self._topic_table(bound)) as cursor:
             cursor.execute(query.sql, bound)
             columns = tuple(d[0] for d in cursor.description or ())
             raw = cursor.fetchmany(limit + 1)
@@ -284,7 +350,7 @@ class Store:
         than ``cap`` is an error, not a truncation; the time limit holds as for ``run``.
         """
         query, bound = self._bind(name, params)
-        with self._watched(name) as cursor:
+        with self._watched(name, self._topic_table(bound)) as cursor:
             cursor.execute(query.sql, bound)
             width = len(cursor.description or ())
             if width != 2:
@@ -303,9 +369,15 @@ class Store:
         return query, {p: params.get(p) for p in query.params}
 
     @contextmanager
-    def _watched(self, name: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """This thread's cursor, interrupted if it runs past the time limit."""
+    def _watched(
+        self, name: str, topics: pa.Table | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """This thread's cursor, interrupted if it runs past the time limit, with the
+        query's topic rows registered on it (cursors are per thread: no other query
+        sees them)."""
         cursor = self._cursor()
+        if topics is not None:
+            cursor.register("topic_found", topics)
         watch = self._watchdog.watch(self.timeout_s, cursor.interrupt)
         try:
             yield cursor
@@ -313,6 +385,8 @@ class Store:
             raise QueryTimeout(f"query {name} exceeded {self.timeout_s:.0f} s") from exc
         finally:
             self._watchdog.done(watch)
+            if topics is not None:
+                cursor.unregister("topic_found")
 
     def close(self) -> None:
         self._con.close()

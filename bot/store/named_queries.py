@@ -14,8 +14,6 @@ from pathlib import Path
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 SCHEMA_FILE = "_schema.sql"
-TERM_INDEX_FILE = "_term_index.sql"
-NO_TERM_INDEX_FILE = "_term_index_missing.sql"
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,7 @@ def parse_query_file(path: Path) -> NamedQuery:
 
 
 def schema_sql(directory: Path, snapshot: Path) -> str:
-    """The views and macros over one snapshot, with its term index when it has one."""
+    """The views and macros over one snapshot."""
     # The snapshot path is ours, not the user's; quotes are still escaped for SQL.
     quoted = str(snapshot).replace("'", "''")
-    index = TERM_INDEX_FILE if (snapshot / "terms").is_dir() else NO_TERM_INDEX_FILE
-    text = (directory / SCHEMA_FILE).read_text(encoding="utf-8")
-    text = text.replace("{term_index}", (directory / index).read_text(encoding="utf-8"))
-    return text.replace("{snapshot}", quoted)
+    return (directory / SCHEMA_FILE).read_text(encoding="utf-8").replace("{snapshot}", quoted)
