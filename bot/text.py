@@ -35,8 +35,12 @@ def html_to_text(text: str) -> str:
 
 
 # Punctuation that writers use or omit freely inside the same word
-# (ワーク・ライフ・バランス = ワークライフバランス, 「見守り」 = 見守り).
-_SEARCH_NOISE = re.compile(r"[\s・･\-‐‑–—―~〜、。,.「」『』()\[\]【】<>\"'/]+")
+# (ワーク・ライフ・バランス = ワークライフバランス, 「見守り」 = 見守り), the middle dots
+# of other fonts and keyboards among them (·, ‧, •, ∙, ⋅, ゠).
+_SEARCH_NOISE = re.compile(r"[\s・･·‧•∙⋅゠\-‐‑–—―~〜、。,.「」『』()\[\]【】<>\"'/]+")
+# 取組, 取組み, 取り組み, 取り組む, 取組む: one word written with or without okurigana.
+# (Not before another み or む: a key folded once is folded again to itself.)
+_TORIKUMI = re.compile("取り?組(?:[みむ](?![みむ]))?")
 
 
 def search_key(text: str) -> str:
@@ -45,7 +49,13 @@ def search_key(text: str) -> str:
     The long-vowel mark is kept (it distinguishes words); only separators are dropped.
     """
     text = unify_kodomo(nfkc(text)).casefold()
-    return _SEARCH_NOISE.sub("", text)
+    return _unify_torikumi(_SEARCH_NOISE.sub("", text))
+
+
+def _unify_torikumi(text: str) -> str:
+    # Dropped separators first, so 取り・組み is folded too; a plain test first, as
+    # most texts do not have the word at all.
+    return _TORIKUMI.sub("取組", text) if "組" in text else text
 
 
 def unify_kodomo(text: str) -> str:
@@ -73,7 +83,7 @@ def search_keys(texts: Sequence[str]) -> list[str]:
     if joined.count(_BATCH_SEPARATOR) != len(texts) - 1:
         return [search_key(t) for t in texts]  # a text holds the separator itself
     joined = unify_kodomo(joined).casefold()
-    return _SEARCH_NOISE.sub("", joined).split(_BATCH_SEPARATOR)
+    return _unify_torikumi(_SEARCH_NOISE.sub("", joined)).split(_BATCH_SEPARATOR)
 
 
 #: Characters after a municipality's name that make it the start of another word:
