@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bot.ask.answer import Answerer
+from bot.cli import main
 from bot.ingest.integrity import check_snapshot, file_checksums
 from bot.ingest.rollback import plan_rollback, roll_back
 from bot.ingest.term_index import TERMS, index_files, is_current
@@ -365,11 +366,9 @@ def test_a_municipality_is_searched_and_scored_alone(
         alone.close()
 
 
-def test_an_index_of_the_previous_format_is_rebuilt_in_memory_then_by_the_next_ingest(
-    warehouse: Path, second_year_report: Report
-) -> None:
-    snapshot, expected = _current_answer(warehouse)
-    # As the previous format left it: parquet postings and docs, listed in the manifest.
+def _previous_format(snapshot: Path) -> Path:
+    """Give a snapshot's FY2019 the index files of the previous format (parquet postings
+    and docs), listed in its manifest as that format wrote them."""
     year = snapshot / TERMS / "fiscal_year=2019"
     shutil.rmtree(year)
     year.mkdir()
@@ -382,6 +381,14 @@ def test_an_index_of_the_previous_format_is_rebuilt_in_memory_then_by_the_next_i
     )
     (snapshot / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert check_snapshot(snapshot).ok and not is_current(year)
+    return year
+
+
+def test_an_index_of_the_previous_format_is_indexed_in_memory_then_by_the_next_ingest(
+    warehouse: Path, second_year_report: Report
+) -> None:
+    snapshot, expected = _current_answer(warehouse)
+    _previous_format(snapshot)
     store = Store(warehouse)
     try:
         assert _topic_items(store, ["介護"]) == expected
@@ -393,6 +400,27 @@ def test_an_index_of_the_previous_format_is_rebuilt_in_memory_then_by_the_next_i
         assert _topic_items(store, ["介護"]) == expected
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("how", ["ingest the same report", "check --repair"])
+def test_an_index_of_the_previous_format_is_written_anew_with_nothing_new(
+    warehouse: Path, seed_report: Report, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snapshot, expected = _current_answer(warehouse)
+    _previous_format(snapshot)
+    if how == "check --repair":
+        assert main(["check", "--data-dir", str(warehouse)]) == 0
+        assert "term index of an earlier format: FY2019" in capsys.readouterr().out
+        assert main(["check", "--data-dir", str(warehouse), "--repair"]) == 0
+    else:
+        result = write_reports(warehouse, [seed_report])
+        assert result.changed and not result.added
+    latest = current_snapshot(warehouse)
+    assert latest is not None and latest != snapshot
+    assert is_current(latest / TERMS / "fiscal_year=2019") and check_snapshot(latest).ok
+    assert _current_answer(warehouse)[1] == expected
+    # Once written, nothing is left to do.
+    assert not write_reports(warehouse, [seed_report]).changed
 
 
 @pytest.mark.parametrize(

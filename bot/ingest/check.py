@@ -15,11 +15,39 @@ from pathlib import Path
 from bot.config import Settings
 from bot.ingest.integrity import check_snapshot, choose_snapshot, current_name, snapshot_dirs
 from bot.ingest.snapshots import warehouse_dir
-from bot.ingest.warehouse import leftovers, remove_leftovers, switch_current, writer_lock
+from bot.ingest.warehouse import (
+    leftovers,
+    remove_leftovers,
+    stale_index_years,
+    switch_current,
+    write_reports,
+    writer_lock,
+)
 
 
 def check_command(settings: Settings, *, repair: bool) -> int:
     """0: whole (or mended); 1: damage remains (run with --repair); 2: nothing usable."""
+    code = _check(settings, repair=repair)
+    # A term index of an earlier format is no damage (readers index those years in
+    # memory), but repairing writes it; outside the lock, which the writer takes.
+    choice = choose_snapshot(settings.data_dir)
+    stale = stale_index_years(choice.path) if code == 0 and choice.path is not None else []
+    if stale:
+        years = ", ".join(f"FY{y}" for y in stale)
+        if not repair:
+            print(f"term index of an earlier format: {years} (`planbot check --repair` writes it)")
+        else:
+            result = write_reports(
+                settings.data_dir,
+                [],
+                keep_snapshots=settings.keep_snapshots,
+                database_url=settings.database_url,
+            )
+            print(f"term index written for {years} → snapshot {result.snapshot}")
+    return code
+
+
+def _check(settings: Settings, *, repair: bool) -> int:
     data_dir = settings.data_dir
     root = warehouse_dir(data_dir)
     if not (root / "snapshots").is_dir():

@@ -75,7 +75,12 @@ def ingest_command(settings: Settings, files: list[Path], *, allow_removals: boo
         return 1
     explicit = explicit_moves(settings.vocabulary_file)
     years = ", ".join(f"FY{y}" for y in result.fiscal_years)
-    if result.changed:
+    if result.changed and not result.added:
+        print(
+            f"already up to date: {', '.join(result.unchanged)}; term index written anew"
+            f" → snapshot {result.snapshot} ({result.evaluations} evaluations; {years})"
+        )
+    elif result.changed:
         print(
             f"ingested {', '.join(result.added)} → snapshot {result.snapshot} "
             f"({result.evaluations} evaluations; {years})"

@@ -263,7 +263,10 @@ def write_reports(
             removals = removals_against(previous, old_sources, incoming, fresh)
             if not removals.empty:
                 raise RemovalsRefused(removals)
-        if not fresh:
+        # Nothing new, but a term index of an earlier format (or none) is written anew:
+        # readers otherwise index those years in memory in every process.
+        reindex = bool(writable and previous is not None and stale_index_years(previous))
+        if not fresh and not reindex:
             return IngestResult(
                 snapshot=previous.name if previous else None,
                 changed=False,
@@ -319,6 +322,15 @@ def write_reports(
             evaluations=total,
             moves=tuple(m for m in moves if m not in detected_moves(manifest)),
         )
+
+
+def stale_index_years(snapshot: Path) -> list[int]:
+    """The fiscal years of a snapshot whose term index is missing or of another format."""
+    return sorted(
+        y
+        for y in _partition_years(snapshot)
+        if not is_current(snapshot / TERMS / f"fiscal_year={y}")
+    )
 
 
 def _years(sources: Sequence[dict[str, object]]) -> list[int]:
@@ -593,6 +605,8 @@ def _recount(
     A report's rows live in its own year's partition only; the other years were linked
     unchanged and keep the counts the previous manifest has.
     """
+    if not years:
+        return  # only the term index was written anew
     paths = [str(snapshot / EVALUATIONS / f"fiscal_year={y}" / "part.parquet") for y in years]
     rows = con.execute(
         "SELECT report_checksum, count(*), count(DISTINCT item_no) FROM read_parquet(?)"

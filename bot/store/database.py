@@ -386,6 +386,8 @@ class Store:
         finally:
             self._watchdog.done(watch)
             if topics is not None:
+                # A result read only up to its cap is still open; it holds the table.
+                cursor.abort()
                 cursor.unregister("topic_found")
 
     def close(self) -> None:
