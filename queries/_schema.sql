@@ -17,11 +17,12 @@ SELECT * FROM read_parquet('{snapshot}/reports.parquet');
 -- A question's topic words as the term index found them (bot/store/topic_search.py):
 -- for each topic (a group of synonyms, numbered from 1), the docs of the years asked that
 -- hold one of its words, within the municipality asked, with their BM25 score for it and
--- the words they hold. The store registers the rows of the query it runs on its cursor
--- under this name, which shadows this empty table; a query without topics reads none.
+-- the words they hold (joined by chr(31)). The store registers the rows of the query it
+-- runs on its cursor under this name, which shadows this empty table; a query without
+-- topics reads none.
 CREATE OR REPLACE TABLE topic_found (
     topic INTEGER, fiscal_year INTEGER, doc INTEGER, tf INTEGER, score DOUBLE,
-    words VARCHAR[]);
+    words VARCHAR);
 
 -- The docs that hold every one of the question's topics (how many: topics).
 CREATE OR REPLACE MACRO topic_keys(topics) AS TABLE

@@ -13,7 +13,7 @@ WITH scored AS (
     -- Each topic's BM25 score (k1 = 1.2, b = 0.75), summed over the topics a doc holds
     -- every one of.
     SELECT doc, sum(score) AS score,
-           list_sort(list_distinct(flatten(list(words)))) AS matched_words
+           list_sort(list_distinct(flatten(list(string_split(words, chr(31)))))) AS matched_words
     FROM topic_found
     WHERE fiscal_year = $fiscal_year
     GROUP BY doc

@@ -16,16 +16,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from bot.ingest.integrity import SnapshotChoice, choose_snapshot
 from bot.ingest.snapshots import read_manifest, warehouse_dir
-from bot.ingest.term_index import TERMS, YearIndex, build_year_index, is_current
 from bot.store.named_queries import NamedQuery, default_queries_dir, load_queries, schema_sql
-from bot.store.topic_search import topic_rows
+
+if TYPE_CHECKING:
+    # Imported when a question first has topic words: numpy is no cost of the others.
+    from bot.ingest.term_index import YearIndex
+    from bot.store.topic_search import Rows
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +133,7 @@ class Store:
         self._snapshot: Path | None = None
         self._manifest: dict[str, Any] = {}
         self._cache: dict[tuple[str, Path], Any] = {}
-        self._topics: OrderedDict[tuple[Any, ...], pa.Table] = OrderedDict()
+        self._topics: OrderedDict[tuple[Any, ...], Rows] = OrderedDict()
         self._pointer = warehouse_dir(data_dir) / "CURRENT"
         self._pointer_seen: tuple[int, int] | None = None
         self._watchdog = _Watchdog()
@@ -260,6 +262,8 @@ class Store:
         return self.cached(f"term_index/{fiscal_year}", lambda: self._open_index(fiscal_year))
 
     def _open_index(self, fiscal_year: int) -> YearIndex | None:
+        from bot.ingest.term_index import TERMS, YearIndex, build_year_index, is_current
+
         snapshot = self.refresh()
         directory = snapshot / TERMS / f"fiscal_year={fiscal_year}"
         if is_current(directory):
@@ -284,7 +288,7 @@ class Store:
         finally:
             cursor.close()
 
-    def _topic_table(self, bound: dict[str, Any]) -> pa.Table | None:
+    def _topic_table(self, bound: dict[str, Any]) -> Rows | None:
         """The rows of ``topic_found`` for a query's topic words, looked up once per
         question (None: the query has none)."""
         keywords = bound.get("keywords")
@@ -303,6 +307,8 @@ class Store:
             if found is not None:
                 self._topics.move_to_end(key)
                 return found
+        from bot.store.topic_search import topic_rows
+
         found = topic_rows(self.term_index, groups, span, municipality)
         with self._lock:
             self._topics[key] = found
@@ -370,7 +376,7 @@ class Store:
 
     @contextmanager
     def _watched(
-        self, name: str, topics: pa.Table | None = None
+        self, name: str, topics: Rows | None = None
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """This thread's cursor, interrupted if it runs past the time limit, with the
         query's topic rows registered on it (cursors are per thread: no other query

@@ -3,7 +3,8 @@
 For each topic (a group of synonyms, numbered from 1) and fiscal year asked: the docs
 that hold one of its words, how often, which words, and the doc's BM25 score for the
 topic. The rows are handed to DuckDB as a registered table (``topic_found``, see
-``queries/_schema.sql``), never as SQL text.
+``queries/_schema.sql``), never as SQL text: columns of numpy arrays, which DuckDB scans
+as they are (pyarrow would import pandas with it: ~180 ms and ~40 MB a process).
 
 The titles of a goal, policy or measure stand for the items under them only in a plan
 none of whose items speaks of the topic itself: "ワークライフバランス" is the one item
@@ -16,24 +17,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import pyarrow as pa
 
 from bot.ingest.term_index import YearIndex
 
 #: BM25's constants.
 K1, B = 1.2, 0.75
-
-SCHEMA = pa.schema(
-    [
-        ("topic", pa.int32()),
-        ("fiscal_year", pa.int32()),
-        ("doc", pa.int32()),
-        ("tf", pa.int32()),
-        ("score", pa.float64()),
-        ("words", pa.list_(pa.string())),
-    ]
-)
-EMPTY = SCHEMA.empty_table()
+#: Between the words of a row's ``words`` (split in SQL): never in a search key.
+WORD_SEPARATOR = "\x1f"
+#: The columns of topic_found, and their types.
+COLUMNS = {
+    "topic": np.int32,
+    "fiscal_year": np.int32,
+    "doc": np.int32,
+    "tf": np.int32,
+    "score": np.float64,
+    "words": object,
+}
+Rows = dict[str, np.ndarray]
 
 
 def topic_rows(
@@ -41,10 +41,10 @@ def topic_rows(
     keywords: Sequence[Sequence[str]],
     years: Sequence[int],
     municipality: str | None,
-) -> pa.Table:
+) -> Rows:
     """Every (topic, fiscal year, doc) the topics hold, within one municipality's docs
     when one is given."""
-    parts: list[pa.Table] = []
+    parts: list[Rows] = []
     for year in years:
         index = index_of(year)
         if index is None:
@@ -64,19 +64,21 @@ def topic_rows(
             length = index.length[docs].astype(np.float64)
             score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
             parts.append(
-                pa.table(
-                    {
-                        "topic": pa.array(np.full(len(docs), topic, dtype=np.int32)),
-                        "fiscal_year": pa.array(np.full(len(docs), year, dtype=np.int32)),
-                        "doc": pa.array(docs.astype(np.int32)),
-                        "tf": pa.array(tf.astype(np.int32)),
-                        "score": pa.array(score),
-                        "words": _word_lists(words, docs, word_of),
-                    },
-                    schema=SCHEMA,
-                )
+                {
+                    "topic": np.full(len(docs), topic),
+                    "fiscal_year": np.full(len(docs), year),
+                    "doc": docs,
+                    "tf": tf,
+                    "score": score,
+                    "words": _word_lists(words, docs, word_of),
+                }
             )
-    return pa.concat_tables(parts) if parts else EMPTY
+    return {
+        name: np.concatenate([p[name] for p in parts]).astype(kind)
+        if parts
+        else np.zeros(0, dtype=kind)
+        for name, kind in COLUMNS.items()
+    }
 
 
 def _topic_docs(
@@ -128,10 +130,27 @@ def _held(
 
 def _word_lists(
     words: list[str], docs: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]
-) -> pa.Array:
-    """Each doc's words as a list column, from (doc, word number) pairs sorted by doc."""
+) -> np.ndarray:
+    """Each doc's words joined by WORD_SEPARATOR, from (doc, word number) pairs sorted by
+    doc: each distinct set of words is joined once (most docs share a few)."""
     pair_docs, pair_words = pairs
-    offsets = np.searchsorted(pair_docs, docs, side="left")
-    offsets = np.append(offsets, len(pair_docs)).astype(np.int32)
-    values = pa.array(words, pa.string()).take(pa.array(pair_words))
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+    starts = np.searchsorted(pair_docs, docs, side="left")
+    if len(words) < 63:
+        sets = np.bitwise_or.reduceat(np.left_shift(1, pair_words), starts)
+        distinct, which = np.unique(sets, return_inverse=True)
+        joined = np.array(
+            [
+                WORD_SEPARATOR.join(w for i, w in enumerate(words) if int(s) >> i & 1)
+                for s in distinct
+            ],
+            dtype=object,
+        )
+        return joined[which]
+    ends = np.append(starts[1:], len(pair_docs))
+    return np.array(
+        [
+            WORD_SEPARATOR.join(words[i] for i in pair_words[a:b])
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
