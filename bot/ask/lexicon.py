@@ -226,6 +226,15 @@ class Lexicon:
         # is a topic, not the alias file's 男女平等推進室, in a warehouse without that office.
         return sorted(hits & self.reported) if self.reported else sorted(hits)
 
+    def departments_about(self, word: str) -> list[str]:
+        """The reported departments whose names hold a word ("子ども関係の課": 子ども政策課,
+        子ども育成課, 子ども家庭支援センター)."""
+        key = search_key(word)
+        if len(key) < 2:
+            return []
+        hits = {name for k, name in self.department_keys if key in k}
+        return sorted(hits & self.reported) if self.reported else sorted(hits)
+
     def match_fuzzy(self, token: str, *, limit: int = 3) -> list[tuple[str, float]]:
         """Closest department names to a token that looks like one (typos, odd spellings)."""
         key = search_key(token)

@@ -183,7 +183,8 @@ _POLICY = re.compile(
 )
 
 _MEASURE = re.compile(
-    r"(?<!基本)(?:施策|measure)\s*(?:no\.?\s*)?\(?\s*(\d{1,2})\s*\)?", re.IGNORECASE
+    r"(?<!基本)(?:施策(?:の方向性?)?|measure)\s*(?:no\.?\s*)?\(?\s*(\d{1,2})\s*\)?",
+    re.IGNORECASE,
 )
 
 _PRIORITY = re.compile(
@@ -1172,6 +1173,11 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_DEPARTMENTS_ABOUT = re.compile(
+    r"([^\s、。,，のがはをにでとや]{2,10})(?:関係|関連|系|担当)の(?:課|部署|担当課|所管課|部局)"
+)
+
+
 def _take_departments(
     work: Work, lexicon: Lexicon
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str | None]:
@@ -1205,6 +1211,12 @@ def _take_departments(
             problem = Problem.UNSURE_DEPARTMENT
             _blank_words(work, window)
         break
+    # Departments named by what they do ("子ども関係の課", "高齢者系の部署"): every one
+    # whose name holds the word.
+    for m in reversed(list(_DEPARTMENTS_ABOUT.finditer(work.text))):
+        if about := lexicon.departments_about(m.group(1)):
+            names.extend(n for n in about if n not in names)
+            work.take(m.start(), m.end())
     # Japanese fragments: a department without 課, or the core of its name.
     for run in list(JA_RUN.finditer(work.text)):
         for token, start in ja_tokens(run.group(0), run.start()):
