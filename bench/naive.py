@@ -122,6 +122,28 @@ def grade_counts_by_goal(
     ][: cap + 1]
 
 
+def grade_counts_by_part(
+    df: pd.DataFrame, params: dict[str, Any], cap: int
+) -> list[dict[str, Any]]:
+    sub = _matching(df, params, params["fiscal_year"])
+    keys = ["goal_no", "policy_no", "measure_no"][: int(params["depth"])]
+    title = ["goal_title", "policy_title", "measure_title"][len(keys) - 1]
+    out = []
+    for key, group in sub.groupby(keys, sort=True):
+        parts = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        out.append(
+            {
+                "goal_no": parts["goal_no"],
+                "policy_no": parts.get("policy_no"),
+                "measure_no": parts.get("measure_no"),
+                "title": group[title].iloc[0],
+                "items": group["item_no"].nunique(),
+                **_grade_counts(group),
+            }
+        )
+    return out[: cap + 1]
+
+
 def grade_changes_between_years(
     df: pd.DataFrame, params: dict[str, Any], cap: int
 ) -> list[dict[str, Any]]:
@@ -384,6 +406,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "topic_hits": topic_hits,
     "grade_counts_by_department": grade_counts_by_department,
     "grade_counts_by_goal": grade_counts_by_goal,
+    "grade_counts_by_part": grade_counts_by_part,
     "grade_changes_between_years": grade_changes_between_years,
     "fiscal_years": fiscal_years,
     "evaluation_grades": evaluation_grades,

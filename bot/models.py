@@ -206,6 +206,9 @@ class Problem(StrEnum):
 
 Language = Literal["ja", "en"]
 
+#: What a ranking inside a selection ranks (QuerySpec.ranked).
+Ranked = Literal["grade", "item", "department", "goal", "policy", "measure"]
+
 
 class SpanKind(StrEnum):
     """What recognised a span of a question."""
@@ -313,9 +316,13 @@ class QuerySpec(Frozen):
     suggestions: tuple[str, ...] = ()
     #: Words the parser could not place, kept to explain a zero-result answer.
     unmatched: tuple[str, ...] = ()
-    #: "which department has the most B?": the summary leads with the department that
-    #: has the most (or, "fewest", the fewest) of what was asked.
-    ranking: Literal["most", "fewest"] | None = None
+    #: A ranking inside the selection: "most"/"fewest" count what was asked ("which
+    #: department has the most B?"), "best"/"worst" rank by the grades themselves
+    #: ("評価が一番よい基本目標", "一番評価が低い事業").
+    ranking: Literal["most", "fewest", "best", "worst"] | None = None
+    #: What the ranking ranks: the grades ("一番多い評価"), the selection's items by their
+    #: grade, or the departments or parts of the plan (goals, basic policies, measures).
+    ranked: Ranked | None = None
     problem: Problem | None = None
 
 
@@ -374,8 +381,27 @@ class GradeChange(Frozen):
     to_grade: Grade
 
 
+class RankedGroup(Frozen):
+    """One entry of a ranking inside a selection: a grade, a department or a part of the
+    plan, with its grade counts and the figure it was ranked by."""
+
+    label: str
+    grades: dict[str, int]
+    #: Evaluations counted (of the grades asked, or all), or the mean grade's place on the
+    #: scale (0 = the best grade) where groups are ranked by their grades.
+    score: float
+
+
 class Summary(Frozen):
     grades: dict[str, int]
+    #: A ranking asked for, first place first: what it ranks, in which order ("most",
+    #: "fewest" of the grades ``counted``, all when empty; "best", "worst" by the grades
+    #: themselves), and how many entries share first place.
+    ranking: tuple[RankedGroup, ...] = ()
+    ranked: Ranked | None = None
+    order: Literal["most", "fewest", "best", "worst"] | None = None
+    counted: tuple[Grade, ...] = ()
+    leaders: int = 0
     by_department: dict[str, dict[str, int]] = Field(default_factory=dict)
     by_goal: dict[str, dict[str, int]] = Field(default_factory=dict)
     total: int = 0

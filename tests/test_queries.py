@@ -38,6 +38,7 @@ SAMPLE = {
     "targets": None,
     "keywords": None,
     "plan": None,
+    "depth": 2,
     "row_limit": None,  # set by the runner from its cap
 }
 

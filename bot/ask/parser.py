@@ -21,8 +21,9 @@ from bot.ask.grades import direction_between, take_grades, take_transition, take
 from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
 from bot.ask.lexicon import HierarchyTitle, Lexicon
+from bot.ask.superlatives import take_superlative
 from bot.ask.text import JA_RUN, Work, clean_question, take_regex
-from bot.models import Flag, Intent, Keyword, Problem, QuerySpec, Reading, SpanKind
+from bot.models import Flag, Intent, Keyword, Problem, QuerySpec, Ranked, Reading, SpanKind
 from bot.text import (
     era_to_fiscal_year,
     find_fiscal_years,
@@ -572,6 +573,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     names = [(m.start, m.end) for m in lexicon.match_exact(work.text.lower())]
     # "Is item 42 on track?", "事業42は順調ですか": how it stands, not a filter for A.
     status = bool(_STATUS.search(text))
+    with work.reading(SpanKind.RANKING):
+        # Before grades: "一番評価が低い" is the lowest grade held, not C and D.
+        superlative = take_superlative(work, names)
     with work.reading(SpanKind.GRADE):
         grades = take_grades(work, language, names, legend=not status, words=not item_numbers)
     if per_year is not None and over == "every" and not grades:
@@ -583,7 +587,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     with work.reading(SpanKind.RANKING):
         # (Searched in the whole text too: "最も少ない課" was read as asking which課.)
         ranked = take_regex(work, _RANKING) or list(_RANKING.finditer(text))
-    ranking: Literal["most", "fewest"] | None = None
+    ranking: Literal["most", "fewest", "best", "worst"] | None = None
     if not ranked and grades and asks_department:
         ranked = list(_SUPERLATIVE.finditer(text))
     if ranked:
@@ -663,6 +667,15 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         intent = "summary"  # "A評価が一番多いのはどこの課？"
     if not asks_department:
         ranking = None  # "一番多い" of nothing ranked: no more than a word
+    ranked: Ranked | None = "department" if ranking else None
+    if superlative is not None and intent not in ("trend", "compare"):
+        flags.add(Flag.RANKING)
+        ranking, ranked = superlative.order, superlative.ranked
+        # Which grade, or which group, is an overview; the items graded lowest a list.
+        if ranked != "item":
+            intent = "summary"
+        elif intent != "count":
+            intent = "list"
     if asks_department and intent in ("list", "count"):
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.
@@ -763,7 +776,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
 
     # Nothing picked out at all, or nothing but years: a list of everything is then a
     # guess, and a detail or a follow-up names nothing to show.
-    vague = not (selects or keywords)
+    # (A ranking without a selection ranks the whole plan: "一番よい評価の事業は？".)
+    vague = not (selects or keywords or ranked)
     if vague and unmatched and intent in ("list", "count") and _EN_TOPIC.search(text):
         # "items about space rockets": English words are the whole question, so they are
         # its topics (an answer then says no item mentions them, not "not understood").
@@ -838,6 +852,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         suggestions=dept_suggestions,
         unmatched=unmatched,
         ranking=ranking,
+        ranked=ranked,
         problem=problem,
     )
     return Reading(

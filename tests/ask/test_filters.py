@@ -17,6 +17,7 @@ NOT_FILTERS = {
     "unmatched",
     "problem",
     "ranking",
+    "ranked",
 }
 
 

@@ -1,7 +1,7 @@
 """Question shapes, asked in order: the first whose ``matches`` holds answers.
 
 Refusals and help come first (they need no query), then the shapes over several years,
-then summary, and the plain list, count or detail last: it answers whatever is left.
+then rankings inside a selection, summary, and the plain list, count or detail last: it answers whatever is left.
 Adding a shape is one module here and its place in ``REGISTRY``.
 """
 
@@ -18,6 +18,7 @@ from bot.ask.shapes.no_part import NoPart
 from bot.ask.shapes.no_year import NoYear
 from bot.ask.shapes.other_municipality import OtherMunicipality
 from bot.ask.shapes.over_years import OverYears
+from bot.ask.shapes.ranking import CommonGrade, ExtremeItems, GroupRanking
 from bot.ask.shapes.summary import SummaryShape
 from bot.ask.shapes.trend import Trend
 from bot.ask.topics import no_topic, scope_topics, set_aside_note
@@ -34,6 +35,9 @@ REGISTRY: tuple[Shape, ...] = (
     ItemHistory(),
     SideBySide(),
     Trend(),
+    CommonGrade(),
+    ExtremeItems(),
+    GroupRanking(),
     SummaryShape(),
     Listing(),
 )

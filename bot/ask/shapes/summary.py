@@ -1,10 +1,8 @@
 """A summary: grade counts overall, by department and by goal, what changed since the
-year before, the items needing attention, and for a ranking ("which department has the
-most B?") the department first."""
+year before, and the items needing attention."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from bot.ask import filters
@@ -18,7 +16,7 @@ from bot.ask.rows import (
     rows_query,
 )
 from bot.ask.shapes.base import Shape
-from bot.models import Answer, Grade, Intent, Language, QuerySpec, Summary
+from bot.models import Answer, Grade, Intent, QuerySpec, Summary
 from bot.render import text as t
 
 
@@ -61,8 +59,6 @@ class SummaryShape(Shape):
             *t.change_lines(summary, lang),
             *t.summary_lines(summary, lang),
         ]
-        if spec.ranking and summary.by_department:
-            lines.insert(0, ranking_line(spec, ranked_departments(ctx, spec, summary), lang))
         attention = [i for i in items if i.grade in (Grade.C, Grade.D)]
         if attention:
             lines.append(f"{t.attention_title(lang)}:")
@@ -98,40 +94,3 @@ def since_last_year(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> dict[
         "previous_grades": grade_dict(counts),
         "changes": grade_changes(changed.rows),
     }
-
-
-def ranked_departments(
-    ctx: AskContext, spec: QuerySpec, summary: Summary
-) -> dict[str, dict[str, int]]:
-    """The departments a ranking compares, with their grade counts. The fewest of a grade
-    may be none: then every department the other filters select is ranked, not only
-    those that have the grade ("A評価が最も少ない課" may be one without any A)."""
-    if spec.ranking != "fewest" or not spec.grades:
-        return summary.by_department
-    fiscal_year = ctx.fiscal_year(spec)
-    every = ctx.run(
-        "grade_counts_by_department",
-        **ctx.params(filters.GRADES.dropped(spec), fiscal_year),
-    ).rows
-    return ctx.reorganisations().under_current_names(
-        {r["department"]: grade_dict(r) for r in every}
-    )
-
-
-def ranking_line(
-    spec: QuerySpec, by_department: Mapping[str, Mapping[str, int]], lang: Language
-) -> str:
-    """ "Which department has the most B?" answered first: the department (or tied ones)
-    with the most (fewest) evaluations of the grades asked."""
-    asked = [g.value for g in spec.grades] or [g.value for g in Grade]
-    totals = {d: sum(counts.get(g, 0) for g in asked) for d, counts in by_department.items()}
-    best = (max if spec.ranking == "most" else min)(totals.values())
-    leaders = [d for d, n in totals.items() if n == best]
-    what = "・".join(asked) if spec.grades else ""
-    if lang == "ja":
-        most = "最も多い" if spec.ranking == "most" else "最も少ない"
-        subject = f"評価{what}が{most}のは" if what else f"事業が{most}のは"
-        return f"{subject}{'、'.join(leaders)}（{best}件）"
-    most = "Most" if spec.ranking == "most" else "Fewest"
-    subject = f"grade {what}" if what else "items"
-    return f"{most} {subject}: {', '.join(leaders)} ({best})"
