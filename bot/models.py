@@ -308,6 +308,9 @@ class QuerySpec(Frozen):
     #: For trends: the earlier year's grade and the later year's ("B→A", "became D").
     from_grades: tuple[Grade, ...] = ()
     to_grades: tuple[Grade, ...] = ()
+    #: For trends: how many grades at least an item moved ("2段階以上下がった", "improved
+    #: two grades"); None for any move.
+    min_steps: int | None = None
     #: One municipality's items, as a button names them in a warehouse of several
     #: (questions do not name one; a deployment pinned to a municipality keeps its pin).
     municipality: str | None = None

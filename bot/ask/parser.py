@@ -15,6 +15,7 @@ words by ``bot.ask.keywords``, the language by ``bot.ask.language``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
 
 from bot.ask.grades import direction_between, take_grades, take_transition, take_year_grades
@@ -139,7 +140,8 @@ _RUN = re.compile(
 # 評価", "item 42 over the years").
 _YEARS_SPAN = re.compile(
     r"\d+\s*(?:年間|か年|カ年|ヶ年|ケ年|年分)|[二三四五]\s*年間|数年|これまで|今まで|過去の|"
-    r"経年|年度(?:ごと|別|毎)|毎年|歴代|over\s+the\s+(?:years|past)|past\s+(?:few\s+)?years|"
+    r"経年|年度(?:ごと|別|毎)|毎年|歴代|いつから|いつまで|since\s+when|"
+    r"over\s+the\s+(?:years|past)|past\s+(?:few\s+)?years|"
     r"(?:all|every|each)\s+(?:fiscal\s+)?years?|year\s+by\s+year|history",
     re.IGNORECASE,
 )
@@ -156,6 +158,25 @@ _EVER = re.compile(
     r"を?(?:受けた|付けた|つけた)ことが(?:ある|あります)",
     re.IGNORECASE,
 )
+
+
+# How far a grade moved: "２段階以上下がった", "improved two grades", "dropped by 2 levels".
+_STEPS = re.compile(
+    r"([2-3２-３二三])\s*(?:段階|ランク|ステップ|つ)\s*(?:以上)?"
+    r"|(?:by\s+)?(two|three|2|3)\s+(?:grades?|levels?|steps?|notches)(?:\s+or\s+more)?",
+    re.IGNORECASE,
+)
+_STEP_WORDS = {"two": 2, "three": 3, "二": 2, "三": 3}
+
+
+def _take_steps(work: Work) -> int | None:
+    """The least number of grades an item moved, when a question says it."""
+    moved = _TREND_UP.search(work.text) or _TREND_DOWN.search(work.text)
+    if not (moved or _CHANGE_NAMED.search(work.text)) or not (m := _STEPS.search(work.text)):
+        return None
+    word = unicodedata.normalize("NFKC", m.group(1) or m.group(2)).lower()
+    work.take(m.start(), m.end())
+    return int(word) if word.isdigit() else _STEP_WORDS[word]
 
 
 def _take_over_years(work: Work) -> tuple[str | None, int | None]:
@@ -565,6 +586,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         years_span = bool(item_numbers) and bool(take_regex(work, _YEARS_SPAN))
     with work.reading(SpanKind.TRANSITION):
         from_grades, to_grades, same_grade, was_grade = take_transition(work, text)
+        steps = _take_steps(work)
     if per_year is not None:
         from_grades, to_grades = per_year
         if from_grades == to_grades:
@@ -687,20 +709,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if intent in ("detail", "trend", "list") and not item_numbers:
         with work.reading(SpanKind.NUMBER):
             item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
-    selects = bool(
-        grades
-        or from_grades
-        or to_grades
-        or departments
-        or item_numbers
-        or goal
-        or policy
-        or measure
-        or priority
-        or categories
-        or targets
-        or municipality
-    )
+    # A part of the plan or of its items named: a department, a goal, a category …
+    narrowed = bool(departments or goal or policy or measure or priority or categories or targets)
+    selects = bool(grades or from_grades or to_grades or narrowed or item_numbers or municipality)
     with work.reading(SpanKind.TOPIC):
         keywords, unmatched = _take_topics(work, text, lexicon, selects=selects)
 
@@ -727,7 +738,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         and not (item_numbers or from_grades or to_grades)
         and (
             (
-                (departments or goal or policy or measure or priority or categories or targets)
+                (narrowed or keywords)
                 and _SIDE_BY_SIDE.search(text)
                 and not _CHANGE_NAMED.search(text)
             )
@@ -757,6 +768,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         and fiscal_year < latest
         and (
             (intent in ("trend", "compare") and fiscal_year in starts)
+            # "前年度比で評価Aの数は増えた？": the latest year's count beside that year's.
+            or (intent == "count" and fiscal_year in starts and _SIDE_BY_SIDE.search(text))
             or was_grade
             or direction == "same"
         )
@@ -845,6 +858,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         fiscal_year=fiscal_year,
         compare_fiscal_year=compare,
         trend_direction=direction,
+        min_steps=steps if intent == "trend" and direction in ("up", "down", "changed") else None,
         municipality=municipality,
         from_grades=from_grades,
         to_grades=to_grades,

@@ -13,6 +13,7 @@ NOT_FILTERS = {
     "fiscal_year",
     "compare_fiscal_year",
     "trend_direction",
+    "min_steps",
     "suggestions",
     "unmatched",
     "problem",

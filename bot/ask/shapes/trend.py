@@ -8,7 +8,7 @@ from bot.ask.context import AskContext
 from bot.ask.rows import answer_items, item_count
 from bot.ask.shapes.base import Shape
 from bot.ask.shapes.one_year import earlier_year, nothing_to_compare
-from bot.models import Answer, Intent, QuerySpec
+from bot.models import Answer, AnswerItem, Intent, QuerySpec
 from bot.render import text as t
 
 
@@ -39,6 +39,9 @@ class Trend(Shape):
             to_grades=[g.value for g in spec.to_grades] or None,
         )
         items = answer_items(rows.rows)
+        if spec.min_steps:
+            # "2段階以上下がった": the grades between the two years' letters.
+            items = tuple(i for i in items if _steps(i) >= spec.min_steps)
         count = item_count(items)
         reading = filters.describe(spec, lang, fiscal_year)
         label = {
@@ -47,6 +50,11 @@ class Trend(Shape):
             "same": ("評価が変わらなかった事業", "same grade in both years"),
             "any": ("評価の推移", "grades in both years"),
         }.get(spec.trend_direction or "", ("評価が変わった事業", "grade changed"))
+        if spec.min_steps:
+            label = (
+                label[0].replace("評価が", f"評価が{spec.min_steps}段階以上"),
+                f"{label[1]} by {spec.min_steps} grades or more",
+            )
         lines = [
             f"{reading} {label[0] if lang == 'ja' else label[1]}: {t.count_label(count, lang)}"
         ]
@@ -76,3 +84,10 @@ def came_or_went(
     where = t.origins(items)
     lines.extend(t.item_line(i, lang, with_year=not added, where=where) for i in items)
     return ctx.make(question, spec, later, items, count, None, lines, reading, ())
+
+
+def _steps(item: AnswerItem) -> int:
+    """How many grades an item moved between the two years (A is best)."""
+    if item.from_grade is None:
+        return 0
+    return abs(ord(item.grade.value) - ord(item.from_grade.value))
