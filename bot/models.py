@@ -282,6 +282,9 @@ class QuerySpec(Frozen):
     #: history ("子ども子育て支援課（旧 子ども政策課）"); ``departments`` then holds every
     #: name they had, so that each year finds their items.
     department_labels: tuple[str, ...] = ()
+    #: Items several departments evaluate ("複数の課が担当している事業"); with
+    #: ``departments``, those every one of them evaluates ("AとBが一緒にやっている事業").
+    shared: bool | None = None
     item_numbers: tuple[int, ...] = ()
     goal: int | None = None
     policy: int | None = None

@@ -40,8 +40,8 @@ WHERE held = topics;
 -- parameter.
 CREATE OR REPLACE MACRO matching_between(
     first_year, last_year, municipality := NULL, grades := NULL, departments := NULL,
-    item_nos := NULL, goal := NULL, policy := NULL, measure := NULL, priority := NULL,
-    categories := NULL, targets := NULL, topics := NULL
+    shared := NULL, item_nos := NULL, goal := NULL, policy := NULL, measure := NULL,
+    priority := NULL, categories := NULL, targets := NULL, topics := NULL
 ) AS TABLE
 SELECT e.*
 FROM evaluations e
@@ -49,6 +49,16 @@ WHERE e.fiscal_year >= first_year AND e.fiscal_year <= last_year
   AND (municipality IS NULL OR e.municipality = municipality)
   AND (grades IS NULL OR list_contains(grades, e.grade))
   AND (departments IS NULL OR list_contains(departments, e.department))
+  -- shared: items several departments evaluate in the year (共管); with departments, items
+  -- every one of them evaluates ("地域支援課と高齢者支援課が一緒にやっている事業").
+  AND (shared IS NULL OR EXISTS (
+        SELECT 1 FROM evaluations s
+        WHERE s.fiscal_year = e.fiscal_year AND s.municipality = e.municipality
+          AND s.plan = e.plan AND s.item_no = e.item_no
+        HAVING count(DISTINCT s.department) >= 2
+           AND (departments IS NULL
+                OR count(DISTINCT s.department) FILTER (list_contains(departments, s.department))
+                   = len(list_distinct(departments)))))
   AND (item_nos IS NULL OR list_contains(item_nos, e.item_no))
   AND (goal IS NULL OR e.goal_no = goal)
   AND (policy IS NULL OR e.policy_no = policy)
@@ -61,11 +71,11 @@ WHERE e.fiscal_year >= first_year AND e.fiscal_year <= last_year
 
 -- The same filter in one fiscal year: what most questions ask.
 CREATE OR REPLACE MACRO matching(
-    fy, municipality := NULL, grades := NULL, departments := NULL, item_nos := NULL,
-    goal := NULL, policy := NULL, measure := NULL, priority := NULL, categories := NULL,
-    targets := NULL, topics := NULL
+    fy, municipality := NULL, grades := NULL, departments := NULL, shared := NULL,
+    item_nos := NULL, goal := NULL, policy := NULL, measure := NULL, priority := NULL,
+    categories := NULL, targets := NULL, topics := NULL
 ) AS TABLE
 SELECT * FROM matching_between(
     fy, fy, municipality := municipality, grades := grades, departments := departments,
-    item_nos := item_nos, goal := goal, policy := policy, measure := measure,
+    shared := shared, item_nos := item_nos, goal := goal, policy := policy, measure := measure,
     priority := priority, categories := categories, targets := targets, topics := topics);

@@ -8,7 +8,8 @@ SELECT count(DISTINCT (municipality, plan, item_no)) AS items,
        count(*) FILTER (WHERE grade = 'C') AS c,
        count(*) FILTER (WHERE grade = 'D') AS d
 FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
-              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+              departments := $departments::VARCHAR[],
+              shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
               topics := len($keywords::VARCHAR[][]));

@@ -9,7 +9,8 @@ SELECT municipality, plan, item_no, item_name, item_summary, category, target_gr
        goal_no, policy_no, measure_no, priority, department, sheet_department, fiscal_year, grade,
        plan_text, result_text, next_plan_text, source_file, source_sheet, source_line
 FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
-              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+              departments := $departments::VARCHAR[],
+              shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
               topics := len($keywords::VARCHAR[][]))

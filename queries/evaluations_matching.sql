@@ -22,7 +22,8 @@ WITH scored AS (
     -- The rows to list, found on the filter columns alone; their texts are read after.
     SELECT m.doc, m.municipality, m.item_no, m.department, s.score, s.matched_words
     FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
-                  departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+                  departments := $departments::VARCHAR[],
+                  shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
                   goal := $goal, policy := $policy, measure := $measure,
                   priority := $priority, categories := $categories::VARCHAR[],
                   targets := $targets::VARCHAR[]) AS m

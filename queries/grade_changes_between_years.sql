@@ -10,7 +10,7 @@
 -- from_grades / to_grades (optional): the earlier / the later year's grade ("B→A").
 WITH later AS (
     SELECT * FROM matching($to_year, municipality := $municipality,
-                           departments := $departments::VARCHAR[],
+                           departments := $departments::VARCHAR[], shared := $shared::BOOLEAN,
                            item_nos := $item_nos::INTEGER[], goal := $goal,
                            policy := $policy, measure := $measure, priority := $priority,
                            categories := $categories::VARCHAR[],

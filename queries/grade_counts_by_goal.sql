@@ -7,7 +7,8 @@ SELECT goal_no, any_value(goal_numeral) AS goal_numeral, any_value(goal_title) A
        count(*) FILTER (WHERE grade = 'C') AS c,
        count(*) FILTER (WHERE grade = 'D') AS d
 FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
-              departments := $departments::VARCHAR[], item_nos := $item_nos::INTEGER[],
+              departments := $departments::VARCHAR[],
+              shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
               goal := $goal, policy := $policy, measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
               topics := len($keywords::VARCHAR[][]))

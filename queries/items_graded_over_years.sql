@@ -8,7 +8,7 @@
 WITH graded AS (
     SELECT *
     FROM matching_between($from_year, $to_year, municipality := $municipality,
-                          departments := $departments::VARCHAR[],
+                          departments := $departments::VARCHAR[], shared := $shared::BOOLEAN,
                           item_nos := $item_nos::INTEGER[], goal := $goal,
                           policy := $policy, measure := $measure, priority := $priority,
                           categories := $categories::VARCHAR[],

@@ -7,6 +7,7 @@ WITH hit AS (
     SELECT t.topic, m.municipality, m.plan, m.item_no, m.doc
     FROM matching($fiscal_year, municipality := $municipality,
                   grades := $grades::VARCHAR[], departments := $departments::VARCHAR[],
+                  shared := $shared::BOOLEAN,
                   item_nos := $item_nos::INTEGER[], goal := $goal, policy := $policy,
                   measure := $measure, priority := $priority,
                   categories := $categories::VARCHAR[], targets := $targets::VARCHAR[]) AS m

@@ -29,6 +29,7 @@ SAMPLE = {
     "from_grades": None,
     "to_grades": None,
     "departments": None,
+    "shared": None,
     "item_nos": [16, 39],
     "goal": None,
     "policy": None,

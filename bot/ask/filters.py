@@ -213,6 +213,16 @@ DEPARTMENTS = Filter(
     describe=_departments,
     broaden_rank=6,
 )
+SHARED = Filter(
+    fields=("shared",),
+    param="shared",
+    value=lambda s: True if s.shared else None,
+    shown=lambda s: {"shared": True} if s.shared else {},
+    describe=lambda s, lang: (
+        [("複数課の共管" if lang == "ja" else "shared by departments")] if s.shared else []
+    ),
+    broaden_rank=7,
+)
 # A condition over several years: bound by its own query, not by ``matching``.
 OVER_YEARS = Filter(
     fields=("over", "over_years"),
@@ -268,6 +278,7 @@ FILTERS: tuple[Filter, ...] = (
     TRANSITION,
     OVER_YEARS,
     DEPARTMENTS,
+    SHARED,
     ITEMS,
     HIERARCHY,
     CATEGORIES,

@@ -602,6 +602,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         grades = take_grades(work, language, names, legend=not status, words=not item_numbers)
     if per_year is not None and over == "every" and not grades:
         grades = per_year[0]
+    with work.reading(SpanKind.DEPARTMENT):
+        # (Before "担当課" is read as asking which department: "担当課が複数ある事業".)
+        shared = bool(take_regex(work, _SHARED))
     with work.reading(SpanKind.PER_GROUP):
         per_group = bool(take_regex(work, _PER_GROUP))
     with work.reading(SpanKind.WHICH_DEPARTMENT):
@@ -710,7 +713,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         with work.reading(SpanKind.NUMBER):
             item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
     # A part of the plan or of its items named: a department, a goal, a category …
-    narrowed = bool(departments or goal or policy or measure or priority or categories or targets)
+    narrowed = bool(
+        departments or shared or goal or policy or measure or priority or categories or targets
+    )
     selects = bool(grades or from_grades or to_grades or narrowed or item_numbers or municipality)
     with work.reading(SpanKind.TOPIC):
         keywords, unmatched = _take_topics(work, text, lexicon, selects=selects)
@@ -848,6 +853,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         grades=grades,
         departments=departments,
         excluded_departments=excluded,
+        shared=shared or None,
         item_numbers=item_numbers,
         goal=goal,
         policy=policy,
@@ -1201,6 +1207,18 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 
+
+# Items more than one department evaluates (共管), or the departments named evaluate
+# together: "複数の課が担当している事業", "地域支援課と高齢者支援課が一緒にやっている事業".
+_SHARED = re.compile(
+    r"(?:複数|[2２二]つ以上|[2２二]つ|いくつか|両方)の(?:課|部署|担当課|所管課)(?:で|が|に)?"
+    r"(?:担当|所管|またが|関わ|かかわ|実施|やって)?|(?:担当|所管)?課が複数|複数課|両課|共管|"
+    r"(?:一緒に|共同で|合同で|共同して|協力して)(?=\s*(?:やって|実施|担当|取り組|行って|進めて))|"
+    r"(?:shared|run|handled)\s+(?:by|between)\s+(?:several|multiple|two|more\s+than\s+one)\s+"
+    r"(?:departments|divisions|sections)|(?:several|multiple|two)\s+(?:departments|divisions)|"
+    r"more\s+than\s+one\s+(?:department|division)|\bjointly\b",
+    re.IGNORECASE,
+)
 
 _DEPARTMENTS_ABOUT = re.compile(
     r"([^\s、。,，のがはをにでとや]{2,10})(?:関係|関連|系|担当)の(?:課|部署|担当課|所管課|部局)"
