@@ -44,6 +44,15 @@ def _matching(df: pd.DataFrame, params: dict[str, Any], fiscal_year: int) -> pd.
     ):
         if params.get(key) is not None:
             mask &= df[column] == params[key]
+    if params.get("parts"):
+        within = pd.Series(False, index=df.index)
+        for part in params["parts"]:
+            hit = pd.Series(True, index=df.index)
+            for column, value in zip(("goal_no", "policy_no", "measure_no"), part, strict=True):
+                if value is not None:
+                    hit &= df[column] == value
+            within |= hit
+        mask &= within
     if params.get("targets"):
         wanted = set(params["targets"])
         mask &= df["target_groups"].map(lambda groups: bool(wanted.intersection(groups)))

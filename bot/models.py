@@ -268,6 +268,15 @@ class Keyword(Frozen):
     matches: tuple[str, ...]
 
 
+class PlanPart(Frozen):
+    """A goal, basic policy or measure named among several ("基本目標ⅠとⅡ", two titles);
+    None at a level: any (基本施策2 of every goal)."""
+
+    goal: int | None = None
+    policy: int | None = None
+    measure: int | None = None
+
+
 class QuerySpec(Frozen):
     """A question as planbot understood it: an intent and typed filters, never raw text."""
 
@@ -290,6 +299,9 @@ class QuerySpec(Frozen):
     policy: int | None = None
     measure: int | None = None
     priority: bool | None = None
+    #: Several parts of the plan named together ("基本目標ⅠとⅡ", "「…」と「…」の事業"): the
+    #: items of any of them; ``goal``, ``policy`` and ``measure`` then stay unset.
+    parts: tuple[PlanPart, ...] = ()
     categories: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
     #: None means "the latest fiscal year in the warehouse"; the answer names the year used.

@@ -41,7 +41,7 @@ WHERE held = topics;
 CREATE OR REPLACE MACRO matching_between(
     first_year, last_year, municipality := NULL, grades := NULL, departments := NULL,
     shared := NULL, item_nos := NULL, goal := NULL, policy := NULL, measure := NULL,
-    priority := NULL, categories := NULL, targets := NULL, topics := NULL
+    priority := NULL, categories := NULL, targets := NULL, topics := NULL, parts := NULL
 ) AS TABLE
 SELECT e.*
 FROM evaluations e
@@ -64,6 +64,10 @@ WHERE e.fiscal_year >= first_year AND e.fiscal_year <= last_year
   AND (policy IS NULL OR e.policy_no = policy)
   AND (measure IS NULL OR e.measure_no = measure)
   AND (priority IS NULL OR e.priority = priority)
+  -- Several parts of the plan, each [goal, policy, measure] with NULL for any: in one of them.
+  AND (parts IS NULL OR list_bool_or(list_transform(parts, lambda p:
+        coalesce(p[1] = e.goal_no, true) AND coalesce(p[2] = e.policy_no, true)
+        AND coalesce(p[3] = e.measure_no, true))))
   AND (categories IS NULL OR list_contains(categories, e.category))
   AND (targets IS NULL OR list_has_any(targets, e.target_groups))
   AND (topics IS NULL OR ((e.fiscal_year::BIGINT << 32) | e.doc) IN (
@@ -73,9 +77,10 @@ WHERE e.fiscal_year >= first_year AND e.fiscal_year <= last_year
 CREATE OR REPLACE MACRO matching(
     fy, municipality := NULL, grades := NULL, departments := NULL, shared := NULL,
     item_nos := NULL, goal := NULL, policy := NULL, measure := NULL, priority := NULL,
-    categories := NULL, targets := NULL, topics := NULL
+    categories := NULL, targets := NULL, topics := NULL, parts := NULL
 ) AS TABLE
 SELECT * FROM matching_between(
     fy, fy, municipality := municipality, grades := grades, departments := departments,
     shared := shared, item_nos := item_nos, goal := goal, policy := policy, measure := measure,
-    priority := priority, categories := categories, targets := targets, topics := topics);
+    priority := priority, categories := categories, targets := targets, topics := topics,
+    parts := parts);

@@ -24,7 +24,7 @@ WITH scored AS (
     FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
                   departments := $departments::VARCHAR[],
                   shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
-                  goal := $goal, policy := $policy, measure := $measure,
+                  goal := $goal, parts := $parts::INTEGER[][], policy := $policy, measure := $measure,
                   priority := $priority, categories := $categories::VARCHAR[],
                   targets := $targets::VARCHAR[]) AS m
     LEFT JOIN scored s USING (doc)

@@ -11,7 +11,7 @@
 WITH later AS (
     SELECT * FROM matching($to_year, municipality := $municipality,
                            departments := $departments::VARCHAR[], shared := $shared::BOOLEAN,
-                           item_nos := $item_nos::INTEGER[], goal := $goal,
+                           item_nos := $item_nos::INTEGER[], goal := $goal, parts := $parts::INTEGER[][],
                            policy := $policy, measure := $measure, priority := $priority,
                            categories := $categories::VARCHAR[],
                            targets := $targets::VARCHAR[],

@@ -9,7 +9,7 @@ WITH graded AS (
     SELECT *
     FROM matching_between($from_year, $to_year, municipality := $municipality,
                           departments := $departments::VARCHAR[], shared := $shared::BOOLEAN,
-                          item_nos := $item_nos::INTEGER[], goal := $goal,
+                          item_nos := $item_nos::INTEGER[], goal := $goal, parts := $parts::INTEGER[][],
                           policy := $policy, measure := $measure, priority := $priority,
                           categories := $categories::VARCHAR[],
                           targets := $targets::VARCHAR[], topics := len($keywords::VARCHAR[][]))

@@ -8,7 +8,7 @@ WITH hit AS (
     FROM matching($fiscal_year, municipality := $municipality,
                   grades := $grades::VARCHAR[], departments := $departments::VARCHAR[],
                   shared := $shared::BOOLEAN,
-                  item_nos := $item_nos::INTEGER[], goal := $goal, policy := $policy,
+                  item_nos := $item_nos::INTEGER[], goal := $goal, parts := $parts::INTEGER[][], policy := $policy,
                   measure := $measure, priority := $priority,
                   categories := $categories::VARCHAR[], targets := $targets::VARCHAR[]) AS m
     JOIN (SELECT topic, fiscal_year, doc FROM topic_found WHERE fiscal_year = $fiscal_year) AS t

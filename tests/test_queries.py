@@ -40,6 +40,7 @@ SAMPLE = {
     "keywords": None,
     "plan": None,
     "depth": 2,
+    "parts": None,
     "row_limit": None,  # set by the runner from its cap
 }
 

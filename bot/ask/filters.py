@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import CATEGORY_EN, TARGET_GROUP_EN, Intent, Language, QuerySpec
+from bot.models import CATEGORY_EN, TARGET_GROUP_EN, Intent, Language, PlanPart, QuerySpec
 from bot.render.text import fiscal_year_label, goal_label
 
 
@@ -117,15 +117,32 @@ def _tuple_shown(field: str, key: str | None = None) -> Callable[[QuerySpec], di
     return shown
 
 
+def _level_words(
+    goal: int | None, policy: int | None, measure: int | None, lang: Language
+) -> list[str]:
+    ja = lang == "ja"
+    words: list[str] = []
+    if goal:
+        words.append(goal_label(goal, lang))
+    if policy:
+        words.append(f"基本施策{policy}" if ja else f"basic policy {policy}")
+    if measure:
+        words.append(f"施策({measure})" if ja else f"measure ({measure})")
+    return words
+
+
+def part_label(part: PlanPart, lang: Language) -> str:
+    """'基本目標Ⅱ 基本施策1', 'basic policy 2', 'goal III measure (1)'."""
+    return " ".join(_level_words(part.goal, part.policy, part.measure, lang))
+
+
 def _hierarchy_words(spec: QuerySpec, lang: Language) -> list[str]:
     ja = lang == "ja"
     parts: list[str] = []
-    if spec.goal:
-        parts.append(goal_label(spec.goal, lang))
-    if spec.policy:
-        parts.append(f"基本施策{spec.policy}" if ja else f"basic policy {spec.policy}")
-    if spec.measure:
-        parts.append(f"施策({spec.measure})" if ja else f"measure ({spec.measure})")
+    if spec.parts:
+        labels = [part_label(p, lang) for p in spec.parts]
+        parts.append("と".join(labels) if ja else " and ".join(labels))
+    parts.extend(_level_words(spec.goal, spec.policy, spec.measure, lang))
     if spec.priority:
         parts.append("重点施策" if ja else "priority measures")
     return parts
@@ -135,6 +152,8 @@ def _hierarchy_shown(spec: QuerySpec) -> dict[str, object]:
     out: dict[str, object] = {}
     for field in ("goal", "policy", "measure", "priority"):
         out.update(_scalar_shown(field)(spec))
+    if spec.parts:
+        out["parts"] = [p.model_dump(exclude_none=True) for p in spec.parts]
     return out
 
 
@@ -239,8 +258,8 @@ ITEMS = Filter(
     describe=_items,
 )
 HIERARCHY = Filter(
-    fields=("goal", "policy", "measure", "priority"),
-    param=None,  # four parameters, bound below by name
+    fields=("goal", "policy", "measure", "priority", "parts"),
+    param=None,  # five parameters, bound below by name
     value=_none,
     shown=_hierarchy_shown,
     describe=_hierarchy_words,
@@ -297,6 +316,7 @@ def sql_params(
     an unset filter is NULL, which the SQL reads as "no filter"."""
     params: dict[str, Any] = {f.param: f.value(spec) for f in FILTERS if f.param}
     params.update(goal=spec.goal, policy=spec.policy, measure=spec.measure)
+    params["parts"] = [[p.goal, p.policy, p.measure] for p in spec.parts] or None
     params["priority"] = spec.priority
     # A pinned deployment answers for its own municipality whatever a button says.
     params["municipality"] = municipality or spec.municipality

@@ -22,9 +22,20 @@ from bot.ask.grades import direction_between, take_grades, take_transition, take
 from bot.ask.keywords import JA_STOPWORDS, ja_tokens, take_keywords
 from bot.ask.language import REPLY_LANGUAGE, language_of
 from bot.ask.lexicon import HierarchyTitle, Lexicon
+from bot.ask.parts import combine, take_part_lists
 from bot.ask.superlatives import take_superlative
 from bot.ask.text import JA_RUN, Work, clean_question, take_regex
-from bot.models import Flag, Intent, Keyword, Problem, QuerySpec, Ranked, Reading, SpanKind
+from bot.models import (
+    Flag,
+    Intent,
+    Keyword,
+    PlanPart,
+    Problem,
+    QuerySpec,
+    Ranked,
+    Reading,
+    SpanKind,
+)
 from bot.text import (
     era_to_fiscal_year,
     find_fiscal_years,
@@ -568,10 +579,16 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             _next_year_plan(work, latest)
         fiscal_years, starts, marks = _take_years(work, latest)
     with work.reading(SpanKind.HIERARCHY):
-        titled = _take_titles(work, lexicon)
+        titled, not_titles = _take_titles(work, lexicon)
+        listed = take_part_lists(work)
         goal, policy, measure, priority = _take_hierarchy(work)
-        if titled is not None:
-            goal, policy, measure = titled
+        parts = combine(listed, goal, policy, measure)
+        if len(titled) >= 2:
+            parts = tuple(PlanPart(goal=g, policy=p, measure=m) for g, p, m in titled)
+        if parts:
+            goal = policy = measure = None  # several parts: the items of any of them
+        elif titled:
+            goal, policy, measure = titled[0]
         else:
             _take_title_after_number(work, lexicon, goal, policy, measure)
     with work.reading(SpanKind.ITEM):
@@ -714,11 +731,20 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             item_numbers = _take_bare_numbers(work) if intent in ("detail", "trend") else ()
     # A part of the plan or of its items named: a department, a goal, a category …
     narrowed = bool(
-        departments or shared or goal or policy or measure or priority or categories or targets
+        departments
+        or shared
+        or goal
+        or policy
+        or measure
+        or parts
+        or priority
+        or categories
+        or targets
     )
     selects = bool(grades or from_grades or to_grades or narrowed or item_numbers or municipality)
     with work.reading(SpanKind.TOPIC):
         keywords, unmatched = _take_topics(work, text, lexicon, selects=selects)
+    unmatched = (*not_titles, *unmatched)
 
     if (
         intent in ("list", "summary")
@@ -857,6 +883,7 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         item_numbers=item_numbers,
         goal=goal,
         policy=policy,
+        parts=parts,
         measure=measure,
         priority=priority,
         categories=categories,
@@ -1002,10 +1029,18 @@ _QUOTED_TITLE = re.compile(
 )
 
 
-def _take_titles(work: Work, lexicon: Lexicon) -> tuple[int, int | None, int | None] | None:
-    """A part of the plan named by its title in quotes: (goal, policy, measure), as deep
-    as the title goes; a part of a title is the part of the plan all its matches share."""
-    for m in _QUOTED_TITLE.finditer(work.text):
+def _take_titles(
+    work: Work, lexicon: Lexicon
+) -> tuple[list[tuple[int, int | None, int | None]], list[str]]:
+    """The parts of the plan named by their titles in quotes: (goal, policy, measure), as
+    deep as each title goes; a part of a title is the part of the plan all its matches
+    share. Several titles are several parts ("「…」と「…」の事業"); a quoted text listed
+    with a title that is none of the report's is returned second (a title of a part this
+    report does not hold, not a topic)."""
+    named: list[tuple[int, int | None, int | None]] = []
+    others: list[re.Match[str]] = []
+    taken: list[tuple[int, int]] = []
+    for m in list(_QUOTED_TITLE.finditer(work.text)):
         quoted = m.group("a") or m.group("b") or m.group("c") or m.group("d")
         key = search_key(quoted)
         level = (m.group("level") or "").lower()
@@ -1025,6 +1060,7 @@ def _take_titles(work: Work, lexicon: Lexicon) -> tuple[int, int | None, int | N
         if depth:
             found = [t for t in found if _depth(t) == depth] or found
         if not found:
+            others.append(m)
             continue
         # Where the matches part ways, the answer is the part above.
         goals = {t.goal for t in found}
@@ -1035,8 +1071,21 @@ def _take_titles(work: Work, lexicon: Lexicon) -> tuple[int, int | None, int | N
         policy = policies.pop() if len(policies) == 1 else None
         measure = measures.pop() if len(measures) == 1 and policy is not None else None
         work.take(m.start(), m.end())
-        return goals.pop(), policy, measure
-    return None
+        taken.append((m.start(), m.end()))
+        named.append((goals.pop(), policy, measure))
+    unknown: list[str] = []
+    for m in others:
+        if any(
+            _TITLE_JOIN.fullmatch(work.text[min(end, m.end()) : max(start, m.start())])
+            for start, end in taken
+        ):
+            unknown.append(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
+            work.take(m.start(), m.end())
+    return list(dict.fromkeys(named)), unknown
+
+
+# Between two titles listed together.
+_TITLE_JOIN = re.compile(r"\s*(?:と|、|,|・|や|及び|および|and|or)\s*", re.IGNORECASE)
 
 
 def _take_title_after_number(

@@ -14,7 +14,7 @@ from bot.ask.shapes.comparison import SideBySide
 from bot.ask.shapes.help import Help
 from bot.ask.shapes.item_history import ItemHistory
 from bot.ask.shapes.listing import Listing
-from bot.ask.shapes.no_part import NoPart
+from bot.ask.shapes.no_part import NoPart, missing_parts_note
 from bot.ask.shapes.no_year import NoYear
 from bot.ask.shapes.other_municipality import OtherMunicipality
 from bot.ask.shapes.over_years import OverYears
@@ -49,6 +49,14 @@ def shape_for(ctx: AskContext, spec: QuerySpec) -> Shape:
 
 
 def answer(ctx: AskContext, question: str, spec: QuerySpec) -> Answer:
+    answered = _answer(ctx, question, spec)
+    note = missing_parts_note(ctx, spec) if spec.parts else None
+    if note is None:
+        return answered
+    return answered.model_copy(update={"text": t.join_lines([answered.text, note])})
+
+
+def _answer(ctx: AskContext, question: str, spec: QuerySpec) -> Answer:
     shape = shape_for(ctx, spec)
     if not shape.topics:
         return shape.answer(ctx, question, spec)

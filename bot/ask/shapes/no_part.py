@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+from bot.ask import filters
 from bot.ask.context import AskContext
 from bot.ask.shapes.base import Shape
-from bot.models import Answer, Problem, QuerySpec
+from bot.models import Answer, PlanPart, Problem, QuerySpec
 from bot.render import text as t
 
 
@@ -24,25 +25,53 @@ def _parts(ctx: AskContext) -> set[tuple[int, int, int]]:
     return parts
 
 
-def _held(spec: QuerySpec, parts: set[tuple[int, int, int]]) -> bool:
-    asked = (spec.goal, spec.policy, spec.measure)
-    return any(all(a is None or a == b for a, b in zip(asked, part, strict=True)) for part in parts)
+def _held(asked: PlanPart, parts: set[tuple[int, int, int]]) -> bool:
+    wanted = (asked.goal, asked.policy, asked.measure)
+    return any(
+        all(a is None or a == b for a, b in zip(wanted, part, strict=True)) for part in parts
+    )
+
+
+def _asked(spec: QuerySpec) -> tuple[PlanPart, ...]:
+    """The parts of the plan a question names: several, one, or none."""
+    if spec.parts:
+        return spec.parts
+    if spec.goal is None and spec.policy is None and spec.measure is None:
+        return ()
+    return (PlanPart(goal=spec.goal, policy=spec.policy, measure=spec.measure),)
+
+
+def missing_parts_note(ctx: AskContext, spec: QuerySpec) -> str | None:
+    """Of several parts named, those the report does not have ("基本目標ⅠとⅡのD" over a
+    report from Ⅱ on): the others answer, and the note says which were not there."""
+    held = _parts(ctx)
+    missing = [p for p in spec.parts if not _held(p, held)]
+    if not missing or len(missing) == len(spec.parts):
+        return None
+    lang = spec.language
+    named = t.pick(lang, "・", ", ").join(filters.part_label(p, lang) for p in missing)
+    return t.pick(lang, f"（{named}はこの報告にありません）", f"({named}: not in this report)")
 
 
 class NoPart(Shape):
     name = "no_part"
 
     def matches(self, ctx: AskContext, spec: QuerySpec) -> bool:
-        if spec.goal is None and spec.policy is None and spec.measure is None:
-            return False
-        return not _held(spec, _parts(ctx))
+        asked = _asked(spec)
+        if not asked:
+            return False  # (no part named: the snapshot's parts are not read)
+        held = _parts(ctx)
+        return not any(_held(part, held) for part in asked)
 
     def answer(self, ctx: AskContext, question: str, spec: QuerySpec) -> Answer:
         lang = spec.language
         goals = sorted({goal for goal, _, _ in _parts(ctx)})
         have = t.pick(lang, "・", ", ").join(t.goal_label(g, lang) for g in goals)
-        if spec.goal is not None and spec.goal not in goals:
-            part = t.goal_label(spec.goal, lang)
+        absent = [a.goal for a in _asked(spec) if a.goal is not None and a.goal not in goals]
+        if absent:
+            part = t.pick(lang, "・", ", ").join(
+                t.goal_label(g, lang) for g in dict.fromkeys(absent)
+            )
         else:
             part = t.pick(lang, "その基本施策・施策", "That basic policy or measure")
         text = t.pick(
