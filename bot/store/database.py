@@ -27,6 +27,7 @@ from bot.store.named_queries import NamedQuery, default_queries_dir, load_querie
 if TYPE_CHECKING:
     # Imported when a question first has topic words: numpy is no cost of the others.
     from bot.ingest.term_index import YearIndex
+    from bot.store.topic_answers import YearDocs
     from bot.store.topic_search import Rows
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ YEAR_PARAMS = ("fiscal_year", "from_year", "to_year")
 #: Questions whose topic lookups are kept: one question runs several queries on the
 #: same words (topic_hits, count_matching, evaluations_matching).
 TOPIC_CACHE = 32
+#: Queries a topic question without structured filters counts from the term index.
+INDEX_COUNTED = ("topic_hits", "count_matching")
 
 
 class WarehouseMissing(RuntimeError):
@@ -316,6 +319,69 @@ class Store:
                 self._topics.popitem(last=False)
         return found
 
+    def year_docs(self, fiscal_year: int) -> YearDocs | None:
+        """Each doc's item and grade in a fiscal year (None: the year has no index)."""
+        return self.cached(f"year_docs/{fiscal_year}", lambda: self._read_year_docs(fiscal_year))
+
+    def _read_year_docs(self, fiscal_year: int) -> YearDocs | None:
+        import numpy as np
+
+        from bot.store.topic_answers import YearDocs
+
+        index = self.term_index(fiscal_year)
+        if index is None:
+            return None
+        query = self.queries["year_docs"]
+        with self._watched(query.name) as cursor:
+            cursor.execute(query.sql, {"fiscal_year": fiscal_year})
+            columns = cursor.fetchnumpy()
+        if len(columns["item_no"]) != index.docs:
+            return None  # not the partition the index was written from: ask DuckDB
+        return YearDocs.from_columns(
+            np.asarray(columns["item_no"]), np.asarray(columns["grade"]), index.plan_start
+        )
+
+    def _counted_by_index(
+        self, name: str, bound: dict[str, Any], topics: Rows | None
+    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]] | None:
+        """A topic question's counts from the term index, when the query has no filter
+        the index does not apply (None: DuckDB answers)."""
+        if topics is None or name not in INDEX_COUNTED or bound.get("fiscal_year") is None:
+            return None
+        from bot.store import topic_answers
+
+        if not topic_answers.unfiltered(bound):
+            return None
+        fiscal_year = int(bound["fiscal_year"])
+        docs = self.year_docs(fiscal_year)
+        if docs is None:
+            return None
+        held = len(bound["keywords"])
+        if name == "topic_hits":
+            found = topic_answers.topic_hits(topics, docs, fiscal_year, held)
+        else:
+            found = [topic_answers.count_matching(topics, docs, fiscal_year, held)]
+        columns = tuple(found[0])
+        return columns, [tuple(r.values()) for r in found]
+
+    def _listable(self, name: str, bound: dict[str, Any], topics: Rows | None) -> Rows | None:
+        """The topic rows a ranked list needs: without filters the index does not apply,
+        only those of the docs it can list (the query ranks them exactly)."""
+        if (
+            topics is None
+            or name != "evaluations_matching"
+            or bound.get("fiscal_year") is None
+            or not bound.get("row_limit")
+        ):
+            return topics
+        from bot.store import topic_answers
+
+        if not topic_answers.unfiltered(bound):
+            return topics
+        return topic_answers.listed(
+            topics, int(bound["fiscal_year"]), len(bound["keywords"]), int(bound["row_limit"])
+        )
+
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cursor is None:
@@ -332,10 +398,15 @@ class Store:
             # Queries that sort can stop at the cap: DuckDB keeps a top-N, not every row.
             bound["row_limit"] = limit + 1
         start = time.perf_counter()
-        with self._watched(name, self._topic_table(bound)) as cursor:
-            cursor.execute(query.sql, bound)
-            columns = tuple(d[0] for d in cursor.description or ())
-            raw = cursor.fetchmany(limit + 1)
+        topics = self._topic_table(bound)
+        counted = self._counted_by_index(name, bound, topics)
+        if counted is not None:
+            columns, raw = counted
+        else:
+            with self._watched(name, self._listable(name, bound, topics)) as cursor:
+                cursor.execute(query.sql, bound)
+                columns = tuple(d[0] for d in cursor.description or ())
+                raw = cursor.fetchmany(limit + 1)
         elapsed = (time.perf_counter() - start) * 1000
         truncated = len(raw) > limit
         rows = [dict(zip(columns, r, strict=True)) for r in raw[:limit]]
@@ -391,9 +462,10 @@ class Store:
             raise QueryTimeout(f"query {name} exceeded {self.timeout_s:.0f} s") from exc
         finally:
             self._watchdog.done(watch)
+            # A result read only up to its cap is still open: it holds its buffers (and
+            # the topic table), and the cursor can register nothing until it is done.
+            cursor.abort()
             if topics is not None:
-                # A result read only up to its cap is still open; it holds the table.
-                cursor.abort()
                 cursor.unregister("topic_found")
 
     def close(self) -> None:
