@@ -342,6 +342,16 @@ def fiscal_years(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dic
     return [{"fiscal_year": int(y)} for y in sorted(years.unique(), reverse=True)]
 
 
+def year_docs(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
+    # A year's rows in file order, as read: each one's item number and grade code.
+    sub = df[df["fiscal_year"].astype("int64") == int(params["fiscal_year"])]
+    codes = {"A": 0, "B": 1, "C": 2, "D": 3}
+    return [
+        {"item_no": int(n), "grade": codes.get(g, 4)}
+        for n, g in zip(sub["item_no"], sub["grade"], strict=True)
+    ]
+
+
 def departments(df: pd.DataFrame, params: dict[str, Any], cap: int) -> list[dict[str, Any]]:
     both = pd.concat(
         [
@@ -418,6 +428,7 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "grade_counts_by_part": grade_counts_by_part,
     "grade_changes_between_years": grade_changes_between_years,
     "fiscal_years": fiscal_years,
+    "year_docs": year_docs,
     "evaluation_grades": evaluation_grades,
     "item_names": item_names,
     "item_grade_history": item_grade_history,
