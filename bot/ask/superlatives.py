@@ -70,6 +70,12 @@ _GROUP_JA = [
     re.compile(rf"(?:{_QUALITY_JA}|{_COUNT_JA})\s*(?:の)?\s*{_LEVEL_JA}"),
     # "一番進んでいるのはどの基本目標"
     re.compile(rf"(?:は|って)\s*(?:どの|どこの)\s*{_LEVEL_JA}"),
+    # "評価の高い順に基本目標を並べて", "基本施策を評価の低い順に"
+    re.compile(rf"順に?\s*(?:、)?\s*{_LEVEL_JA}"),
+    re.compile(
+        rf"{_LEVEL_JA}\s*(?:を|の)[^、。,.?？!！]{{0,8}}?(?:並べ|ならべ|順位|ランキング|順番)"
+    ),
+    re.compile(rf"{_LEVEL_JA}\s*(?:を|の)\s*{_OF}?(?:{_GOOD}|{_BAD})\s*順"),
 ]
 
 _LEVELS_JA: dict[str, Ranked] = {
@@ -154,10 +160,12 @@ def take_superlative(work: Work, names: list[tuple[int, int]]) -> Superlative | 
         fewest = word.lower() in ("least", "fewest") or word.startswith("少")
         return Superlative("grade", "fewest" if fewest else "most")
     level = _asked_level(text, names)
-    quality = _quality(text)
+    quality = _quality(text, order_words=level is not None)
     if level is not None:
         ranked, span = level
         order: Order | None = quality[0] if quality else _count_order(text)
+        if order is None and _RANK_WORDS.search(text):
+            order = "best"  # "rank the goals by grade", "基本目標を並べて": best first
         if order is None or (ranked == "department" and not quality):
             return None
         if quality:
@@ -169,6 +177,9 @@ def take_superlative(work: Work, names: list[tuple[int, int]]) -> Superlative | 
         work.take(*quality[1:])
         return Superlative("item", quality[0])
     return None
+
+
+_RANK_WORDS = re.compile(r"\brank|並べ|ならべ|順位|ランキング", re.IGNORECASE)
 
 
 def _asked_level(text: str, names: list[tuple[int, int]]) -> tuple[Ranked, tuple[int, int]] | None:
@@ -193,8 +204,16 @@ def _asked_level(text: str, names: list[tuple[int, int]]) -> tuple[Ranked, tuple
     return None
 
 
-def _quality(text: str) -> tuple[Order, int, int] | None:
-    """("best" | "worst", where) of a superlative of grades, in either language."""
+# "評価の高い順", "進捗の遅れている順": an order of groups (not of items: read only where a
+# department or part of the plan is ranked).
+_ORDER_BY_JA = re.compile(rf"{_OF}?(?P<q>{_GOOD}|{_BAD})\s*順")
+
+
+def _quality(text: str, *, order_words: bool = False) -> tuple[Order, int, int] | None:
+    """("best" | "worst", where) of a superlative of grades, in either language;
+    ``order_words``: an order asked ("評価の高い順") is one too."""
+    if order_words and (m := _ORDER_BY_JA.search(text)):
+        return ("worst" if re.fullmatch(_BAD, m.group("q")) else "best"), m.start(), m.end()
     if m := re.search(_QUALITY_JA, text):
         bad = re.search(_BAD + "|最低", m.group(0))
         return ("worst" if bad else "best"), m.start(), m.end()

@@ -27,15 +27,26 @@ _ORDER_JA = {"most": "多い", "fewest": "少ない", "best": "良い", "worst":
 _ORDER_EN = {"most": "most", "fewest": "fewest", "best": "best", "worst": "worst"}
 
 
-def leaders(summary: Summary) -> list[str]:
-    return [g.label for g in summary.ranking[: summary.leaders]]
+#: Names of those sharing first place said in a lead line; the rest are counted.
+LEADERS_NAMED = 5
+
+
+def leaders(summary: Summary, lang: Language = "ja") -> list[str]:
+    """Those sharing first place, the first few by name ("…ほか4", "… and 4 more")."""
+    named = [g.label for g in summary.ranking[: min(summary.leaders, LEADERS_NAMED)]]
+    rest = summary.leaders - len(named)
+    if rest > 0:
+        named.append(pick(lang, f"ほか{rest}", f"{rest} more"))
+    return named
 
 
 def common_grade_line(summary: Summary, reading: str, lang: Language) -> str:
     """'基本目標Ⅲ・令和元年度（2019年度）: 最も多い評価はA（22件）'."""
     first = summary.ranking[0]
     n = int(first.score)
-    who = "・".join(leaders(summary)) if lang == "ja" else " and ".join(leaders(summary))
+    who = (
+        "・".join(leaders(summary, lang)) if lang == "ja" else " and ".join(leaders(summary, lang))
+    )
     if lang == "ja":
         return f"{reading}: 最も{_ORDER_JA[summary.order or 'most']}評価は{who}（{count_label(n, lang)}）"
     which = "most common" if summary.order != "fewest" else "least common"
@@ -79,7 +90,7 @@ def group_lead_line(summary: Summary, lang: Language) -> str:
     ranked = summary.ranked or "department"
     order = summary.order or "most"
     first = summary.ranking[0]
-    who_ja, who_en = "、".join(leaders(summary)), ", ".join(leaders(summary))
+    who_ja, who_en = "、".join(leaders(summary, lang)), ", ".join(leaders(summary, lang))
     what = "・".join(g.value for g in summary.counted)
     if order in ("most", "fewest"):
         n = int(first.score)

@@ -89,6 +89,11 @@ def test_low_grades_without_a_superlative_are_c_and_d() -> None:
         ("which basic policy is doing worst?", "policy", "worst"),
         ("best performing goal", "goal", "best"),
         ("Which department is furthest behind?", "department", "worst"),
+        # An order asked of the groups: best (worst) first.
+        ("評価の高い順に基本目標を並べて", "goal", "best"),
+        ("基本施策を評価の低い順に教えて", "policy", "worst"),
+        ("基本目標を評価で並べて", "goal", "best"),
+        ("rank the goals by grade", "goal", "best"),
     ],
 )
 def test_groups_ranked(question: str, ranked: str, order: str) -> None:
@@ -112,3 +117,8 @@ def test_departments_ranked_by_a_count_as_before() -> None:
     spec = read("A評価が一番多いのはどこの課？")
     assert (spec.ranked, spec.ranking) == ("department", "most")
     assert [g.value for g in spec.grades] == ["A"]
+
+
+def test_an_order_of_items_is_no_ranking_of_groups() -> None:
+    # Without a department or part of the plan ranked, "評価の低い順" orders nothing new.
+    assert read("評価の低い順に事業を並べて").ranked is None
