@@ -51,10 +51,14 @@ WHERE e.fiscal_year >= first_year AND e.fiscal_year <= last_year
   AND (departments IS NULL OR list_contains(departments, e.department))
   -- shared: items several departments evaluate in the year (共管); with departments, items
   -- every one of them evaluates ("地域支援課と高齢者支援課が一緒にやっている事業").
-  AND (shared IS NULL OR EXISTS (
-        SELECT 1 FROM evaluations s
-        WHERE s.fiscal_year = e.fiscal_year AND s.municipality = e.municipality
-          AND s.plan = e.plan AND s.item_no = e.item_no
+  -- Not a correlated EXISTS: DuckDB plans that as a join over every year's evaluations
+  -- even when shared is NULL; this subquery folds to nothing unless shared is set.
+  AND (shared IS NULL OR (e.fiscal_year, e.municipality, e.plan, e.item_no) IN (
+        SELECT (s.fiscal_year, s.municipality, s.plan, s.item_no) FROM evaluations s
+        WHERE shared IS NOT NULL
+          AND s.fiscal_year >= first_year AND s.fiscal_year <= last_year
+          AND (municipality IS NULL OR s.municipality = municipality)
+        GROUP BY s.fiscal_year, s.municipality, s.plan, s.item_no
         HAVING count(DISTINCT s.department) >= 2
            AND (departments IS NULL
                 OR count(DISTINCT s.department) FILTER (list_contains(departments, s.department))
