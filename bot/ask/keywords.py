@@ -483,6 +483,8 @@ _JA_SUFFIXES = (
     "関連",
 )
 
+KATAKANA_WORD = re.compile(r"[\u30a0-\u30ffー]+")
+
 # Generic heads of compound nouns: "ストーカー対策" is also found as "ストーカー".
 _GENERIC_HEADS = (
     "対策",
@@ -518,15 +520,18 @@ _GENERIC_HEADS = (
 def _ja_keyword(token: str, lexicon: Lexicon) -> Keyword:
     """A Japanese content word, its synonyms, and its core without a generic head."""
     forms = [token]
-    # Heads come off one after another: "DV対策状況" is also "DV対策" and "DV".
-    stripped = True
-    while stripped:
-        stripped = False
-        for head in _GENERIC_HEADS:
-            if forms[-1].endswith(head) and len(forms[-1]) - len(head) >= 2:
-                forms.append(forms[-1][: -len(head)])
-                stripped = True
-                break
+    parts = [part for part in token.split("・") if len(part) >= 2]
+    if len(parts) > 1 and not all(KATAKANA_WORD.fullmatch(part) for part in parts):
+        # Words listed with ・ ("周知・啓発", "医療・福祉"): any of them; a katakana word
+        # written with dots ("ワーク・ライフ・バランス") stays one word.
+        forms.extend(parts)
+    for form in list(forms):
+        # Heads come off one after another: "DV対策状況" is also "DV対策" and "DV".
+        while head := next(
+            (h for h in _GENERIC_HEADS if form.endswith(h) and len(form) - len(h) >= 2), None
+        ):
+            form = form[: -len(head)]
+            forms.append(form)
     matches: list[str] = []
     for form in forms:
         matches.append(search_key(form))

@@ -396,7 +396,11 @@ _MEANING = re.compile(
     re.IGNORECASE,
 )
 
-_GRADE_WORD = re.compile(r"評価|グレード|ランク|\bgrades?\b|\bratings?\b", re.IGNORECASE)
+_GRADE_WORD = re.compile(
+    # (A letter alone too: "Bってどういう意味？".)
+    r"評価|グレード|ランク|\bgrades?\b|\bratings?\b|(?<![A-Za-z0-9])[A-D](?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 
 _NAMES_SOMETHING = re.compile(r"事業\s*\d|(?i:items?)\s*#?\d|課|センター|室")
 
@@ -446,7 +450,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "detail",
         re.compile(
-            r"詳細|詳しく|くわしく|内容|中身|(?:見)?比べたい|理由|なぜ|どうして|出典|出所|どの資料|根拠|何評価|評価は何|"
+            r"詳細|詳しく|くわしく|内容|中身|(?:見)?比べたい|理由|なぜ|どうして|何が原因|原因は|"
+            r"出典|出所|どの資料|根拠|何評価|評価は何|"
             r"どの評価|"
             r"details?|tell\s+me\s+about|sources?\b|"
             r"more\s+about|describe|\bwhy\b|reasons?|"
@@ -546,9 +551,32 @@ def parse_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> QuerySpec
     return read_question(raw, lexicon, years=years).spec
 
 
+# Who is asking, said before the question ("男女平等推進センターの者です。", "高齢者支援課
+# の山田です、"): no filter, unless the question then says "うちの課" for that office.
+_SELF_INTRO = re.compile(
+    r"(?:^|(?<=[。、,.!?！？\s]))(?P<org>[^。、,\s]{1,30}?(?:課|室|係|センター|部|局|事務所|担当))"
+    r"(?:の|で)(?:者|担当者?|(?!事業|評価|件|一覧|予定|計画|内容|方)[\u4e00-\u9fff]{1,4})"
+    r"(?:です|でございます)(?:が|けど)?(?:[。、,.!！]|\s|$)"
+)
+_OWN_OFFICE = re.compile(
+    r"うちの課|うちの部署|当課|弊課|自課|私たちの課|私どもの課|自分の課|うちのセンター"
+)
+
+
+def _without_self_introduction(text: str) -> str:
+    """The question without who is asking; "うちの課" read as the office introduced."""
+    if not (m := _SELF_INTRO.search(text)):
+        return text
+    rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+    if _OWN_OFFICE.search(rest):
+        rest = _OWN_OFFICE.sub(m.group("org"), rest)
+    return rest
+
+
 def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     """Read a message. ``years`` are the fiscal years the warehouse holds (any order)."""
     text, problem = clean_question(raw)
+    text = _without_self_introduction(text)
     work = Work(text)
     language = language_of(text, lexicon)
     if problem == Problem.TOO_LONG:
@@ -678,6 +706,10 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if (from_grades or to_grades or same_grade) and intent == "detail" and item_numbers:
         # "事業16はなぜDになったのか" asks for the item's reasons: its details, any grade.
         from_grades = to_grades = ()
+    elif to_grades and not (from_grades or same_grade or was_grade) and len(years) < 2:
+        # "何が原因でDになったのか" with one year's report: there is no earlier grade to
+        # have moved from; the grade it is now is what is asked about.
+        grades, to_grades = tuple(dict.fromkeys((*grades, *to_grades))), ()
     elif from_grades or to_grades or same_grade:
         intent = "trend"
         if same_grade and not (from_grades or to_grades):
