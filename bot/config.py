@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     #: Warehouses of at most this many evaluations are held in memory (a city's ten
     #: years are ~1,000 rows; measured ~4 KB a row); larger ones are read from their files.
     memory_rows: int = Field(default=10_000, ge=0, validation_alias="PLANBOT_MEMORY_ROWS")
+    #: DuckDB's memory (joins, sorts, cached parquet pages) in MB; past it a query
+    #: spills to disk. 0: DuckDB's default, 80 % of the machine's memory.
+    duckdb_memory_mb: int = Field(default=300, ge=0, validation_alias="PLANBOT_DUCKDB_MEMORY_MB")
     #: Warehouse snapshots kept after a write: readers of the one before, and whole ones
     #: to fall back to should the newest be damaged.
     keep_snapshots: int = Field(default=3, ge=1, validation_alias="PLANBOT_KEEP_SNAPSHOTS")

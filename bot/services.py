@@ -24,6 +24,7 @@ class Services:
             row_cap=settings.row_cap,
             timeout_s=settings.query_timeout_s,
             memory_rows=settings.memory_rows,
+            memory_limit_mb=settings.duckdb_memory_mb or None,
         )
         answerer = Answerer(
             store,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -122,6 +123,7 @@ class Store:
         timeout_s: float = 10.0,
         threads: int | None = None,
         memory_rows: int = 0,
+        memory_limit_mb: int | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.queries_dir = queries_dir or default_queries_dir()
@@ -129,7 +131,14 @@ class Store:
         self.row_cap = row_cap
         self.timeout_s = timeout_s
         self.memory_rows = memory_rows
-        config = {"threads": threads} if threads else {}
+        config: dict[str, Any] = {"threads": threads} if threads else {}
+        if memory_limit_mb:
+            # DuckDB's default is 80 % of the machine: a national question's joins and
+            # the parquet pages it caches grew the process past a GB. Within the limit
+            # it spills to its temp directory (by default ".tmp" in whatever directory
+            # the process started in) instead.
+            config["memory_limit"] = f"{memory_limit_mb}MB"
+            config["temp_directory"] = str(Path(tempfile.gettempdir()) / "planbot-duckdb")
         self._con = duckdb.connect(":memory:", config=config)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -313,6 +322,10 @@ class Store:
         from bot.store.topic_search import topic_rows
 
         found = topic_rows(self.term_index, groups, span, municipality)
+        for year in span:
+            index = self.term_index(year)
+            if index is not None:
+                index.release()
         with self._lock:
             self._topics[key] = found
             while len(self._topics) > TOPIC_CACHE:
