@@ -145,6 +145,8 @@ def _hierarchy_words(spec: QuerySpec, lang: Language) -> list[str]:
     parts.extend(_level_words(spec.goal, spec.policy, spec.measure, lang))
     if spec.priority:
         parts.append("重点施策" if ja else "priority measures")
+    elif spec.priority is False:
+        parts.append("重点施策以外" if ja else "not priority measures")
     return parts
 
 

@@ -418,6 +418,9 @@ _YEAR_NEXT = re.compile(r"\s*(?:(?i:in|during|for)\s+)?(?:(?i:the)\s+)?")
 _GOES_ON = re.compile(r"\s*(?:評価)?\s*(?:で(?!は)|だった|であった|から|より|→|->|=>|[、,])")
 
 
+_BUT_NOT = re.compile(r"\s*,?\s*(?:but|and|yet)\s+not\s+(?:in\s+|for\s+)?", re.IGNORECASE)
+
+
 def take_year_grades(
     work: Work,
     marks: list[tuple[int, int, int]],
@@ -434,6 +437,16 @@ def take_year_grades(
     # last year and are A this year").
     english = language == "en"
     parts = ((0, start1), (end1, start2)) if english else ((end1, start2), (end2, len(work.text)))
+    if english and _BUT_NOT.fullmatch(work.text[end1:start2]):
+        # "A in 2019 but not in 2020": the other grades in the second year.
+        sub = Work(work.text[:start1])
+        shifted = [(s, e) for s, e in names]
+        if grades := take_grades(sub, language, shifted, legend=False):
+            for span in sub.spans:
+                work.take(span.start, span.end)
+            work.take(end1, start2)
+            others = tuple(g for g in Grade if g not in grades)
+            return (grades, others) if year1 < year2 else (others, grades)
     found: list[tuple[int, Work, tuple[Grade, ...]]] = []
     for offset, stop in parts:
         sub = Work(work.text[offset:stop])

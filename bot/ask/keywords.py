@@ -326,6 +326,13 @@ _EN_STOPWORDS = frozenset(
         "so",
         "as",
         "if",
+        # Greetings and who is asking ("Hello! I'm new here").
+        "hello",
+        "hi",
+        "i'm",
+        "im",
+        "here",
+        "new",
     ]
 )
 

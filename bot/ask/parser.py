@@ -220,6 +220,11 @@ _MEASURE = re.compile(
     re.IGNORECASE,
 )
 
+_NOT_PRIORITY = re.compile(
+    r"重点(?:施策|事業)?(?:じゃない|ではない|でない|以外|外)|非重点|"
+    r"\bnon-?priorit(?:y|ies)\b|not\s+(?:a\s+)?priorit(?:y|ies)|not\s+key\s+measures?",
+    re.IGNORECASE,
+)
 _PRIORITY = re.compile(
     r"重点(?:施策|事業)?|★|priorit(?:y|ies)|prioriti[sz]ed|key\s+measures?", re.IGNORECASE
 )
@@ -321,7 +326,15 @@ _CATEGORY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"継続"), "継続"),
     (re.compile(r"充実|拡充"), "充実"),
     (re.compile(r"見直し"), "見直し"),
-    (re.compile(r"\bnew(?:ly\s+added)?\b", re.IGNORECASE), "新規"),
+    # (Not the asker's "I'm new here", "new to this", "what's new": new items are.)
+    (
+        re.compile(
+            r"(?<!I'm\s)(?<!I\sam\s)(?<!what's\s)(?<!what\sis\s)\bnew(?:ly\s+added)?\b"
+            r"(?!\s+(?:here|to\b|in\s+(?:this|the)\s+(?:job|role|team|office|department)))",
+            re.IGNORECASE,
+        ),
+        "新規",
+    ),
     (re.compile(r"\b(?:continuing|continued|ongoing)\b", re.IGNORECASE), "継続"),
     (re.compile(r"\b(?:expanded|enhanced|expansion|strengthened)\b", re.IGNORECASE), "充実"),
     (re.compile(r"\b(?:revised|revision|reviewed|under\s+review)\b", re.IGNORECASE), "見直し"),
@@ -458,6 +471,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # What comes next is in the details (次年度予定), not in a list line.
             r"今後(?:の(?:予定|計画|方針|取組|取り組み|見通し))?|(?:次年度|来年度)(?:の)?(?:予定|計画)(?![\u4e00-\u9fff])|"
             r"next\s+(?:year'?s?\s+)?(?:plans?|steps)|plans?\s+for\s+next\s+year|"
+            r"\bdo(?:ing)?\s+next\s+(?:fiscal\s+)?year|"
             r"plan(?:s|ned|ning)?\s+(?:to\s+\w+\s+)?(?:\w+\s+)?next\s+(?:fiscal\s+)?year",
             re.IGNORECASE,
         ),
@@ -1172,7 +1186,11 @@ def _take_hierarchy(work: Work) -> tuple[int | None, int | None, int | None, boo
     if m := _MEASURE.search(work.text):
         measure = int(m.group(1))
         work.take(m.start(), m.end())
-    priority = True if take_regex(work, _PRIORITY) else None
+    # "重点じゃない", "重点以外", "non-priority": the items of the other measures.
+    if take_regex(work, _NOT_PRIORITY):
+        priority: bool | None = False
+    else:
+        priority = True if take_regex(work, _PRIORITY) else None
     return goal, policy, measure, priority
 
 
