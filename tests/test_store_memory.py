@@ -32,3 +32,23 @@ def test_a_lookup_gives_its_index_pages_back_and_finds_again(seed_warehouse: Pat
         assert store.run("evaluations_matching", fiscal_year=2019, keywords=keys).rows == first
     finally:
         store.close()
+
+
+def test_grade_changes_cut_at_the_cap_are_the_first_of_the_whole_list(
+    two_year_warehouse: Path,
+) -> None:
+    # The changes are found and cut on the filter columns; only the rows returned are
+    # read whole, in the same order.
+    store = Store(two_year_warehouse)
+    try:
+        params = {p: None for p in store.queries["grade_changes_between_years"].params} | {
+            "from_year": 2019,
+            "to_year": 2020,
+            "direction": "any",
+        }
+        whole = store.run("grade_changes_between_years", **params)
+        assert len(whole.rows) > 3 and not whole.truncated
+        cut = store.run("grade_changes_between_years", cap=3, **params)
+        assert cut.truncated and cut.rows == whole.rows[:3]
+    finally:
+        store.close()
