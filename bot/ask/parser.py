@@ -417,6 +417,12 @@ _GRADE_WORD = re.compile(
 
 _NAMES_SOMETHING = re.compile(r"事業\s*\d|(?i:items?)\s*#?\d|課|センター|室")
 
+_GRADE_ASIDE = re.compile(
+    r"(?<![A-Za-z])[A-D]\s*(?:評価)?\s*(?:ばっかり|ばっか|ばかり)(?:\s*(?:だ|です|なんです|なの)?"
+    r"\s*(?:けど|けれど|が|ので|し))?"
+)
+_OF_WHICH = re.compile(r"(?:その)?うち(?=\s*(?:評価)?\s*[A-D])|\b(?:of\s+which|of\s+those)\b", re.I)
+
 _COUNT_WORDS = re.compile(
     r"何件|件数|いくつ|幾つ|何個|何事業|数は|の数|(?:事業|項目|総)数|合計|how\s+many|"
     r"(?:どれ|どの)(?:くらい|ぐらい)|"
@@ -657,8 +663,17 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     with work.reading(SpanKind.RANKING):
         # Before grades: "一番評価が低い" is the lowest grade held, not C and D.
         superlative = take_superlative(work, names)
+    with work.reading(SpanKind.OTHER):
+        # A grade said in passing ("A評価ばっかりだけど、B以下は？") is no condition.
+        take_regex(work, _GRADE_ASIDE)
     with work.reading(SpanKind.GRADE):
+        # "…は何件？そのうちAは？": the count of the whole, its grades in the breakdown.
+        of_which = any(
+            _COUNT_WORDS.search(work.text[: m.start()]) for m in _OF_WHICH.finditer(work.text)
+        )
         grades = take_grades(work, language, names, legend=not status, words=not item_numbers)
+        if of_which and grades:
+            grades = ()
     if per_year is not None and over == "every" and not grades:
         grades = per_year[0]
     with work.reading(SpanKind.DEPARTMENT):
