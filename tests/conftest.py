@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,12 @@ from bot.ingest.warehouse import write_reports
 from bot.models import Report
 from tests import reports
 from tests.evaluation_summary import summary_line
+
+if TYPE_CHECKING:
+    from bot.ask.answer import Answerer
+
+# The vocabulary a deployment reads questions with (its departments' other names).
+ALIASES = reports.ROOT / "data" / "aliases.toml"
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +69,41 @@ def three_year_warehouse(
     write_reports(data_dir, [second_year_report])
     write_reports(data_dir, [parse_report_text(path)])
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def answerers(
+    seed_warehouse: Path, two_year_warehouse: Path, three_year_warehouse: Path
+) -> Iterator[dict[str, Answerer]]:
+    """One Answerer per read-only warehouse ("seed", "two", "three"), shared by every test
+    in a worker: each Store opens DuckDB and builds its lexicon and term index once, and
+    answers are frozen, so sharing them cannot leak one test's changes into another."""
+    from bot.ask.answer import Answerer
+    from bot.store.database import Store
+
+    stores = {
+        "seed": Store(seed_warehouse),
+        "two": Store(two_year_warehouse),
+        "three": Store(three_year_warehouse),
+    }
+    yield {name: Answerer(store, aliases_file=ALIASES) for name, store in stores.items()}
+    for store in stores.values():
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def seed_answerer(answerers: dict[str, Answerer]) -> Answerer:
+    return answerers["seed"]
+
+
+@pytest.fixture(scope="session")
+def two_year_answerer(answerers: dict[str, Answerer]) -> Answerer:
+    return answerers["two"]
+
+
+@pytest.fixture(scope="session")
+def three_year_answerer(answerers: dict[str, Answerer]) -> Answerer:
+    return answerers["three"]
 
 
 @pytest.fixture

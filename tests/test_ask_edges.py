@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.ask.answer import Answerer
 from bot.ask.text import MAX_QUESTION_CHARS, RAW_QUESTION_CHARS
-from bot.store.database import Store
 from tests.test_cli import ROOT, clean_env
 
 
@@ -26,13 +22,6 @@ def planbot_bytes(*args: str | bytes, stdin: bytes = b"") -> subprocess.Complete
         env=clean_env(),
         timeout=120,
     )
-
-
-@pytest.fixture(scope="module")
-def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(seed_warehouse)
-    yield Answerer(store)
-    store.close()
 
 
 def test_json_output_is_valid_utf8_whatever_bytes_come_in(seed_warehouse: Path) -> None:
@@ -66,10 +55,10 @@ def test_an_argument_that_is_not_utf8_is_answered_in_valid_json(seed_warehouse: 
     assert answer["question"].startswith("D\ufffd")
 
 
-def test_a_huge_question_is_cut_before_it_is_read(answerer: Answerer) -> None:
+def test_a_huge_question_is_cut_before_it_is_read(seed_answerer: Answerer) -> None:
     # Five million characters of words and markup: only the first few thousand are read.
     question = "<@U123> D評価の事業は？ " * 300_000
-    answer = answerer.answer(question)
+    answer = seed_answerer.answer(question)
     assert len(answer.question) <= RAW_QUESTION_CHARS
     assert answer.problem == "too_long"
     assert MAX_QUESTION_CHARS < RAW_QUESTION_CHARS

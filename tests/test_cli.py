@@ -11,7 +11,6 @@ from pathlib import Path
 from bot.ask.answer import Answerer
 from bot.failures import apology
 from bot.render.json_answer import answer_json, error_json
-from bot.store.database import Store
 from tests import reports
 from tests.contract import JSON_FIELDS
 from tests.test_warehouse import tree_digest
@@ -139,8 +138,10 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     assert "Traceback" not in errors and "BrokenPipe" not in errors
 
 
-def test_a_failed_question_in_json_has_every_field_an_answer_has(store: Store) -> None:
-    answer = json.loads(answer_json(Answerer(store).answer("D評価の事業は？")))
+def test_a_failed_question_in_json_has_every_field_an_answer_has(
+    seed_answerer: Answerer,
+) -> None:
+    answer = json.loads(answer_json(seed_answerer.answer("D評価の事業は？")))
     failed = json.loads(error_json("D評価の事業は？", apology("abc12345")))
     assert failed.keys() == answer.keys() and failed.keys() >= JSON_FIELDS
     assert (failed["intent"], failed["ok"], failed["items"]) == ("error", False, [])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ask.answer import Answerer
 from bot.models import Report
 from bot.store.database import QueryTimeout, Store, TooManyRows, WarehouseMissing
 from bot.store.named_queries import default_queries_dir, load_queries, parse_query_file
@@ -82,12 +83,11 @@ def test_queries_bind_values_never_format_them(name: str) -> None:
     assert not re.search(r"\{[a-z_]+\}|%s|%\(", sql), "values must be bound as $params"
 
 
-def test_counts_without_a_count_query_match_count_matching(store: Store) -> None:
-    from bot.ask.answer import Answerer
-
-    answerer = Answerer(store)
+def test_counts_without_a_count_query_match_count_matching(
+    store: Store, seed_answerer: Answerer
+) -> None:
     for question in ("D評価の事業は？", "show 子ども家庭支援センター items", "全事業", "B評価"):
-        answer = answerer.answer(question)
+        answer = seed_answerer.answer(question)
         params = {p: SAMPLE[p] for p in QUERIES["count_matching"].params} | {"item_nos": None}
         params.update({k: v for k, v in answer.queries[0].params.items() if k in params})
         counted = store.run("count_matching", **params).rows[0]
@@ -189,10 +189,8 @@ def test_cursor_per_thread(store: Store) -> None:
         assert set(pool.map(count, range(40))) == {40}
 
 
-def test_items_named_after_the_keyword_come_first(store: Store) -> None:
-    from bot.ask.answer import Answerer
-
-    answer = Answerer(store).answer("介護の事業")
+def test_items_named_after_the_keyword_come_first(store: Store, seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("介護の事業")
     names = [("介護" in i.name) for i in answer.items]
     assert names == sorted(names, reverse=True), "name hits first"
     assert any(names) and not all(names)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,10 +27,6 @@ from bot.render.blocks import (
     parse_action_value,
     query_message,
 )
-from bot.store.database import Store
-from tests import reports
-
-ALIASES = reports.ROOT / "data" / "aliases.toml"
 
 QUESTIONS = [
     "show 子ども家庭支援センター items",
@@ -52,27 +47,6 @@ QUESTIONS = [
     "存在しない課のまとめ",
     "宇宙開発に関する事業",
 ]
-
-
-@pytest.fixture(scope="module")
-def two_year(two_year_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(two_year_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def three_year(three_year_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(three_year_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def seed(seed_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(seed_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -119,8 +93,8 @@ def long_item(item: AnswerItem, n: int = 9_000) -> AnswerItem:
 
 # --- every real answer renders within Slack's limits -------------------------------------
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_real_answers_render_valid_messages(two_year: Answerer, question: str) -> None:
-    answer = two_year.answer(question)
+def test_real_answers_render_valid_messages(two_year_answerer: Answerer, question: str) -> None:
+    answer = two_year_answerer.answer(question)
     messages = answer_messages(answer)
     assert_valid(messages)
     assert_valid([query_message(answer)])
@@ -130,19 +104,18 @@ def test_real_answers_render_valid_messages(two_year: Answerer, question: str) -
 
 
 def test_every_question_of_the_evaluation_set_renders_valid_messages(
-    seed: Answerer, two_year: Answerer, three_year: Answerer
+    answerers: dict[str, Answerer],
 ) -> None:
     from tests.ask.test_evaluation_set import CASES
 
-    answerers = {"seed": seed, "two": two_year, "three": three_year}
     for case in CASES:
         answer = answerers[case["wh"]].answer(case["q"])
         for page in (0, 1):
             assert_valid(answer_messages(answer, page=page))
 
 
-def test_first_block_states_reading_and_count(seed: Answerer) -> None:
-    answer = seed.answer("子ども政策課のD評価の事業")
+def test_first_block_states_reading_and_count(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("子ども政策課のD評価の事業")
     assert answer.count == 1
     first = answer_messages(answer)[0].blocks[0]
     assert first["type"] == "header"
@@ -150,8 +123,8 @@ def test_first_block_states_reading_and_count(seed: Answerer) -> None:
     assert first["text"]["text"].startswith("評価D・子ども政策課・令和元年度")
 
 
-def test_a_note_before_the_headline_does_not_replace_it(seed: Answerer) -> None:
-    answer = seed.answer("D評価の事業は？")
+def test_a_note_before_the_headline_does_not_replace_it(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("D評価の事業は？")
     noted = answer.model_copy(update={"text": "比較できる年度がありません。\n" + answer.text})
     blocks = answer_messages(noted)[0].blocks
     assert blocks[0]["text"]["text"] == answer.text.splitlines()[0]
@@ -186,9 +159,9 @@ def row_texts(messages: list[Message]) -> dict[tuple[int, str], str]:
     ],
 )
 def test_a_list_row_is_number_name_grade_and_only_a_needed_department(
-    seed: Answerer, question: str, spans_departments: bool
+    seed_answerer: Answerer, question: str, spans_departments: bool
 ) -> None:
-    answer = seed.answer(question)
+    answer = seed_answerer.answer(question)
     assert (len({i.department for i in answer.items}) > 1) is spans_departments
     messages = answer_messages(answer)
     rows = row_texts(messages)
@@ -212,9 +185,9 @@ def test_a_list_row_is_number_name_grade_and_only_a_needed_department(
     assert set(value) == {"item_no", "fy", "dept", "m", "lang"}
 
 
-def test_a_ten_item_page_fits_about_one_phone_screen(seed: Answerer) -> None:
+def test_a_ten_item_page_fits_about_one_phone_screen(seed_answerer: Answerer) -> None:
     """A 390-px phone shows ~22 columns of Japanese per line beside a button, ~25 lines."""
-    messages = answer_messages(seed.answer("子ども家庭支援センターの事業"))
+    messages = answer_messages(seed_answerer.answer("子ども家庭支援センターの事業"))
     lines = 0
     for message in messages:
         for block in message.blocks:
@@ -226,19 +199,19 @@ def test_a_ten_item_page_fits_about_one_phone_screen(seed: Answerer) -> None:
     assert lines <= 30
 
 
-def test_the_list_heads_with_a_grade_count_and_pages_in_items(seed: Answerer) -> None:
-    ja = answer_messages(seed.answer("子ども家庭支援センターの事業"))
+def test_the_list_heads_with_a_grade_count_and_pages_in_items(seed_answerer: Answerer) -> None:
+    ja = answer_messages(seed_answerer.answer("子ども家庭支援センターの事業"))
     status = ja[0].blocks[1]["elements"][0]["text"]
     assert status.startswith("A 22 / B 1 / C 0 / D 0")
     assert "1–10件目 / 全23件（ページ 1/3）" in status
     assert "行" not in status
-    en = answer_messages(seed.answer("show 子ども家庭支援センター items"))
+    en = answer_messages(seed_answerer.answer("show 子ども家庭支援センター items"))
     assert "items 1–10 of 23 (page 1/3)" in en[0].blocks[1]["elements"][0]["text"]
 
 
-def test_counts_agree_when_an_item_has_two_departments(seed: Answerer) -> None:
+def test_counts_agree_when_an_item_has_two_departments(seed_answerer: Answerer) -> None:
     # Item 39 is graded by two departments: 41 grades for 40 items.
-    answer = seed.answer("すべての事業")
+    answer = seed_answerer.answer("すべての事業")
     assert answer.count == len({i.item_no for i in answer.items}) < len(answer.items)
     messages = answer_messages(answer)
     status = messages[0].blocks[1]["elements"][0]["text"]
@@ -259,9 +232,9 @@ def menu_labels(message: Message) -> set[str]:
     }
 
 
-def test_labels_follow_the_answer_language(seed: Answerer) -> None:
-    ja = answer_messages(seed.answer("子ども家庭支援センターの事業"))
-    en = answer_messages(seed.answer("show 子ども家庭支援センター items"))
+def test_labels_follow_the_answer_language(seed_answerer: Answerer) -> None:
+    ja = answer_messages(seed_answerer.answer("子ども家庭支援センターの事業"))
+    en = answer_messages(seed_answerer.answer("show 子ども家庭支援センター items"))
     ja_labels = {b["text"]["text"] for b in buttons(ja[0])} | menu_labels(ja[0])
     en_labels = {b["text"]["text"] for b in buttons(en[0])} | menu_labels(en[0])
     assert {"詳細", "読み取った条件", "次へ ▶", "CSV", "XLSX"} <= ja_labels
@@ -272,8 +245,8 @@ def test_labels_follow_the_answer_language(seed: Answerer) -> None:
     assert "page 1/3" in " ".join(texts(en))
 
 
-def test_one_menu_holds_the_files_and_the_sql_only_for_admins(seed: Answerer) -> None:
-    answer = seed.answer("D評価の事業は？")
+def test_one_menu_holds_the_files_and_the_sql_only_for_admins(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("D評価の事業は？")
     staff, admin = answer_messages(answer)[-1], answer_messages(answer, admin=True)[-1]
     assert menu_labels(staff) == {"CSV", "XLSX", "読み取った条件"}
     assert menu_labels(admin) == {"CSV", "XLSX", "条件とSQL"}
@@ -285,22 +258,24 @@ def test_one_menu_holds_the_files_and_the_sql_only_for_admins(seed: Answerer) ->
         assert all(limits.slack_len(o["value"]) <= 150 for o in menu["options"])
 
 
-def test_details_are_one_clean_block(seed: Answerer) -> None:
-    answer = seed.answer("事業42の詳細")
+def test_details_are_one_clean_block(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("事業42の詳細")
     (message,) = answer_messages(answer)
     kinds = [b["type"] for b in message.blocks]
     assert kinds.count("header") == 1  # the item's title; the reading is a line above it
     assert kinds[-2] != "divider" and "divider" not in kinds
     assert "出典" in " ".join(texts([message]))
-    two = answer_messages(seed.answer("事業16と18の詳細"))[0]
+    two = answer_messages(seed_answerer.answer("事業16と18の詳細"))[0]
     kinds = [b["type"] for b in two.blocks]
     assert kinds.count("header") == 2 and kinds.count("divider") == 1
     single = item_detail_message(answer.items[0], "ja")
     assert single.blocks[-1]["type"] == "context"
 
 
-def test_pagination_pages_hold_different_items_and_the_right_buttons(seed: Answerer) -> None:
-    answer = seed.answer("show 子ども家庭支援センター items")
+def test_pagination_pages_hold_different_items_and_the_right_buttons(
+    seed_answerer: Answerer,
+) -> None:
+    answer = seed_answerer.answer("show 子ども家庭支援センター items")
     assert len(answer.items) == 23
     pages = [answer_messages(answer, page=p) for p in range(3)]
     for messages in pages:
@@ -326,15 +301,15 @@ def test_pagination_pages_hold_different_items_and_the_right_buttons(seed: Answe
     assert detail_keys(answer_messages(answer, page=99)) == keys[2]
 
 
-def test_short_answers_have_no_page_buttons(seed: Answerer) -> None:
-    messages = answer_messages(seed.answer("D評価の事業は？"))
+def test_short_answers_have_no_page_buttons(seed_answerer: Answerer) -> None:
+    messages = answer_messages(seed_answerer.answer("D評価の事業は？"))
     assert not buttons(messages[0], ACTION_PAGE_NEXT)
     assert not buttons(messages[0], ACTION_PAGE_PREV)
     assert menu_labels(messages[-1]) == {"CSV", "XLSX", "読み取った条件"}
 
 
-def test_120_items_split_into_several_valid_messages(two_year: Answerer) -> None:
-    answer = two_year.answer("まとめ").model_copy(update={"intent": "list"})
+def test_120_items_split_into_several_valid_messages(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("まとめ").model_copy(update={"intent": "list"})
     base = answer.items
     items = tuple(base[i % len(base)].model_copy(update={"item_no": 1000 + i}) for i in range(120))
     big = answer.model_copy(update={"items": items, "count": 120})
@@ -348,8 +323,8 @@ def test_120_items_split_into_several_valid_messages(two_year: Answerer) -> None
     assert len(detail_keys(answer_messages(big, page=11))) == 10
 
 
-def test_long_texts_are_split_for_detail_and_cut_for_one_message(seed: Answerer) -> None:
-    answer = seed.answer("事業42の詳細")
+def test_long_texts_are_split_for_detail_and_cut_for_one_message(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("事業42の詳細")
     item = long_item(answer.items[0])
     detail = answer.model_copy(update={"items": (item,)})
     messages = answer_messages(detail)
@@ -366,8 +341,8 @@ def test_long_texts_are_split_for_detail_and_cut_for_one_message(seed: Answerer)
     assert "…" in "".join(texts([single]))
 
 
-def test_text_is_escaped_so_nothing_pings_or_links(seed: Answerer) -> None:
-    answer = seed.answer("D評価の事業は？")
+def test_text_is_escaped_so_nothing_pings_or_links(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("D評価の事業は？")
     noisy = answer.model_copy(update={"question": "<!channel> D評価 & more", "text": "<!here>"})
     messages = [*answer_messages(noisy), query_message(noisy)]
     # mrkdwn (and the notification text) parse <…>; plain_text shows it as typed.
@@ -377,8 +352,8 @@ def test_text_is_escaped_so_nothing_pings_or_links(seed: Answerer) -> None:
     assert any("&lt;!channel&gt; D評価 &amp; more" in t for t in mrkdwn)
 
 
-def test_summary_has_a_grade_table_and_items_needing_attention(two_year: Answerer) -> None:
-    answer = two_year.answer("まとめ")
+def test_summary_has_a_grade_table_and_items_needing_attention(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("まとめ")
     messages = answer_messages(answer)
     assert_valid(messages)
     tables = [b for m in messages for b in m.blocks if b["type"] == "table"]
@@ -395,15 +370,15 @@ def test_summary_has_a_grade_table_and_items_needing_attention(two_year: Answere
     assert "次年度予定" in " ".join(texts(messages))
 
 
-def test_count_table_is_built_from_the_items(two_year: Answerer) -> None:
-    answer = two_year.answer("基本目標Ⅲの事業は何件？")
+def test_count_table_is_built_from_the_items(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("基本目標Ⅲの事業は何件？")
     tables = [b for m in answer_messages(answer) for b in m.blocks if b["type"] == "table"]
     rows = [[c["text"] for c in row] for row in tables[0]["rows"]]
     assert sum(int(r[-1]) for r in rows[1:-1]) == len(answer.items)
 
 
-def test_help_offers_examples_as_buttons(two_year: Answerer) -> None:
-    answer = two_year.answer("help")
+def test_help_offers_examples_as_buttons(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("help")
     messages = answer_messages(answer)
     examples = buttons(messages[0], ACTION_EXAMPLE)
     assert [b["value"] for b in examples] == list(answer.suggestions)
@@ -413,16 +388,16 @@ def test_help_offers_examples_as_buttons(two_year: Answerer) -> None:
         assert len(ids) == len(set(ids))
 
 
-def test_unanswerable_question_uses_given_examples(two_year: Answerer) -> None:
-    answer = two_year.answer("令和5年度の事業")
+def test_unanswerable_question_uses_given_examples(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("令和5年度の事業")
     assert not answer.ok and not answer.suggestions
     messages = answer_messages(answer, examples=["新規事業は？"])
     assert [b["value"] for b in buttons(messages[0], ACTION_EXAMPLE)] == ["新規事業は？"]
     assert answer.text.splitlines()[0] in texts(messages)[0]
 
 
-def test_query_message_shows_named_queries_and_parameters(seed: Answerer) -> None:
-    answer = seed.answer("高齢者支援課のまとめ")
+def test_query_message_shows_named_queries_and_parameters(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("高齢者支援課のまとめ")
     message = query_message(answer)
     body = "\n".join(texts([message]))
     for run in answer.queries:
@@ -443,11 +418,11 @@ def test_button_values_stay_within_2000_chars() -> None:
     assert parse_action_value("not json") == {}
 
 
-def test_home_view_within_view_limits(two_year: Answerer) -> None:
-    answer = two_year.answer("まとめ")
+def test_home_view_within_view_limits(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("まとめ")
     assert answer.summary is not None
     attention = [i for i in answer.items if i.grade.value in "CD"]
-    examples = two_year.examples("ja")
+    examples = two_year_answerer.examples("ja")
     view = home_view(answer.summary.by_department, attention, examples, 2020)
     assert view["type"] == "home"
     assert len(view["blocks"]) <= limits.VIEW_BLOCKS_MAX
@@ -545,8 +520,8 @@ def test_truncate_never_splits_a_surrogate_pair() -> None:
     assert limits.truncate("short", 10) == "short"
 
 
-def test_grade_changes_show_both_grades_in_text_and_blocks(two_year: Answerer) -> None:
-    answer = two_year.answer("評価が下がった事業")
+def test_grade_changes_show_both_grades_in_text_and_blocks(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("評価が下がった事業")
     # FY2019 → FY2020 in the fixture: 42 B→C, 72 B→D, 33 A→B fell.
     assert {(i.item_no, i.from_grade, i.grade) for i in answer.items} >= {
         (42, Grade.B, Grade.C),
@@ -562,9 +537,9 @@ def test_grade_changes_show_both_grades_in_text_and_blocks(two_year: Answerer) -
 
 @pytest.mark.parametrize("question", ["ヘルプ", "help", "ふがふが", "それの詳細"])
 def test_a_lead_in_ending_with_a_colon_is_followed_by_the_examples(
-    seed: Answerer, question: str
+    seed_answerer: Answerer, question: str
 ) -> None:
-    (message,) = answer_messages(seed.answer(question))
+    (message,) = answer_messages(seed_answerer.answer(question))
     for block, after in zip(message.blocks, message.blocks[1:], strict=False):
         said = (block.get("text") or {}).get("text", "")
         if said.rstrip().endswith((":", "：")):
@@ -572,8 +547,8 @@ def test_a_lead_in_ending_with_a_colon_is_followed_by_the_examples(
     assert any(b.get("accessory", {}).get("action_id") == ACTION_EXAMPLE for b in message.blocks)
 
 
-def test_a_two_year_summary_leads_with_what_changed(two_year: Answerer) -> None:
-    ja = answer_messages(two_year.answer("高齢者支援課のまとめ"))[0]
+def test_a_two_year_summary_leads_with_what_changed(two_year_answerer: Answerer) -> None:
+    ja = answer_messages(two_year_answerer.answer("高齢者支援課のまとめ"))[0]
     lead = ja.blocks[1]["text"]["text"].splitlines()
     # FY2019 → FY2020 in the fixture: 高齢者支援課 has 19 B→A and 42 B→C.
     assert lead[0] == "前年度（令和元年度）比: A 6 (+1) / B 3 (−2) / C 1 (+1) / D 0 (±0)"
@@ -584,23 +559,23 @@ def test_a_two_year_summary_leads_with_what_changed(two_year: Answerer) -> None:
     assert "_実績_:" in c_item["text"]["text"] and "_次年度予定_:" in c_item["text"]["text"]
     kinds = [b["type"] for b in ja.blocks]
     assert kinds.index("table") > kinds.index("section", 2)
-    en = answer_messages(two_year.answer("summary for 高齢者支援課"))[0]
+    en = answer_messages(two_year_answerer.answer("summary for 高齢者支援課"))[0]
     lead = en.blocks[1]["text"]["text"].splitlines()
     assert lead[0] == "Since FY2019: A 6 (+1) · B 3 (−2) · C 1 (+1) · D 0 (±0)"
     assert lead[1] == "Grades changed: item 19 B→A, item 42 B→C"
 
 
-def test_a_one_year_summary_has_no_change_line(seed: Answerer) -> None:
-    (message,) = answer_messages(seed.answer("高齢者支援課のまとめ"))
+def test_a_one_year_summary_has_no_change_line(seed_answerer: Answerer) -> None:
+    (message,) = answer_messages(seed_answerer.answer("高齢者支援課のまとめ"))
     assert message.blocks[1]["text"]["text"].startswith("評価の内訳")
 
 
-def test_the_home_tab_leads_with_the_change_since_last_year(two_year: Answerer) -> None:
+def test_the_home_tab_leads_with_the_change_since_last_year(two_year_answerer: Answerer) -> None:
     for question, lead in (
         ("まとめ", "前年度（令和元年度）比: A 28 (±0)"),
         ("summary", "Since FY2019"),
     ):
-        answer = two_year.answer(question)
+        answer = two_year_answerer.answer(question)
         assert answer.summary is not None and answer.fiscal_year is not None
         view = home_view({}, [], [], answer.fiscal_year, answer.language, summary=answer.summary)
         text = view["blocks"][1]["text"]["text"]
@@ -613,9 +588,9 @@ def test_the_home_tab_leads_with_the_change_since_last_year(two_year: Answerer) 
     [("高齢者支援課のまとめ", "事業一覧（10件）"), ("summary for 高齢者支援課", "Every item (10)")],
 )
 def test_a_summary_thread_lists_every_item_once_without_its_headline(
-    seed: Answerer, question: str, label: str
+    seed_answerer: Answerer, question: str, label: str
 ) -> None:
-    answer = seed.answer(question)
+    answer = seed_answerer.answer(question)
     listing = listing_messages(answer.model_copy(update={"intent": "list"}))
 
     assert_valid(listing)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -25,22 +23,13 @@ from bot.render.export import (
     to_csv,
     to_xlsx,
 )
-from bot.store.database import Store
-from tests import reports
 
 INJECTION = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture(scope="module")
-def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(seed_warehouse)
-    yield Answerer(store, aliases_file=reports.ROOT / "data" / "aliases.toml")
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def answer(answerer: Answerer) -> Answer:
-    return answerer.answer("子ども家庭支援センターの事業")
+def answer(seed_answerer: Answerer) -> Answer:
+    return seed_answerer.answer("子ども家庭支援センターの事業")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ department is called from one year to the next (fixture: reports.reorganised_yea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,20 +25,13 @@ ALIASES = Path(__file__).resolve().parents[1] / "data" / "aliases.toml"
 MONDAY = datetime(2026, 11, 30, 9, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
-@pytest.fixture(scope="module")
-def answerer(three_year_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(three_year_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
-
-
 def _numbers(answer: object) -> list[int]:
     return sorted({i.item_no for i in answer.items})  # type: ignore[attr-defined]
 
 
-def test_the_fixture_is_three_years_with_a_reorganisation(answerer: Answerer) -> None:
-    assert answerer.years() == [2019, 2020, 2021]
-    rows = answerer.store.run("departments").rows
+def test_the_fixture_is_three_years_with_a_reorganisation(three_year_answerer: Answerer) -> None:
+    assert three_year_answerer.years() == [2019, 2020, 2021]
+    rows = three_year_answerer.store.run("departments").rows
     latest = {r["department"]: r["latest_year"] for r in rows}
     old, new = reports.RENAMED
     assert latest[old] == 2020 and latest[new] == 2021
@@ -47,8 +39,10 @@ def test_the_fixture_is_three_years_with_a_reorganisation(answerer: Answerer) ->
     assert {latest[d] for d in reports.SPLIT[1]} == {2021}
 
 
-def test_changes_follow_the_item_through_a_rename_and_a_split(answerer: Answerer) -> None:
-    answer = answerer.answer("what changed since last year?")
+def test_changes_follow_the_item_through_a_rename_and_a_split(
+    three_year_answerer: Answerer,
+) -> None:
+    answer = three_year_answerer.answer("what changed since last year?")
     assert answer.intent == "trend"
     assert _numbers(answer) == sorted(reports.FY2021_CHANGES)
     moved = {i.item_no: i.from_department for i in answer.items}
@@ -57,14 +51,14 @@ def test_changes_follow_the_item_through_a_rename_and_a_split(answerer: Answerer
     assert moved[42] is None  # still graded by the same department
     assert "子ども政策課 B→A" in answer.text
 
-    improved = answerer.answer("改善した事業")
+    improved = three_year_answerer.answer("改善した事業")
     assert _numbers(improved) == [16]
-    fell = answerer.answer("評価が下がった事業")
+    fell = three_year_answerer.answer("評価が下がった事業")
     assert _numbers(fell) == [33, 35, 42]
 
 
-def test_an_unchanged_grade_is_same_across_the_rename(answerer: Answerer) -> None:
-    same = answerer.answer("昨年度と同じ評価の子ども子育て支援課の事業")
+def test_an_unchanged_grade_is_same_across_the_rename(three_year_answerer: Answerer) -> None:
+    same = three_year_answerer.answer("昨年度と同じ評価の子ども子育て支援課の事業")
     assert same.intent == "trend"
     # 18, 29, 31 kept B under the new name; 16 changed.
     assert _numbers(same) == [18, 29, 31]
@@ -141,9 +135,9 @@ def test_ingest_detects_records_and_shows_the_reorganisation(tmp_path: Path) -> 
     ],
 )
 def test_either_name_finds_the_departments_items_in_any_year(
-    answerer: Answerer, question: str, year: int
+    three_year_answerer: Answerer, question: str, year: int
 ) -> None:
-    answer = answerer.answer(question)
+    answer = three_year_answerer.answer(question)
     assert answer.fiscal_year == year
     assert _numbers(answer) == [16, 18, 29, 31]
     label = "子ども子育て支援課（旧 子ども政策課）"
@@ -152,12 +146,12 @@ def test_either_name_finds_the_departments_items_in_any_year(
     assert label in answer.text
 
 
-def test_the_old_names_summary_counts_the_new_names_items(answerer: Answerer) -> None:
-    summary = answerer.answer("子ども政策課のまとめ")
+def test_the_old_names_summary_counts_the_new_names_items(three_year_answerer: Answerer) -> None:
+    summary = three_year_answerer.answer("子ども政策課のまとめ")
     assert summary.summary is not None
     assert summary.summary.grades == {"A": 1, "B": 3, "C": 0, "D": 0}
     # A year before the reorganisation, listed under today's names.
-    before = answerer.answer("令和元年度のまとめ")
+    before = three_year_answerer.answer("令和元年度のまとめ")
     assert before.summary is not None
     by_dept = before.summary.by_department
     assert by_dept["子ども子育て支援課"] == {"A": 0, "B": 3, "C": 0, "D": 1}
@@ -166,9 +160,9 @@ def test_the_old_names_summary_counts_the_new_names_items(answerer: Answerer) ->
     assert by_dept["子ども育成課"] == {"A": 1, "B": 2, "C": 0, "D": 0}
 
 
-def test_a_split_departments_parts_and_whole(answerer: Answerer) -> None:
-    assert _numbers(answerer.answer("子ども育成課の令和3年度の事業")) == [30, 34, 35]
-    part = answerer.answer("保育課の事業")
+def test_a_split_departments_parts_and_whole(three_year_answerer: Answerer) -> None:
+    assert _numbers(three_year_answerer.answer("子ども育成課の令和3年度の事業")) == [30, 34, 35]
+    part = three_year_answerer.answer("保育課の事業")
     assert _numbers(part) == [30, 34]
     assert "保育課（旧 子ども育成課）" in part.text
 
@@ -225,31 +219,31 @@ def test_a_department_digest_counts_the_former_names_year(tmp_path: Path) -> Non
 # --- items that come and go ------------------------------------------------------------
 
 
-def test_items_added_and_dropped_between_two_reports(answerer: Answerer) -> None:
-    added = answerer.answer("新しく加わった事業は？")
+def test_items_added_and_dropped_between_two_reports(three_year_answerer: Answerer) -> None:
+    added = three_year_answerer.answer("新しく加わった事業は？")
     assert (added.intent, added.filters.get("trend_direction")) == ("trend", "added")
     assert _numbers(added) == [reports.ADDED_FY2021]
     assert reports.ADDED_NAME in added.text
-    dropped = answerer.answer("which items were dropped?")
+    dropped = three_year_answerer.answer("which items were dropped?")
     assert _numbers(dropped) == [reports.DROPPED_FY2021]
     # Shown as last reported: the earlier year's evaluation.
     assert {i.fiscal_year for i in dropped.items} == {2020}
     # A grade that dropped is no item gone.
-    assert _numbers(answerer.answer("which items dropped to D?")) == [42]
+    assert _numbers(three_year_answerer.answer("which items dropped to D?")) == [42]
     # Between FY2019 and FY2020 nothing came or went.
-    assert answerer.answer("令和2年度に追加された事業").count == 0
+    assert three_year_answerer.answer("令和2年度に追加された事業").count == 0
 
 
 def test_an_item_asked_about_in_a_year_without_it_gives_its_history(
-    answerer: Answerer,
+    three_year_answerer: Answerer,
 ) -> None:
-    gone = answerer.answer("事業86の詳細")
+    gone = three_year_answerer.answer("事業86の詳細")
     assert gone.problem == "not_reported"
     assert [(i.fiscal_year, i.grade.value) for i in gone.items] == [(2019, "A"), (2020, "A")]
     assert "令和3年度（2021年度）の報告にはありません" in gone.text
     assert "最後の報告は令和2年度（2020年度）（評価A・高齢者支援課）" in gone.text
-    early = answerer.answer("item 87 in FY2019")
+    early = three_year_answerer.answer("item 87 in FY2019")
     assert early.problem == "not_reported"
     assert "first reported in FY2021 (grade B" in early.text
     # A number no report ever held is still simply not found.
-    assert answerer.answer("事業99の詳細").count == 0
+    assert three_year_answerer.answer("事業99の詳細").count == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,19 +21,10 @@ from bot.models import Report
 from bot.store.database import Store
 from bot.text import search_key
 
-ALIASES = Path(__file__).resolve().parents[1] / "data" / "aliases.toml"
-
 
 @pytest.fixture(scope="module")
-def store(seed_warehouse: Path) -> Iterator[Store]:
-    opened = Store(seed_warehouse)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def answerer(store: Store) -> Answerer:
-    return Answerer(store, aliases_file=ALIASES)
+def store(seed_answerer: Answerer) -> Store:
+    return seed_answerer.store
 
 
 def _topic_items(store: Store, words: list[str], fiscal_year: int = 2019) -> list[int]:
@@ -202,10 +192,10 @@ def _one_row_text(store: Store, row: dict[str, object]) -> str:
 
 
 @pytest.mark.parametrize("spelling", ["子供", "こども", "子ども"])
-def test_spellings_of_one_word_find_the_same_items(answerer: Answerer, spelling: str) -> None:
-    expected = {i.item_no for i in answerer.answer("子どもに関する事業").items}
+def test_spellings_of_one_word_find_the_same_items(seed_answerer: Answerer, spelling: str) -> None:
+    expected = {i.item_no for i in seed_answerer.answer("子どもに関する事業").items}
     assert expected
-    assert {i.item_no for i in answerer.answer(f"{spelling}に関する事業").items} == expected
+    assert {i.item_no for i in seed_answerer.answer(f"{spelling}に関する事業").items} == expected
 
 
 def test_a_damaged_index_fails_verification_and_the_store_falls_back(
@@ -287,8 +277,8 @@ def test_a_snapshot_from_before_the_index_still_answers_topics(warehouse: Path) 
         store.close()
 
 
-def test_a_topic_answer_says_which_words_matched(answerer: Answerer) -> None:
-    answer = answerer.answer("DVに関する事業")
+def test_a_topic_answer_says_which_words_matched(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("DVに関する事業")
     line = next(x for x in answer.text.splitlines() if x.startswith("一致した語"))
     # The synonyms of DV that the listed items hold, and none they do not.
     texts = " ".join(
@@ -431,13 +421,15 @@ def test_an_index_of_the_previous_format_is_written_anew_with_nothing_new(
         "ワーク·ライフ·バランスに関する事業",
     ],
 )
-def test_a_word_is_found_with_or_without_middle_dots(answerer: Answerer, question: str) -> None:
+def test_a_word_is_found_with_or_without_middle_dots(
+    seed_answerer: Answerer, question: str
+) -> None:
     # The report writes ワーク・ライフ・バランス; dots of any font are dropped on both sides.
-    assert 16 in {i.item_no for i in answerer.answer(question).items}
+    assert 16 in {i.item_no for i in seed_answerer.answer(question).items}
 
 
 def test_torikumi_is_found_however_its_okurigana_are_written(
-    answerer: Answerer, seed_report: Report
+    seed_answerer: Answerer, seed_report: Report
 ) -> None:
     spellings = ("取組", "取組み", "取り組み", "取り組む", "取組む")
     written = {
@@ -451,9 +443,9 @@ def test_torikumi_is_found_however_its_okurigana_are_written(
     assert len(written) > 1, "the seed writes the word more than one way"
     # 取組 and 取り組み alone are words of a request to the reader; 取組み is a topic.
     for question in ("取組みに関する事業", "取組みの事業"):
-        assert {i.item_no for i in answerer.answer(question).items} == written, question
+        assert {i.item_no for i in seed_answerer.answer(question).items} == written, question
     for spelling in spellings:
-        assert set(_topic_items(answerer.store, [spelling])) == written, spelling
+        assert set(_topic_items(seed_answerer.store, [spelling])) == written, spelling
 
 
 def _raw_texts(report: Report, item_no: int) -> str:

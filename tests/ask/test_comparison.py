@@ -3,33 +3,11 @@ through the real reader, DuckDB and every face (text, JSON, Block Kit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from bot.ask.answer import Answerer
 from bot.models import Answer, Grade, Intent, Problem
 from bot.render.blocks import answer_messages
 from bot.render.json_answer import answer_dict
-from bot.store.database import Store
 from tests import reports
-
-ALIASES = reports.ROOT / "data" / "aliases.toml"
-
-
-@pytest.fixture(scope="module")
-def three(three_year_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(three_year_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def seed(seed_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(seed_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
 
 
 def grades_of(answerer: Answerer, question: str) -> dict[int, Grade]:
@@ -39,11 +17,11 @@ def grades_of(answerer: Answerer, question: str) -> dict[int, Grade]:
     return {i.item_no: i.grade for i in answer.items}
 
 
-def test_each_item_shows_the_grade_each_year_gave_it(three: Answerer) -> None:
-    answer = three.answer("高齢者支援課の令和2年度と令和3年度を比べてください")
+def test_each_item_shows_the_grade_each_year_gave_it(three_year_answerer: Answerer) -> None:
+    answer = three_year_answerer.answer("高齢者支援課の令和2年度と令和3年度を比べてください")
     assert answer.intent == Intent.COMPARE and answer.comparison is not None
-    before = grades_of(three, "高齢者支援課の令和2年度の事業")
-    after = grades_of(three, "高齢者支援課の令和3年度の事業")
+    before = grades_of(three_year_answerer, "高齢者支援課の令和2年度の事業")
+    after = grades_of(three_year_answerer, "高齢者支援課の令和3年度の事業")
     rows = {r.item_no: r for r in answer.comparison.rows}
     assert set(rows) == set(before) | set(after)
     for number, row in rows.items():
@@ -58,24 +36,24 @@ def test_each_item_shows_the_grade_each_year_gave_it(three: Answerer) -> None:
     assert answer.count == len(rows)
 
 
-def test_each_years_grade_counts_are_that_years_summary(three: Answerer) -> None:
-    answer = three.answer("基本目標Ⅲを令和2年度と令和3年度で比べると？")
+def test_each_years_grade_counts_are_that_years_summary(three_year_answerer: Answerer) -> None:
+    answer = three_year_answerer.answer("基本目標Ⅲを令和2年度と令和3年度で比べると？")
     assert answer.comparison is not None
     for year, counts in (
         ("令和2年度", answer.comparison.from_grades),
         ("令和3年度", answer.comparison.to_grades),
     ):
-        summary = three.answer(f"基本目標Ⅲの{year}のまとめ").summary
+        summary = three_year_answerer.answer(f"基本目標Ⅲの{year}のまとめ").summary
         assert summary is not None
         assert counts == summary.grades
 
 
-def test_a_renamed_department_is_compared_under_both_names(three: Answerer) -> None:
+def test_a_renamed_department_is_compared_under_both_names(three_year_answerer: Answerer) -> None:
     old, new = reports.RENAMED
-    answer = three.answer(f"{new}を前年度と比較")
+    answer = three_year_answerer.answer(f"{new}を前年度と比較")
     assert answer.comparison is not None
     assert {r.item_no for r in answer.comparison.rows} == set(
-        grades_of(three, f"{old}の令和2年度の事業")
+        grades_of(three_year_answerer, f"{old}の令和2年度の事業")
     )
     assert all(r.from_department == old for r in answer.comparison.rows)
     for number, (before, after) in reports.FY2021_CHANGES.items():
@@ -84,24 +62,24 @@ def test_a_renamed_department_is_compared_under_both_names(three: Answerer) -> N
             assert (row.from_grade, row.to_grade) == (Grade(before), Grade(after))
 
 
-def test_a_split_department_keeps_only_the_items_it_took(three: Answerer) -> None:
+def test_a_split_department_keeps_only_the_items_it_took(three_year_answerer: Answerer) -> None:
     old, split = reports.SPLIT
     for department, numbers in split.items():
-        answer = three.answer(f"{department}の令和2年度と令和3年度を比べて")
+        answer = three_year_answerer.answer(f"{department}の令和2年度と令和3年度を比べて")
         assert answer.comparison is not None
         assert {r.item_no for r in answer.comparison.rows} == set(numbers), department
         assert {r.from_department for r in answer.comparison.rows} == {old}
         assert not [r for r in answer.comparison.rows if r.change in ("added", "dropped")]
 
 
-def test_a_change_question_still_lists_only_what_changed(three: Answerer) -> None:
-    answer = three.answer("高齢者支援課で前年度と比べて評価が変わった事業")
+def test_a_change_question_still_lists_only_what_changed(three_year_answerer: Answerer) -> None:
+    answer = three_year_answerer.answer("高齢者支援課で前年度と比べて評価が変わった事業")
     assert answer.intent == Intent.TREND and answer.comparison is None
     assert {i.item_no for i in answer.items} == {42}
 
 
-def test_every_face_shows_both_grades(three: Answerer) -> None:
-    answer = three.answer("compare the elderly support division with last year")
+def test_every_face_shows_both_grades(three_year_answerer: Answerer) -> None:
+    answer = three_year_answerer.answer("compare the elderly support division with last year")
     assert answer.comparison is not None
     data = answer_dict(answer)
     assert data["intent"] == "compare"
@@ -123,8 +101,10 @@ def test_every_face_shows_both_grades(three: Answerer) -> None:
     assert len(tables) == 1 and len(tables[0]["rows"]) == 3  # header, one row per year
 
 
-def test_a_long_comparison_pages_and_keeps_the_counts_on_every_page(three: Answerer) -> None:
-    answer = three.answer("基本目標Ⅲを令和2年度と令和3年度で比べると？")
+def test_a_long_comparison_pages_and_keeps_the_counts_on_every_page(
+    three_year_answerer: Answerer,
+) -> None:
+    answer = three_year_answerer.answer("基本目標Ⅲを令和2年度と令和3年度で比べると？")
     first, second = (_blocks(answer, page=p, page_size=10) for p in (0, 1))
     for blocks in (first, second):
         status = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
@@ -133,11 +113,11 @@ def test_a_long_comparison_pages_and_keeps_the_counts_on_every_page(three: Answe
     assert len(shown) == 20
 
 
-def test_one_year_has_nothing_to_compare(seed: Answerer) -> None:
-    answer = seed.answer("高齢者支援課の評価を比較してほしい")
+def test_one_year_has_nothing_to_compare(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.answer("高齢者支援課の評価を比較してほしい")
     assert answer.intent == Intent.COMPARE
     assert answer.problem == Problem.ONE_YEAR and answer.comparison is None
-    missing = seed.answer("高齢者支援課を前年度と比べて")
+    missing = seed_answerer.answer("高齢者支援課を前年度と比べて")
     assert missing.problem == Problem.NO_YEAR
 
 

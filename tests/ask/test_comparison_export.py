@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from openpyxl import load_workbook
@@ -14,24 +13,15 @@ from openpyxl import load_workbook
 from bot.ask.answer import Answerer
 from bot.models import Answer, Grade, Intent
 from bot.render.export import COLUMNS, to_csv, to_xlsx
-from bot.store.database import Store
 from tests import reports
 
-ALIASES = reports.ROOT / "data" / "aliases.toml"
 EARLIER, LATER = "令和2年度評価", "令和3年度評価"
 Rows = list[dict[str, str]]
 
 
 @pytest.fixture(scope="module")
-def three(three_year_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(three_year_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def compared(three: Answerer) -> Answer:
-    answer = three.answer("高齢者支援課の令和2年度と令和3年度を比べてください")
+def compared(three_year_answerer: Answerer) -> Answer:
+    answer = three_year_answerer.answer("高齢者支援課の令和2年度と令和3年度を比べてください")
     assert answer.intent == Intent.COMPARE and answer.comparison is not None
     return answer
 
@@ -68,7 +58,7 @@ def expected_change(before: Grade | None, after: Grade | None) -> str:
 
 @pytest.mark.parametrize("read, encode", [(read_csv, to_csv), (read_xlsx, to_xlsx)])
 def test_both_years_grades_and_the_change_on_every_row(
-    three: Answerer,
+    three_year_answerer: Answerer,
     compared: Answer,
     read: Callable[[bytes], Rows],
     encode: Callable[[Answer], bytes],
@@ -76,8 +66,8 @@ def test_both_years_grades_and_the_change_on_every_row(
     rows = read(encode(compared))
     assert EARLIER in rows[0] and LATER in rows[0] and "変化" in rows[0]
     assert "評価" not in rows[0]
-    before = grades_of(three, "高齢者支援課の令和2年度の事業")
-    after = grades_of(three, "高齢者支援課の令和3年度の事業")
+    before = grades_of(three_year_answerer, "高齢者支援課の令和2年度の事業")
+    after = grades_of(three_year_answerer, "高齢者支援課の令和3年度の事業")
     by_no = {int(r["事業番号"]): r for r in rows}
     assert len(by_no) == len(rows)  # one row per item
     assert set(by_no) == set(before) | set(after)
@@ -93,8 +83,8 @@ def test_both_years_grades_and_the_change_on_every_row(
     assert by_no[42]["変化"] == "下がった"
 
 
-def test_an_english_comparison_words_the_change_in_english(three: Answerer) -> None:
-    answer = three.answer("compare the elderly support division with last year")
+def test_an_english_comparison_words_the_change_in_english(three_year_answerer: Answerer) -> None:
+    answer = three_year_answerer.answer("compare the elderly support division with last year")
     assert answer.language == "en" and answer.comparison is not None
     by_no = {int(r["事業番号"]): r for r in read_csv(to_csv(answer))}
     assert {EARLIER, LATER} <= set(next(iter(by_no.values())))
@@ -104,8 +94,8 @@ def test_an_english_comparison_words_the_change_in_english(three: Answerer) -> N
     assert {r["変化"] for r in by_no.values()} <= {"same", "up", "down", "added", "dropped"}
 
 
-def test_other_answers_keep_the_one_grade_column(three: Answerer) -> None:
-    answer = three.answer("高齢者支援課の令和3年度の事業")
+def test_other_answers_keep_the_one_grade_column(three_year_answerer: Answerer) -> None:
+    answer = three_year_answerer.answer("高齢者支援課の令和3年度の事業")
     assert answer.comparison is None
     assert list(read_csv(to_csv(answer))[0]) == list(COLUMNS)
     header = next(

@@ -5,7 +5,7 @@ and the run ends with the accuracy per kind. The suite requires 100%."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,27 +13,12 @@ import pytest
 
 from bot.ask.answer import Answerer
 from bot.models import Answer
-from bot.store.database import Store
 from tests.evaluation_summary import EVALUATION_KIND
 
 CASES: list[dict[str, Any]] = tomllib.loads(
     (Path(__file__).with_name("questions.toml")).read_text(encoding="utf-8")
 )["case"]
 ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
-
-
-@pytest.fixture(scope="module")
-def answerers(
-    seed_warehouse: Path, two_year_warehouse: Path, three_year_warehouse: Path
-) -> Iterator[dict[str, Answerer]]:
-    stores = {
-        "seed": Store(seed_warehouse),
-        "two": Store(two_year_warehouse),
-        "three": Store(three_year_warehouse),
-    }
-    yield {name: Answerer(store, aliases_file=ALIASES) for name, store in stores.items()}
-    for store in stores.values():
-        store.close()
 
 
 def kind_of(case: dict[str, Any]) -> str:

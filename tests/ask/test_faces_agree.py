@@ -10,20 +10,19 @@ import pytest
 
 from bot.ask.answer import Answerer
 from bot.render.json_answer import answer_dict
-from bot.store.database import Store
-from tests.ask.test_evaluation_set import ALIASES, CASES
+from tests.ask.test_evaluation_set import CASES
 from tests.test_cli import planbot
 
 
 @pytest.mark.parametrize("wh", ["seed", "two"])
-def test_console_and_json_agree_with_the_core(wh: str, request: pytest.FixtureRequest) -> None:
+def test_console_and_json_agree_with_the_core(
+    wh: str, answerers: dict[str, Answerer], request: pytest.FixtureRequest
+) -> None:
     data_dir: Path = request.getfixturevalue(
         "seed_warehouse" if wh == "seed" else "two_year_warehouse"
     )
     questions = [c["q"] for c in CASES if c["wh"] == wh and c["q"].strip()]
-    store = Store(data_dir)
-    core = [Answerer(store, aliases_file=ALIASES).answer(q) for q in questions]
-    store.close()
+    core = [answerers[wh].answer(q) for q in questions]
     stdin = "\n".join(questions) + "\n"
 
     batch = planbot("ask", "--json", "--data-dir", str(data_dir), stdin=stdin)

@@ -3,7 +3,6 @@ and changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,9 @@ from bot.ask.answer import Answerer
 from bot.ask.text import question_text
 from bot.models import Answer
 from bot.render.json_answer import answer_dict
-from bot.store.database import Store
 from tests.contract import JSON_FIELDS
 from tests.test_warehouse import tree_digest
 
-ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
 HOSTILE = [
     "",
     " ",
@@ -60,13 +57,6 @@ _texts = st.one_of(
 )
 
 
-@pytest.fixture(scope="module")
-def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(seed_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
-
-
 def assert_well_formed(answer: Answer, question: str) -> None:
     # The question as read: lone surrogates replaced (so every rendering is valid UTF-8).
     assert answer.question == question_text(question)
@@ -84,8 +74,8 @@ def assert_well_formed(answer: Answer, question: str) -> None:
 
 
 @pytest.mark.parametrize("question", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_questions_get_helpful_answers(answerer: Answerer, question: str) -> None:
-    answer = answerer.answer(question)
+def test_hostile_questions_get_helpful_answers(seed_answerer: Answerer, question: str) -> None:
+    answer = seed_answerer.answer(question)
     assert_well_formed(answer, question)
 
 
@@ -95,13 +85,13 @@ def test_hostile_questions_get_helpful_answers(answerer: Answerer, question: str
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(_texts)
-def test_any_text_gets_a_well_formed_answer(answerer: Answerer, question: str) -> None:
-    assert_well_formed(answerer.answer(question), question)
+def test_any_text_gets_a_well_formed_answer(seed_answerer: Answerer, question: str) -> None:
+    assert_well_formed(seed_answerer.answer(question), question)
 
 
-def test_questions_change_nothing(answerer: Answerer, seed_warehouse: Path) -> None:
+def test_questions_change_nothing(seed_answerer: Answerer, seed_warehouse: Path) -> None:
     before = tree_digest(seed_warehouse / "warehouse")
     for question in HOSTILE:
-        answerer.answer(question)
+        seed_answerer.answer(question)
     assert tree_digest(seed_warehouse / "warehouse") == before
-    assert answerer.answer("D評価の事業は？").count == 1
+    assert seed_answerer.answer("D評価の事業は？").count == 1

@@ -2,42 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.ask import shapes
 from bot.ask.answer import Answerer
 from bot.models import Intent, QuerySpec
 from bot.render.text import goal_label
-from bot.store.database import Store
-
-ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
-
-
-@pytest.fixture(scope="module")
-def answerer(two_year_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(two_year_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
 
 
 @pytest.mark.parametrize("intent", list(Intent))
 def test_every_intent_is_answered_by_a_shape_of_its_own_or_the_list(
-    answerer: Answerer, intent: Intent
+    two_year_answerer: Answerer, intent: Intent
 ) -> None:
-    shape = shapes.shape_for(answerer.context(), QuerySpec(intent=intent))
+    shape = shapes.shape_for(two_year_answerer.context(), QuerySpec(intent=intent))
     own = {Intent.TREND: "trend", Intent.COMPARE: "compare", Intent.SUMMARY: "summary"}
     assert shape.name == own.get(intent, intent.value if intent == Intent.HELP else "list")
 
 
 def test_every_shape_has_its_own_name_and_the_last_answers_whatever_is_left(
-    answerer: Answerer,
+    two_year_answerer: Answerer,
 ) -> None:
     names = [s.name for s in shapes.REGISTRY]
     assert len(set(names)) == len(names)
-    assert shapes.REGISTRY[-1].matches(answerer.context(), QuerySpec())
+    assert shapes.REGISTRY[-1].matches(two_year_answerer.context(), QuerySpec())
 
 
 @pytest.mark.parametrize(
@@ -55,10 +42,10 @@ def test_every_shape_has_its_own_name_and_the_last_answers_whatever_is_left(
     ],
 )
 def test_a_question_is_answered_by_the_shape_it_reads_as(
-    answerer: Answerer, question: str, shape: str
+    two_year_answerer: Answerer, question: str, shape: str
 ) -> None:
-    spec = answerer.parse(question)
-    assert shapes.shape_for(answerer.context(), spec).name == shape
+    spec = two_year_answerer.parse(question)
+    assert shapes.shape_for(two_year_answerer.context(), spec).name == shape
 
 
 @pytest.mark.parametrize(
@@ -70,18 +57,18 @@ def test_a_question_is_answered_by_the_shape_it_reads_as(
     ],
 )
 def test_a_part_of_the_plan_the_report_lacks_is_named_with_the_goals_it_has(
-    answerer: Answerer, question: str, part: str
+    two_year_answerer: Answerer, question: str, part: str
 ) -> None:
-    answer = answerer.answer(question)
+    answer = two_year_answerer.answer(question)
     assert answer.problem == "no_part" and not answer.ok and not answer.items
-    goals = sorted({item.goal for item in answerer.answer("全部の事業").items})
+    goals = sorted({item.goal for item in two_year_answerer.answer("全部の事業").items})
     assert goals and 1 not in goals
     assert answer.text.startswith(part)
     for goal in goals:
         assert goal_label(goal, answer.language) in answer.text
 
 
-def test_a_part_the_report_has_is_answered_as_asked(answerer: Answerer) -> None:
-    answer = answerer.answer("基本目標Ⅲの施策(5)の事業")
+def test_a_part_the_report_has_is_answered_as_asked(two_year_answerer: Answerer) -> None:
+    answer = two_year_answerer.answer("基本目標Ⅲの施策(5)の事業")
     assert answer.problem is None and answer.items
     assert {(i.goal, i.measure) for i in answer.items} == {(3, 5)}

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.ask.answer import Answerer
 from bot.ask.lexicon import Lexicon
 from bot.ask.parser import is_thanks, parse_question
-from bot.store.database import Store
 from tests.ask.test_evaluation_set import ALIASES
-
-
-@pytest.fixture(scope="module")
-def answerer(seed_warehouse: Path) -> Iterator[Answerer]:
-    store = Store(seed_warehouse)
-    yield Answerer(store, aliases_file=ALIASES)
-    store.close()
 
 
 def _kind_help(answerer: Answerer, text: str) -> list[str]:
@@ -41,8 +30,8 @@ def _kind_help(answerer: Answerer, text: str) -> list[str]:
         ("Good morning", "planbot answers"),
     ],
 )
-def test_small_talk_is_answered_kindly(answerer: Answerer, text: str, head: str) -> None:
-    assert _kind_help(answerer, text)[0].startswith(head)
+def test_small_talk_is_answered_kindly(seed_answerer: Answerer, text: str, head: str) -> None:
+    assert _kind_help(seed_answerer, text)[0].startswith(head)
 
 
 def test_thanks_inside_a_question_is_still_the_question() -> None:
@@ -61,9 +50,11 @@ def test_thanks_inside_a_question_is_still_the_question() -> None:
         ("What does grade B mean?", "  B: mostly on track"),
     ],
 )
-def test_what_the_grades_mean_is_the_legend(answerer: Answerer, text: str, legend: str) -> None:
-    assert legend in _kind_help(answerer, text)
+def test_what_the_grades_mean_is_the_legend(
+    seed_answerer: Answerer, text: str, legend: str
+) -> None:
+    assert legend in _kind_help(seed_answerer, text)
 
 
-def test_a_question_about_items_naming_a_grade_is_about_items(answerer: Answerer) -> None:
-    assert answerer.answer("評価Cの事業").intent == "list"
+def test_a_question_about_items_naming_a_grade_is_about_items(seed_answerer: Answerer) -> None:
+    assert seed_answerer.answer("評価Cの事業").intent == "list"
