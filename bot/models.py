@@ -312,9 +312,10 @@ class QuerySpec(Frozen):
     #: "any": changed or not ("前年度D評価だった事業は今年どうなった？").
     #: "added" / "dropped": items in one year's report and not in the other's
     #: ("新しく加わった事業", "なくなった事業").
-    trend_direction: Literal["up", "down", "changed", "same", "any", "added", "dropped"] | None = (
-        None
-    )
+    #: "history": every year's grades of the items a selection holds ("保育課の事業の推移").
+    trend_direction: (
+        Literal["up", "down", "changed", "same", "any", "added", "dropped", "history"] | None
+    ) = None
     #: A condition over several fiscal years: "every" — the grades in each of
     #: ``over_years`` ("3年連続でA", "C or D in both FY2020 and FY2021"); "any" — in one of
     #: them at least ("ever graded D"); "same" — one unchanged grade in all of them.

@@ -839,6 +839,15 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     ):
         intent, direction = "compare", None
     if (
+        intent == "trend"
+        and direction in ("changed", None)
+        and not (item_numbers or from_grades or to_grades or over)
+        and (narrowed or keywords)
+        and _HISTORY.search(text)
+    ):
+        # "保育課の事業の推移": the grades, year by year, of the items the selection holds.
+        direction = "history"
+    if (
         intent in ("compare", "trend")
         and len(departments) >= 2
         and not (fiscal_years or item_numbers or from_grades or to_grades)

@@ -19,6 +19,7 @@ from bot.ask.shapes.no_year import NoYear
 from bot.ask.shapes.other_municipality import OtherMunicipality
 from bot.ask.shapes.over_years import OverYears
 from bot.ask.shapes.ranking import CommonGrade, ExtremeItems, GroupRanking
+from bot.ask.shapes.selection_history import SelectionHistory
 from bot.ask.shapes.summary import SummaryShape
 from bot.ask.shapes.trend import Trend
 from bot.ask.topics import no_topic, scope_topics, set_aside_note
@@ -34,6 +35,7 @@ REGISTRY: tuple[Shape, ...] = (
     NoPart(),
     ItemHistory(),
     SideBySide(),
+    SelectionHistory(),
     Trend(),
     CommonGrade(),
     ExtremeItems(),
