@@ -11,6 +11,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import Workbook
@@ -18,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.models import Answer, AnswerItem, ComparedItem, Comparison, Language
+from bot.models import Answer, AnswerItem, ComparedItem, Comparison, Grade, Language
 from bot.render import text as t
 from bot.render.blocks import count_by_department, grade_rows
 from bot.text import int_to_roman, wareki
@@ -256,18 +257,77 @@ def _print_setup(ws: Worksheet) -> None:
 
 
 def _write_totals(ws: Worksheet, answer: Answer) -> None:
-    """Grades per department with a total row: the figures a summary states."""
-    counts = count_by_department(answer.items)
-    for n, row in enumerate(grade_rows(counts, "主管課", "ja")):
-        # Counts as numbers, so that the sheet can sum and chart them.
-        ws.append([safe_cell(row[0]), *(int(v) if n else v for v in row[1:])])
-    if len(counts) == 1:  # grade_rows adds a total row only for several departments
-        ws.append(["計", *(int(v) for v in grade_rows(counts, "", "ja")[1][1:])])
+    """Grades per department with a total row: the figures a summary states (for a
+    comparison, each year's, as the answer states them)."""
+    if answer.comparison is None:
+        table = _totals(answer.items)
+    else:
+        table = _compared_totals(answer.comparison)
+    for row in table:
+        ws.append([safe_cell(cell) for cell in row])
     for cell in (*ws[1], *ws[ws.max_row]):
         cell.font = Font(bold=True)
-    ws.column_dimensions["A"].width = _text_width([*counts, "主管課"])
+    ws.column_dimensions["A"].width = _text_width([str(row[0]) for row in table])
     ws.freeze_panes = "B2"
     _force_text(ws)
+
+
+def _totals(items: Sequence[AnswerItem]) -> list[list[Cell]]:
+    counts = count_by_department(items)
+    # Counts as numbers, so that the sheet can sum and chart them.
+    table: list[list[Cell]] = [
+        [row[0], *(int(v) if n else v for v in row[1:])]
+        for n, row in enumerate(grade_rows(counts, "主管課", "ja"))
+    ]
+    if len(counts) == 1:  # grade_rows adds a total row only for several departments
+        table.append(["計", *(int(v) for v in grade_rows(counts, "", "ja")[1][1:])])
+    return table
+
+
+def _compared_totals(comparison: Comparison) -> list[list[Cell]]:
+    """Each department's grades in the earlier year, then in the later, and the totals.
+
+    Counted from the compared rows, not the listed items: a dropped item is listed as it
+    was last reported and an added one as it is now, so the items alone would put each in
+    both years. Each year counts only the grade it gave, under the department that gave
+    it (a renamed department's old name holds the earlier year, its new name the later).
+    """
+    earlier: dict[str, dict[str, int]] = {}
+    later: dict[str, dict[str, int]] = {}
+    for row in comparison.rows:
+        if row.from_grade is not None:
+            _count(earlier, row.from_department or row.department, row.from_grade)
+        if row.to_grade is not None:
+            _count(later, row.department, row.to_grade)
+    years = (comparison.from_year, comparison.to_year)
+    header: list[Cell] = ["主管課"]
+    for year in years:
+        header += [f"{wareki(year)} {g.value}" for g in Grade] + [f"{wareki(year)} 計"]
+    # Every department gave a grade in one year at least: the rows' own order.
+    departments = dict.fromkeys(
+        name
+        for row in comparison.rows
+        for name in (row.from_department or row.department, row.department)
+    )
+    table = [header]
+    for name in departments:
+        table.append([name, *_grade_cells(earlier.get(name)), *_grade_cells(later.get(name))])
+    table.append(["計", *_grade_cells(_summed(earlier)), *_grade_cells(_summed(later))])
+    return table
+
+
+def _count(counts: dict[str, dict[str, int]], department: str, grade: Grade) -> None:
+    row = counts.setdefault(department, {g.value: 0 for g in Grade})
+    row[grade.value] += 1
+
+
+def _summed(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    return {g.value: sum(c[g.value] for c in counts.values()) for g in Grade}
+
+
+def _grade_cells(counts: dict[str, int] | None) -> list[Cell]:
+    values = [(counts or {}).get(g.value, 0) for g in Grade]
+    return [*values, sum(values)]
 
 
 def _text_width(values: list[str]) -> float:

@@ -83,6 +83,52 @@ def test_both_years_grades_and_the_change_on_every_row(
     assert by_no[42]["変化"] == "下がった"
 
 
+@pytest.mark.parametrize(
+    "department, question",
+    [
+        ("高齢者支援課", "高齢者支援課の令和2年度と令和3年度を比べてください"),
+        # Renamed before FY2021: the old name holds FY2020's grades, the new FY2021's.
+        ("子ども政策課", "子ども政策課の令和2年度と令和3年度を比べて"),
+    ],
+)
+def test_the_totals_sheet_counts_each_year_as_that_year_holds_it(
+    three_year_answerer: Answerer, department: str, question: str
+) -> None:
+    answer = three_year_answerer.answer(question)
+    comparison = answer.comparison
+    assert comparison is not None
+    header, *by_department, totals = (
+        [str(c) for c in row]
+        for row in load_workbook(io.BytesIO(to_xlsx(answer)))["集計"].iter_rows(values_only=True)
+    )
+    sheet = {row[0]: dict(zip(header, row, strict=True)) for row in [*by_department, totals]}
+
+    def year(row: dict[str, str], label: str) -> dict[str, int]:
+        return {g.value: int(row[f"{label} {g.value}"]) for g in Grade}
+
+    # The totals are the answer's own per-year counts, and the sum of the rows above.
+    assert year(sheet["計"], "令和2年度") == comparison.from_grades
+    assert year(sheet["計"], "令和3年度") == comparison.to_grades
+    # Each year as a plain list of that year gives it: an item dropped in FY2021 counts in
+    # FY2020 only, an added one in FY2021 only, each under the department that graded it.
+    for label in ("令和2年度", "令和3年度"):
+        listed = three_year_answerer.answer(f"{department}の{label}の事業")
+        expected: dict[str, dict[str, int]] = {}
+        for item in listed.items:
+            counts = expected.setdefault(item.department, {g.value: 0 for g in Grade})
+            counts[item.grade.value] += 1
+        held = {name: year(row, label) for name, row in sheet.items() if name != "計"}
+        assert {name: c for name, c in held.items() if any(c.values())} == expected, label
+        assert int(sheet["計"][f"{label} 計"]) == listed.count, label
+    if department == "高齢者支援課":
+        dropped = next(r for r in comparison.rows if r.item_no == reports.DROPPED_FY2021)
+        added = next(r for r in comparison.rows if r.item_no == reports.ADDED_FY2021)
+        assert (dropped.to_grade, added.from_grade) == (None, None)
+        # One item fewer each year than the items listed (the one the other year lacks).
+        assert int(sheet["計"]["令和2年度 計"]) == len(answer.items) - 1
+        assert int(sheet["計"]["令和3年度 計"]) == len(answer.items) - 1
+
+
 def test_an_english_comparison_words_the_change_in_english(three_year_answerer: Answerer) -> None:
     answer = three_year_answerer.answer("compare the elderly support division with last year")
     assert answer.language == "en" and answer.comparison is not None
