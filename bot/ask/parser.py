@@ -27,6 +27,7 @@ from bot.ask.superlatives import take_superlative
 from bot.ask.text import JA_RUN, Work, clean_question, take_regex
 from bot.models import (
     Flag,
+    Grade,
     Intent,
     Keyword,
     PlanPart,
@@ -276,7 +277,8 @@ _NAME_LIST_GAP = re.compile(r"^\s*(?:、|,|・|と|や|/|and|or)\s*$", re.IGNORE
 # Counts asked per department or goal.
 _PER_GROUP = re.compile(
     r"(?:each|every|per|by)\s+(?:departments?|divisions?|goals?|grades?|ratings?)|"
-    r"各課|各部署|各目標|(?:課|部署|(?:基本)?目標|評価|区分|(?:基本)?施策|対象者?)(?:ごと|毎|別)(?:に|の)?",
+    r"各課|各部署|各目標|全課|全部署|全ての課|すべての課|全部の課|all\s+(?:the\s+)?departments|"
+    r"(?:課|部署|(?:基本)?目標|評価|区分|(?:基本)?施策|対象者?)(?:ごと|毎|別)(?:に|の)?",
     re.IGNORECASE,
 )
 
@@ -453,6 +455,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # (Not "まとめて見たい", "まとめて出して": all of them at once, a list.)
             r"(?<!取り)(?<!取)まとめ(?!て(?:見|み|表示|出|一覧|確認|教え|おしえ|送|ダウンロード))|"
             r"どんな感じ|サマリー?|概況|(?<!事業の)(?<!事業)概要|集計|内訳|分布|進捗状況|状況|全体像|"
+            r"グラフ|チャート|\bcharts?\b|\bgraphs?\b|"
             r"総合的に(?:見て|みて|は)?|全体的に(?:見て|みて|は)?|全般的に|総じて|トータルで|"
             r"\boverall\b|"
             # "評価ってどう？", "一番多い評価は？": how grades stand, the breakdown.
@@ -519,6 +522,7 @@ _SIDE_BY_SIDE = re.compile(
     re.IGNORECASE,
 )
 # Both years without naming them: "2年分並べて", "両年度".
+_DIFFERENCE_OF = re.compile(r"との差|差分|増減|differences?\s+from", re.IGNORECASE)
 _BOTH_YEARS = re.compile(
     r"[2２二]\s*(?:か|ヶ|カ|ケ)?年度?(?:分|間)|両年度?|both\s+years|two\s+(?:fiscal\s+)?years",
     re.IGNORECASE,
@@ -581,10 +585,15 @@ _SELF_INTRO = re.compile(
 _OWN_OFFICE = re.compile(
     r"うちの課|うちの部署|当課|弊課|自課|私たちの課|私どもの課|自分の課|うちのセンター"
 )
+# "うちの課（高齢者支援課）": the office named in brackets.
+_OWN_OFFICE_NAMED = re.compile(
+    r"(?:" + _OWN_OFFICE.pattern + r")\s*[(（]\s*(?P<org>[^)）]{2,30})\s*[)）]"
+)
 
 
 def _without_self_introduction(text: str) -> str:
     """The question without who is asking; "うちの課" read as the office introduced."""
+    text = _OWN_OFFICE_NAMED.sub(lambda m: m.group("org"), text)
     if not (m := _SELF_INTRO.search(text)):
         return text
     rest = (text[: m.start()] + " " + text[m.end() :]).strip()
@@ -672,7 +681,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             _COUNT_WORDS.search(work.text[: m.start()]) for m in _OF_WHICH.finditer(work.text)
         )
         grades = take_grades(work, language, names, legend=not status, words=not item_numbers)
-        if of_which and grades:
+        if (of_which and grades) or len(set(grades)) == len(Grade):
+            # (Every grade named, "A〜Dの数", is no condition either.)
             grades = ()
     if per_year is not None and over == "every" and not grades:
         grades = per_year[0]
@@ -869,8 +879,13 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
         and fiscal_year < latest
         and (
             (intent in ("trend", "compare") and fiscal_year in starts)
-            # "前年度比で評価Aの数は増えた？": the latest year's count beside that year's.
-            or (intent == "count" and fiscal_year in starts and _SIDE_BY_SIDE.search(text))
+            # "前年度比で評価Aの数は増えた？", "課別に…前年度との差もわかるように": the latest
+            # year's counts beside that year's.
+            or (
+                intent in ("count", "summary")
+                and fiscal_year in starts
+                and (_SIDE_BY_SIDE.search(text) or _DIFFERENCE_OF.search(text))
+            )
             or was_grade
             or direction == "same"
         )
