@@ -191,6 +191,28 @@ def _take_steps(work: Work) -> int | None:
     return int(word) if word.isdigit() else _STEP_WORDS[word]
 
 
+_ITEM_ORDER = re.compile(
+    r"(?:評価|進捗)?\s*(?:の|が)?\s*(?P<q>低い|悪い|遅れている|高い|良い|よい|いい|進んでいる)\s*"
+    r"順(?:番)?(?:に|で)?\s*(?:並べ(?:て|替えて)?|ならべて|表示して|ソートして)?"
+    r"|(?P<en>worst|lowest|best|highest)(?:[\s-]+(?:rated|graded))?\s+first"
+    r"|(?:sorted|ordered)\s+by\s+grade",
+    re.IGNORECASE,
+)
+
+
+def _take_item_order(work: Work) -> Literal["best", "worst"] | None:
+    """The order items are asked in by their grades, when a question asks one."""
+    if not (m := _ITEM_ORDER.search(work.text)):
+        return None
+    work.take(m.start(), m.end())
+    word = (m.group("q") or m.group("en") or "").lower()
+    return (
+        "best"
+        if word in ("高い", "良い", "よい", "いい", "進んでいる", "best", "highest")
+        else "worst"
+    )
+
+
 def _take_over_years(work: Work) -> tuple[str | None, int | None]:
     """("every", N) for a run of N years, ("every", None) for every year named, ("any",
     None) for any year; (None, None) when the question sets no condition over years."""
@@ -672,6 +694,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     with work.reading(SpanKind.RANKING):
         # Before grades: "一番評価が低い" is the lowest grade held, not C and D.
         superlative = take_superlative(work, names)
+        # Items in an order of their grades ("評価の低い順に並べて", "worst first").
+        item_order = _take_item_order(work) if superlative is None else None
     with work.reading(SpanKind.OTHER):
         # A grade said in passing ("A評価ばっかりだけど、B以下は？") is no condition.
         take_regex(work, _GRADE_ASIDE)
@@ -789,6 +813,8 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
             intent = "summary"
         elif intent != "count":
             intent = "list"
+    if item_order is not None and ranking is None and intent in ("list", "detail", "count"):
+        ranking, ranked = item_order, None
     if asks_department and intent in ("list", "count"):
         # "事業16はどの課？" is answered by the item's details; "どの課にD評価が？" by
         # a summary per department.

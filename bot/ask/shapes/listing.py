@@ -26,6 +26,11 @@ class Listing(Shape):
         params = ctx.params(spec, fiscal_year)
         rows = ctx.run(rows_query(params), **params)
         items = answer_items(rows.rows)
+        if spec.ranking in ("best", "worst") and spec.ranked is None:
+            # "評価の低い順に": worst (D) first, or best (A) first; ties keep their order.
+            items = tuple(
+                sorted(items, key=lambda i: i.grade.value, reverse=spec.ranking == "worst")
+            )
         # Every matching row is here unless the cap cut it: count them rather than query.
         counts = (
             ctx.run("count_matching", **params).rows[0] if rows.truncated else count_rows(rows.rows)
@@ -48,6 +53,13 @@ class Listing(Shape):
         if spec.intent == Intent.COUNT:
             summary = Summary(grades=grade_dict(counts), total=int(counts["evaluations"]))
         headline = f"{reading}: {t.count_label(count, lang)}"
+        if spec.ranking in ("best", "worst") and spec.ranked is None:
+            worst = spec.ranking == "worst"
+            headline += t.pick(
+                lang,
+                "（評価の低い順）" if worst else "（評価の高い順）",
+                " (worst first)" if worst else " (best first)",
+            )
         earlier = spec.compare_fiscal_year
         if spec.intent == Intent.COUNT and earlier is not None and earlier != fiscal_year:
             # "how many D items in 2019 and 2020?": the other year's count beside it.
