@@ -127,6 +127,61 @@ def test_xlsx_has_a_totals_sheet(answer: Answer) -> None:
         assert counts[-1] == sum(1 for i in answer.items if i.department == dept)
 
 
+#: What a question asked in English heads its columns with, in the report's column order.
+ENGLISH = [
+    "municipality",
+    "plan",
+    "item",
+    "name",
+    "department",
+    "fiscal year",
+    "grade",
+    "category",
+    "target groups",
+    "goal",
+    "basic policy",
+    "measure",
+    "priority",
+    "summary",
+    "this year's plan",
+    "result",
+    "next year's plan",
+    "source file",
+    "sheet",
+    "line",
+]
+
+
+def test_a_question_asked_in_english_gets_english_headers(
+    seed_answerer: Answerer, answer: Answer
+) -> None:
+    english = seed_answerer.answer("show 子ども家庭支援センター items")
+    assert (answer.language, english.language) == ("ja", "en")
+    assert [i.item_no for i in english.items] == [i.item_no for i in answer.items]
+    # The same rows, the same column order; only the headers are in the asker's language.
+    parsed = read_csv(to_csv(english))
+    assert list(parsed[0]) == ENGLISH
+    assert [list(r.values()) for r in parsed] == [
+        list(r.values()) for r in read_csv(to_csv(answer))
+    ]
+    assert list(read_csv(to_csv(answer))[0]) == list(COLUMNS)
+
+    book = load_workbook(io.BytesIO(to_xlsx(english)))
+    header, *rows = book.worksheets[0].iter_rows(values_only=True)
+    assert list(header) == [ENGLISH[COLUMNS.index(c)] for c in XLSX_COLUMNS]
+    assert header[:2] == ("item", "name") and book.worksheets[0].freeze_panes == "C2"
+    japanese = load_workbook(io.BytesIO(to_xlsx(answer)))
+    assert rows == list(japanese.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert [ws.title for ws in book.worksheets[1:]] == ["Totals", "About"]
+    totals = [list(r) for r in book["Totals"].iter_rows(values_only=True)]
+    same = [list(r) for r in japanese["集計"].iter_rows(values_only=True)]
+    assert totals[0] == ["Department", "A", "B", "C", "D", "Total"]
+    assert totals[1:-1] == same[1:-1]  # departments are named as the report names them
+    assert totals[-1] == ["Total", *same[-1][1:]]
+    assert book["About"]["A1"].value == "Question"
+    assert book["About"]["B1"].value == english.question
+
+
 def test_formulas_are_neutralised_in_xlsx(hostile: Answer) -> None:
     wb = load_workbook(io.BytesIO(to_xlsx(hostile)))
     ws = wb.worksheets[0]

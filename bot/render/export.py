@@ -1,4 +1,5 @@
-"""An answer's rows as files to take away: CSV and XLSX, headed like the report.
+"""An answer's rows as files to take away: CSV and XLSX, headed like the report (in
+English for a question asked in English).
 
 Both formats neutralise values that a spreadsheet would run as a formula
 ("=cmd|' /C calc'!A0"), since report text and questions come from outside.
@@ -27,7 +28,8 @@ from bot.text import int_to_roman, wareki
 Cell = str | int
 Row = dict[str, Cell]
 
-#: Column headers, worded as in the report so staff recognise them.
+#: The columns, named (and headed, for a question asked in Japanese) as in the report so
+#: staff recognise them; rows are keyed by these names whatever the language.
 COLUMNS: tuple[str, ...] = (
     # Whose item: numbers repeat across municipalities and restart with a new plan.
     "自治体",
@@ -51,6 +53,29 @@ COLUMNS: tuple[str, ...] = (
     "出典シート",
     "出典行",
 )
+#: The headers for a question asked in English, column for column.
+ENGLISH_HEADERS: dict[str, str] = {
+    "自治体": "municipality",
+    "計画": "plan",
+    "事業番号": "item",
+    "事業名": "name",
+    "主管課": "department",
+    "年度": "fiscal year",
+    "評価": "grade",
+    "区分": "category",
+    "対象者": "target groups",
+    "基本目標": "goal",
+    "基本施策": "basic policy",
+    "施策": "measure",
+    "重点": "priority",
+    "事業概要": "summary",
+    "事業予定": "this year's plan",
+    "事業実績": "result",
+    "次年度予定": "next year's plan",
+    "出典ファイル": "source file",
+    "出典シート": "sheet",
+    "出典行": "line",
+}
 #: The workbook's order: the item first, so that freezing the panes pins the item; the
 #: municipality and plan, the same on nearly every row, at the end.
 XLSX_COLUMNS: tuple[str, ...] = (
@@ -65,8 +90,7 @@ WRAPPED_WIDTH = 50
 #: Short columns sized to their longest value rather than a fixed width.
 FITTED: frozenset[str] = frozenset({"主管課", "出典シート"})
 DEFAULT_WIDTH = 10
-#: A comparison's change column, worded in the answer's language (the headers stay the
-#: report's Japanese, as every other column's do).
+#: A comparison's change column; its values, like every header, in the answer's language.
 CHANGE_COLUMN = "変化"
 CHANGE_WORDS: dict[str, tuple[str, str]] = {
     "same": ("同じ", "same"),
@@ -125,13 +149,27 @@ def _comparison_columns(comparison: Comparison) -> tuple[str, str, str]:
     )
 
 
+def column_headers(answer: Answer, columns: tuple[str, ...]) -> list[str]:
+    """The columns' headers in the language the question was asked in."""
+    if answer.language == "ja":
+        return list(columns)
+    english = dict(ENGLISH_HEADERS)
+    if answer.comparison is not None:
+        earlier, later, change = _comparison_columns(answer.comparison)
+        english[earlier] = f"FY{answer.comparison.from_year} grade"
+        english[later] = f"FY{answer.comparison.to_year} grade"
+        english[change] = "change"
+    return [english[c] for c in columns]
+
+
 def to_csv(answer: Answer) -> bytes:
     """UTF-8 with BOM and CRLF, which Excel in Japan opens without mangling the text."""
+    columns = answer_columns(answer)
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=answer_columns(answer), lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(column_headers(answer, columns))
     for row in answer_rows(answer):
-        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+        writer.writerow([safe_cell(row[c]) for c in columns])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -142,9 +180,11 @@ def to_xlsx(answer: Answer) -> bytes:
     ws = wb.active
     assert ws is not None  # a new Workbook always has one sheet
     ws.title = sheet_title(answer.reading)
-    _write_rows(ws, answer_rows(answer), _xlsx_columns(answer))
-    _write_totals(wb.create_sheet("集計"), answer)
-    _write_about(wb.create_sheet("条件"), answer)
+    columns = _xlsx_columns(answer)
+    _write_rows(ws, answer_rows(answer), columns, column_headers(answer, columns))
+    lang = answer.language
+    _write_totals(wb.create_sheet(t.pick(lang, "集計", "Totals")), answer)
+    _write_about(wb.create_sheet(t.pick(lang, "条件", "About")), answer)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -232,8 +272,10 @@ def safe_cell(value: Cell) -> Cell:
 
 
 # --- workbook -------------------------------------------------------------------------
-def _write_rows(ws: Worksheet, rows: list[Row], columns: tuple[str, ...]) -> None:
-    ws.append(list(columns))
+def _write_rows(
+    ws: Worksheet, rows: list[Row], columns: tuple[str, ...], headers: list[str]
+) -> None:
+    ws.append(headers)
     for row in rows:
         ws.append([safe_cell(row[c]) for c in columns])
     _force_text(ws)
@@ -260,9 +302,9 @@ def _write_totals(ws: Worksheet, answer: Answer) -> None:
     """Grades per department with a total row: the figures a summary states (for a
     comparison, each year's, as the answer states them)."""
     if answer.comparison is None:
-        table = _totals(answer.items)
+        table = _totals(answer.items, answer.language)
     else:
-        table = _compared_totals(answer.comparison)
+        table = _compared_totals(answer.comparison, answer.language)
     for row in table:
         ws.append([safe_cell(cell) for cell in row])
     for cell in (*ws[1], *ws[ws.max_row]):
@@ -272,19 +314,20 @@ def _write_totals(ws: Worksheet, answer: Answer) -> None:
     _force_text(ws)
 
 
-def _totals(items: Sequence[AnswerItem]) -> list[list[Cell]]:
+def _totals(items: Sequence[AnswerItem], lang: Language) -> list[list[Cell]]:
     counts = count_by_department(items)
     # Counts as numbers, so that the sheet can sum and chart them.
     table: list[list[Cell]] = [
         [row[0], *(int(v) if n else v for v in row[1:])]
-        for n, row in enumerate(grade_rows(counts, "主管課", "ja"))
+        for n, row in enumerate(grade_rows(counts, _department_header(lang), lang))
     ]
     if len(counts) == 1:  # grade_rows adds a total row only for several departments
-        table.append(["計", *(int(v) for v in grade_rows(counts, "", "ja")[1][1:])])
+        total = grade_rows(counts, "", lang)[1][1:]
+        table.append([_total_label(lang), *(int(v) for v in total)])
     return table
 
 
-def _compared_totals(comparison: Comparison) -> list[list[Cell]]:
+def _compared_totals(comparison: Comparison, lang: Language) -> list[list[Cell]]:
     """Each department's grades in the earlier year, then in the later, and the totals.
 
     Counted from the compared rows, not the listed items: a dropped item is listed as it
@@ -299,10 +342,10 @@ def _compared_totals(comparison: Comparison) -> list[list[Cell]]:
             _count(earlier, row.from_department or row.department, row.from_grade)
         if row.to_grade is not None:
             _count(later, row.department, row.to_grade)
-    years = (comparison.from_year, comparison.to_year)
-    header: list[Cell] = ["主管課"]
-    for year in years:
-        header += [f"{wareki(year)} {g.value}" for g in Grade] + [f"{wareki(year)} 計"]
+    header: list[Cell] = [_department_header(lang)]
+    for year in (comparison.from_year, comparison.to_year):
+        label = t.pick(lang, wareki(year), f"FY{year}")
+        header += [f"{label} {g.value}" for g in Grade] + [f"{label} {_total_label(lang)}"]
     # Every department gave a grade in one year at least: the rows' own order.
     departments = dict.fromkeys(
         name
@@ -312,8 +355,17 @@ def _compared_totals(comparison: Comparison) -> list[list[Cell]]:
     table = [header]
     for name in departments:
         table.append([name, *_grade_cells(earlier.get(name)), *_grade_cells(later.get(name))])
-    table.append(["計", *_grade_cells(_summed(earlier)), *_grade_cells(_summed(later))])
+    total = _total_label(lang)
+    table.append([total, *_grade_cells(_summed(earlier)), *_grade_cells(_summed(later))])
     return table
+
+
+def _department_header(lang: Language) -> str:
+    return t.pick(lang, "主管課", "Department")
+
+
+def _total_label(lang: Language) -> str:
+    return t.pick(lang, "計", "Total")
 
 
 def _count(counts: dict[str, dict[str, int]], department: str, grade: Grade) -> None:
@@ -370,14 +422,17 @@ def _write_about(ws: Worksheet, answer: Answer) -> None:
     lang = answer.language
     year = t.fiscal_year_label(answer.fiscal_year, lang) if answer.fiscal_year else ""
     facts: list[tuple[str, str | int]] = [
-        ("質問", answer.question),
-        ("条件", answer.reading),
-        ("年度", year),
-        ("件数", answer.count),
-        ("行数", len(answer.items)),
+        (t.pick(lang, "質問", "Question"), answer.question),
+        (t.pick(lang, "条件", "Reading"), answer.reading),
+        (t.pick(lang, "年度", "Fiscal year"), year),
+        (t.pick(lang, "件数", "Count"), answer.count),
+        (t.pick(lang, "行数", "Rows"), len(answer.items)),
     ]
     facts += [
-        ("クエリ", f"{q.name} {json.dumps(q.params, ensure_ascii=False, default=str)}")
+        (
+            t.pick(lang, "クエリ", "Query"),
+            f"{q.name} {json.dumps(q.params, ensure_ascii=False, default=str)}",
+        )
         for q in answer.queries
     ]
     for key, value in facts:

@@ -129,15 +129,34 @@ def test_the_totals_sheet_counts_each_year_as_that_year_holds_it(
         assert int(sheet["計"]["令和3年度 計"]) == len(answer.items) - 1
 
 
-def test_an_english_comparison_words_the_change_in_english(three_year_answerer: Answerer) -> None:
+def test_an_english_comparison_words_the_change_and_the_headers_in_english(
+    three_year_answerer: Answerer, compared: Answer
+) -> None:
     answer = three_year_answerer.answer("compare the elderly support division with last year")
     assert answer.language == "en" and answer.comparison is not None
-    by_no = {int(r["事業番号"]): r for r in read_csv(to_csv(answer))}
-    assert {EARLIER, LATER} <= set(next(iter(by_no.values())))
-    assert by_no[reports.DROPPED_FY2021]["変化"] == "dropped"
-    assert by_no[reports.ADDED_FY2021]["変化"] == "added"
-    assert by_no[42]["変化"] == "down"
-    assert {r["変化"] for r in by_no.values()} <= {"same", "up", "down", "added", "dropped"}
+    csv_rows = read_csv(to_csv(answer))
+    header = list(csv_rows[0])
+    # The Japanese export's columns, in its order, headed in English.
+    at = header.index("FY2020 grade")
+    assert header[at : at + 3] == ["FY2020 grade", "FY2021 grade", "change"]
+    assert len(header) == len(read_csv(to_csv(compared))[0])
+    assert header[:at] == ["municipality", "plan", "item", "name", "department", "fiscal year"]
+    assert header[-3:] == ["source file", "sheet", "line"]
+    for rows in (csv_rows, read_xlsx(to_xlsx(answer))):
+        by_no = {int(r["item"]): r for r in rows}
+        assert by_no[reports.DROPPED_FY2021]["change"] == "dropped"
+        assert by_no[reports.DROPPED_FY2021]["FY2021 grade"] == ""
+        assert by_no[reports.ADDED_FY2021]["change"] == "added"
+        assert by_no[reports.ADDED_FY2021]["FY2020 grade"] == ""
+        assert by_no[42]["change"] == "down"
+        assert {r["change"] for r in by_no.values()} <= {"same", "up", "down", "added", "dropped"}
+    totals = load_workbook(io.BytesIO(to_xlsx(answer)))["Totals"]
+    head, *_, total = totals.iter_rows(values_only=True)
+    assert head[:2] == ("Department", "FY2020 A") and head[-1] == "FY2021 Total"
+    counts = dict(zip(head, total, strict=True))
+    assert total[0] == "Total"
+    assert {g.value: counts[f"FY2020 {g.value}"] for g in Grade} == answer.comparison.from_grades
+    assert {g.value: counts[f"FY2021 {g.value}"] for g in Grade} == answer.comparison.to_grades
 
 
 def test_other_answers_keep_the_one_grade_column(three_year_answerer: Answerer) -> None:

@@ -76,7 +76,8 @@ def test_export_buttons_upload_csv_and_xlsx_into_the_thread(
         assert uploaded.completed
         assert (uploaded.channel_id, uploaded.thread_ts) == ("C123", "1700000000.000100")
     rows = (csv_file.data or b"").decode("utf-8-sig").splitlines()
-    assert rows[0].startswith("自治体,計画,事業番号,事業名,主管課")
+    # Asked in English: headed in English, in the report's column order.
+    assert rows[0].startswith("municipality,plan,item,name,department")
     assert len(rows) == 24  # header + 23 items
     assert any(",33,子ども家庭支援センター事業の機能の充実," in r for r in rows)
     sheet = load_workbook(io.BytesIO(xlsx_file.data or b"")).worksheets[0]
