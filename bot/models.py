@@ -314,7 +314,10 @@ class QuerySpec(Frozen):
     #: ("新しく加わった事業", "なくなった事業").
     #: "history": every year's grades of the items a selection holds ("保育課の事業の推移").
     trend_direction: (
-        Literal["up", "down", "changed", "same", "any", "added", "dropped", "history"] | None
+        Literal[
+            "up", "down", "changed", "same", "any", "added", "dropped", "came_and_went", "history"
+        ]
+        | None
     ) = None
     #: A condition over several fiscal years: "every" — the grades in each of
     #: ``over_years`` ("3年連続でA", "C or D in both FY2020 and FY2021"); "any" — in one of

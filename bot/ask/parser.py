@@ -562,6 +562,7 @@ _HISTORY = re.compile(r"推移|経年|trend|histor|over\s+the\s+years", re.IGNOR
 # category, the plan's own word for a new item).
 _ADDED = re.compile(
     r"(?:新しく|新たに)?(?:加わった|加えられた|追加された|追加になった)|新たに(?:追加|掲載|報告)|"
+    r"(?:新しく|新たに)(?:入った|入れた|載った|出てきた)|"
     r"初めて(?:報告|掲載|登場)|(?:newly\s+)?added|new\s+(?:this|in|since)\b|"
     r"appeared|first\s+reported",
     re.IGNORECASE,
@@ -581,10 +582,17 @@ def _take_presence(work: Work, text: str) -> str | None:
     """ "added" or "dropped" where the question asks which items came or went."""
     if _GRADE_NEAR.search(text):
         return None
-    for pattern, direction in ((_ADDED, "added"), (_DROPPED, "dropped")):
-        if take_regex(work, pattern):
-            return direction
-    return None
+    added, dropped = bool(take_regex(work, _ADDED)), bool(take_regex(work, _DROPPED))
+    # "新しく入った事業と、なくなった事業": both lists.
+    return (
+        "came_and_went"
+        if added and dropped
+        else "added"
+        if added
+        else "dropped"
+        if dropped
+        else None
+    )
 
 
 _ALL = re.compile(

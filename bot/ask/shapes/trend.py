@@ -28,6 +28,29 @@ class Trend(Shape):
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
         if spec.trend_direction in ("added", "dropped"):
             return came_or_went(ctx, question, spec, earlier, fiscal_year)
+        if spec.trend_direction == "came_and_went":
+            # Both lists, items added first, in one answer.
+            came = came_or_went(
+                ctx,
+                question,
+                spec.model_copy(update={"trend_direction": "added"}),
+                earlier,
+                fiscal_year,
+            )
+            went = came_or_went(
+                ctx,
+                question,
+                spec.model_copy(update={"trend_direction": "dropped"}),
+                earlier,
+                fiscal_year,
+            )
+            return came.model_copy(
+                update={
+                    "items": (*came.items, *went.items),
+                    "count": came.count + went.count,
+                    "text": t.join_lines([came.text, went.text]),
+                }
+            )
         params = ctx.params(spec)
         rows = ctx.run(
             "grade_changes_between_years",
