@@ -30,19 +30,15 @@ class Trend(Shape):
             return came_or_went(ctx, question, spec, earlier, fiscal_year)
         if spec.trend_direction == "came_and_went":
             # Both lists, items added first, in one answer.
-            came = came_or_went(
-                ctx,
-                question,
-                spec.model_copy(update={"trend_direction": "added"}),
-                earlier,
-                fiscal_year,
-            )
-            went = came_or_went(
-                ctx,
-                question,
-                spec.model_copy(update={"trend_direction": "dropped"}),
-                earlier,
-                fiscal_year,
+            came, went = (
+                came_or_went(
+                    ctx,
+                    question,
+                    spec.model_copy(update={"trend_direction": way}),
+                    earlier,
+                    fiscal_year,
+                )
+                for way in ("added", "dropped")
             )
             return came.model_copy(
                 update={
