@@ -27,6 +27,10 @@ CONTEXT_NOUNS = frozenset(
         *("議員", "議会", "庁議", "ヒアリング", "締め切り", "締切", "引き継ぎ"),
         *("全角", "半角", "失礼", "恐縮", "お手数", "手数", "急ぎ", "至急"),
         *("簡潔", "簡単", "手短", "端的", "要点", "ざっくり"),
+        # Times and duties of the office that prompt a question ("年度末の取りまとめ",
+        # "監査対応で必要になりました").
+        *("年度末", "年度初め", "期末", "監査", "決算", "査定", "予算要求", "予算編成"),
+        *("対応", "必要", "依頼", "照会", "回答"),
         # The report itself: every item is in it.
         *("報告書", "報告", "レポート", "調書", "調査票", "進捗状況調査"),
         # How far along, how many: what is asked of the items, never what they are about.

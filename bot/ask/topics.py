@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.ask import filters
-from bot.ask.context import AskContext
+from bot.ask.context import AskContext, zero_text
+from bot.ask.rows import grade_dict
 from bot.models import Answer, Keyword, Language, QuerySpec
 from bot.render import text as t
 from bot.text import search_key
@@ -32,6 +33,9 @@ class TopicScope:
     nothing: bool = False
     #: The topic words some selected item mentions.
     found: tuple[Keyword, ...] = ()
+    #: Topic words items of the year do mention, none of them among those selected
+    #: ("ひとり親家庭への支援でA以外": every such item is A): the answer is that none is.
+    elsewhere: tuple[Keyword, ...] = ()
 
     @property
     def set_aside(self) -> bool:
@@ -59,6 +63,18 @@ def scope_topics(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> TopicSco
         if missing or not together:
             return TopicScope(spec=spec, missing=missing or _words(spec), nothing=True, found=found)
         return TopicScope(spec=spec)
+    if missing:
+        # A word the year's items do speak of is a topic, not a stray word: that none of
+        # the selected items mentions it is the answer.
+        absent = [k for k in spec.keywords if k.word in missing]
+        alone = QuerySpec(
+            keywords=tuple(absent), municipality=spec.municipality, language=spec.language
+        )
+        wide = ctx.store.run("topic_hits", **ctx.params(alone, fiscal_year)).rows
+        spoken = {int(r["topic"]) for r in wide if int(r["topic"]) and int(r["items"])}
+        elsewhere = tuple(k for i, k in enumerate(absent, start=1) if i in spoken)
+        if elsewhere:
+            return TopicScope(spec=spec, found=found, elsewhere=elsewhere)
     if not found:
         return TopicScope(spec=spec.model_copy(update={"keywords": ()}), missing=missing)
     apart: tuple[str, ...] = ()
@@ -75,6 +91,39 @@ def scope_topics(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> TopicSco
     return TopicScope(
         spec=spec.model_copy(update={"keywords": found}), missing=missing, apart=apart
     )
+
+
+def none_within(
+    ctx: AskContext, question: str, spec: QuerySpec, fiscal_year: int, scoped: TopicScope
+) -> Answer:
+    """Topic words the year's items mention, none of them among the items the other
+    filters select: say so, with how those items are graded."""
+    lang = spec.language
+    topic = QuerySpec(
+        keywords=(*scoped.found, *scoped.elsewhere),
+        municipality=spec.municipality,
+        language=lang,
+    )
+    counts = ctx.store.run("count_matching", **ctx.params(topic, fiscal_year)).rows[0]
+    grades = " / ".join(f"{g} {n}" for g, n in grade_dict(counts).items())
+    words = _quoted(tuple(k.word for k in (*scoped.found, *scoped.elsewhere)), lang)
+    others = filters.describe(spec.model_copy(update={"keywords": ()}), lang)
+    reading = filters.describe(spec, lang, fiscal_year)
+    n = int(counts["items"])
+    lines = [
+        f"{reading}: {t.count_label(0, lang)}",
+        t.pick(
+            lang,
+            f"{words}に当たる事業は{n}件ありますが、そのうち「{others}」の事業はありません"
+            f"（{words}の事業の評価: {grades}）。",
+            f"{n} items mention {words}, but none of them is {others} "
+            f"(their grades: {grades.replace(' / ', ' · ')}).",
+        ),
+    ]
+    suggestions = ctx.broader(spec, fiscal_year)
+    if suggestions:
+        lines.append(zero_text(lang, suggestions))
+    return ctx.make(question, spec, fiscal_year, (), 0, None, lines, reading, suggestions)
 
 
 def no_topic(
