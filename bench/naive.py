@@ -121,16 +121,6 @@ def grade_counts_by_department(
     ][: cap + 1]
 
 
-def grade_counts_by_goal(
-    df: pd.DataFrame, params: dict[str, Any], cap: int
-) -> list[dict[str, Any]]:
-    sub = _matching(df, params, params["fiscal_year"])
-    return [
-        {"goal_no": goal, "items": group["item_no"].nunique(), **_grade_counts(group)}
-        for goal, group in sub.groupby("goal_no", sort=True)
-    ][: cap + 1]
-
-
 def grade_counts_by_part(
     df: pd.DataFrame, params: dict[str, Any], cap: int
 ) -> list[dict[str, Any]]:
@@ -424,7 +414,6 @@ QUERIES: dict[str, Callable[[pd.DataFrame, dict[str, Any], int], Sized]] = {
     "count_matching": count_matching,
     "topic_hits": topic_hits,
     "grade_counts_by_department": grade_counts_by_department,
-    "grade_counts_by_goal": grade_counts_by_goal,
     "grade_counts_by_part": grade_counts_by_part,
     "grade_changes_between_years": grade_changes_between_years,
     "fiscal_years": fiscal_years,

@@ -10,6 +10,7 @@ SELECT count(DISTINCT (municipality, plan, item_no)) AS items,
 FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
               departments := $departments::VARCHAR[],
               shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
-              goal := $goal, parts := $parts::INTEGER[][], policy := $policy, measure := $measure, priority := $priority,
+              goal := $goal, parts := $parts::INTEGER[][], policy := $policy,
+              measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
               topics := len($keywords::VARCHAR[][]));

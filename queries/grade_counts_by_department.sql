@@ -10,7 +10,8 @@ SELECT department,
 FROM matching($fiscal_year, municipality := $municipality, grades := $grades::VARCHAR[],
               departments := $departments::VARCHAR[],
               shared := $shared::BOOLEAN, item_nos := $item_nos::INTEGER[],
-              goal := $goal, parts := $parts::INTEGER[][], policy := $policy, measure := $measure, priority := $priority,
+              goal := $goal, parts := $parts::INTEGER[][], policy := $policy,
+              measure := $measure, priority := $priority,
               categories := $categories::VARCHAR[], targets := $targets::VARCHAR[],
               topics := len($keywords::VARCHAR[][]))
 GROUP BY department

@@ -287,8 +287,8 @@ def test_a_summary_counted_from_its_rows_equals_the_one_queried(seed_warehouse: 
             counted = Answerer(complete).answer(question)
             queried = Answerer(capped).answer(question)
             # The capped store had to ask DuckDB for the aggregates; the other did not.
-            assert "grade_counts_by_goal" in [q.name for q in queried.queries]
-            assert "grade_counts_by_goal" not in [q.name for q in counted.queries]
+            assert "grade_counts_by_part" in [q.name for q in queried.queries]
+            assert "grade_counts_by_part" not in [q.name for q in counted.queries]
             assert counted.summary == queried.summary, question
             assert counted.count == queried.count, question
     finally:

@@ -36,7 +36,7 @@ class SummaryShape(Shape):
         if rows.truncated:
             counts = ctx.run("count_matching", **params).rows[0]
             by_dept = ctx.run("grade_counts_by_department", **params).rows
-            by_goal = ctx.run("grade_counts_by_goal", **params).rows
+            by_goal = ctx.run("grade_counts_by_part", **params, depth=1).rows
         else:
             counts = count_rows(rows.rows)
             by_dept = count_groups(rows.rows, "department")
