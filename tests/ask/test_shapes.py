@@ -72,3 +72,16 @@ def test_a_part_the_report_has_is_answered_as_asked(two_year_answerer: Answerer)
     answer = two_year_answerer.answer("基本目標Ⅲの施策(5)の事業")
     assert answer.problem is None and answer.items
     assert {(i.goal, i.measure) for i in answer.items} == {(3, 5)}
+
+
+def test_items_that_came_and_went_are_one_answer_with_both_queries(
+    three_year_answerer: Answerer,
+) -> None:
+    """Both lists in one answer: its queries name both years' lookups and its filters the
+    question as asked, not the first list's half of it."""
+    answer = three_year_answerer.answer(
+        "令和3年度に新しく入った事業と、なくなった事業を教えてください"
+    )
+    assert sorted(i.item_no for i in answer.items) == [86, 87] and answer.count == 2
+    assert [q.name for q in answer.queries].count("items_not_in_year") == 2
+    assert answer.filters["trend_direction"] == "came_and_went"

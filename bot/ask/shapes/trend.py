@@ -26,27 +26,8 @@ class Trend(Shape):
         if earlier is None:
             return nothing_to_compare(ctx, question, spec, fiscal_year)
         spec = spec.model_copy(update={"compare_fiscal_year": earlier})
-        if spec.trend_direction in ("added", "dropped"):
+        if spec.trend_direction in ("added", "dropped", "came_and_went"):
             return came_or_went(ctx, question, spec, earlier, fiscal_year)
-        if spec.trend_direction == "came_and_went":
-            # Both lists, items added first, in one answer.
-            came, went = (
-                came_or_went(
-                    ctx,
-                    question,
-                    spec.model_copy(update={"trend_direction": way}),
-                    earlier,
-                    fiscal_year,
-                )
-                for way in ("added", "dropped")
-            )
-            return came.model_copy(
-                update={
-                    "items": (*came.items, *went.items),
-                    "count": came.count + went.count,
-                    "text": t.join_lines([came.text, went.text]),
-                }
-            )
         params = ctx.params(spec)
         rows = ctx.run(
             "grade_changes_between_years",
@@ -86,22 +67,29 @@ def came_or_went(
     ctx: AskContext, question: str, spec: QuerySpec, earlier: int, later: int
 ) -> Answer:
     """Items in the later report and not the earlier one (added), or the other way
-    round (dropped: shown as last reported)."""
+    round (dropped: shown as last reported), or both lists, the added first."""
     lang = spec.language
-    added = spec.trend_direction == "added"
-    year, other = (later, earlier) if added else (earlier, later)
-    rows = ctx.run("items_not_in_year", **ctx.params(spec, year), other_year=other)
-    items = answer_items(rows.rows)
-    count = item_count(items)
-    reading = filters.describe(spec, lang, later)
-    head = (
-        t.pick(lang, "新たに加わった事業", "items added")
-        if added
-        else t.pick(lang, "報告からなくなった事業", "items no longer reported")
+    ways = {"added": ("added",), "dropped": ("dropped",)}.get(
+        spec.trend_direction or "", ("added", "dropped")
     )
-    lines = [f"{reading} {head}: {t.count_label(count, lang)}"]
-    where = t.origins(items)
-    lines.extend(t.item_line(i, lang, with_year=not added, where=where) for i in items)
+    reading = filters.describe(spec, lang, later)
+    items: tuple[AnswerItem, ...] = ()
+    count = 0
+    lines: list[str] = []
+    for way in ways:
+        added = way == "added"
+        year, other = (later, earlier) if added else (earlier, later)
+        rows = ctx.run("items_not_in_year", **ctx.params(spec, year), other_year=other)
+        found = answer_items(rows.rows)
+        head = (
+            t.pick(lang, "新たに加わった事業", "items added")
+            if added
+            else t.pick(lang, "報告からなくなった事業", "items no longer reported")
+        )
+        lines.append(f"{reading} {head}: {t.count_label(item_count(found), lang)}")
+        where = t.origins(found)
+        lines.extend(t.item_line(i, lang, with_year=not added, where=where) for i in found)
+        items, count = (*items, *found), count + item_count(found)
     return ctx.make(question, spec, later, items, count, None, lines, reading, ())
 
 
