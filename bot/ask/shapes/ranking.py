@@ -152,7 +152,7 @@ class GroupRanking(Shape):
         base = SummaryShape().answer(ctx, question, spec)
         if base.summary is None or not base.count:
             return base
-        groups = _group_counts(ctx, spec)
+        groups = _group_counts(ctx, spec, base.summary)
         if spec.ranking in ("best", "worst"):
             ranking, leaders = _ranked(groups, mean_place, spec.ranking == "best")
         else:
@@ -178,12 +178,14 @@ class GroupRanking(Shape):
         return base.model_copy(update={"text": text, "summary": summary})
 
 
-def _group_counts(ctx: AskContext, spec: QuerySpec) -> dict[str, dict[str, int]]:
+def _group_counts(ctx: AskContext, spec: QuerySpec, summary: Summary) -> dict[str, dict[str, int]]:
     """Grade counts per department or part of the plan. The fewest of a grade may be none:
     then every group the other filters select is ranked, not only those that have the
     grade ("A評価が最も少ない課" may be one without any A)."""
     fiscal_year = ctx.fiscal_year(spec)
     every = spec.ranking == "fewest" and spec.grades
+    if spec.ranked == "department" and not every:
+        return summary.by_department  # the summary answered has counted them already
     params = ctx.params(filters.GRADES.dropped(spec) if every else spec, fiscal_year)
     if spec.ranked == "department":
         rows = ctx.run("grade_counts_by_department", **params).rows
