@@ -33,8 +33,9 @@ class TopicScope:
     nothing: bool = False
     #: The topic words some selected item mentions.
     found: tuple[Keyword, ...] = ()
-    #: Topic words items of the year do mention, none of them among those selected
-    #: ("ひとり親家庭への支援でA以外": every such item is A): the answer is that none is.
+    #: Of ``missing``, the words items of the year do mention, none of them among those
+    #: selected ("ひとり親家庭への支援でA以外": every such item is A): a shape that lists
+    #: answers that none is; others set them aside with the rest of ``missing``.
     elsewhere: tuple[Keyword, ...] = ()
 
     @property
@@ -63,6 +64,7 @@ def scope_topics(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> TopicSco
         if missing or not together:
             return TopicScope(spec=spec, missing=missing or _words(spec), nothing=True, found=found)
         return TopicScope(spec=spec)
+    elsewhere: tuple[Keyword, ...] = ()
     if missing:
         # A word the year's items do speak of is a topic, not a stray word: that none of
         # the selected items mentions it is the answer.
@@ -73,10 +75,10 @@ def scope_topics(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> TopicSco
         wide = ctx.store.run("topic_hits", **ctx.params(alone, fiscal_year)).rows
         spoken = {int(r["topic"]) for r in wide if int(r["topic"]) and int(r["items"])}
         elsewhere = tuple(k for i, k in enumerate(absent, start=1) if i in spoken)
-        if elsewhere:
-            return TopicScope(spec=spec, found=found, elsewhere=elsewhere)
     if not found:
-        return TopicScope(spec=spec.model_copy(update={"keywords": ()}), missing=missing)
+        return TopicScope(
+            spec=spec.model_copy(update={"keywords": ()}), missing=missing, elsewhere=elsewhere
+        )
     apart: tuple[str, ...] = ()
     if len(found) > 1 and not (
         together
@@ -89,7 +91,11 @@ def scope_topics(ctx: AskContext, spec: QuerySpec, fiscal_year: int) -> TopicSco
         apart = tuple(k.word for k in found if k is not best)
         found = (best,)
     return TopicScope(
-        spec=spec.model_copy(update={"keywords": found}), missing=missing, apart=apart
+        spec=spec.model_copy(update={"keywords": found}),
+        missing=missing,
+        apart=apart,
+        found=found,
+        elsewhere=elsewhere,
     )
 
 

@@ -22,7 +22,7 @@ from bot.ask.shapes.ranking import CommonGrade, ExtremeItems, GroupRanking
 from bot.ask.shapes.selection_history import SelectionHistory
 from bot.ask.shapes.summary import SummaryShape
 from bot.ask.shapes.trend import Trend
-from bot.ask.topics import TopicScope, no_topic, none_within, scope_topics, set_aside_note
+from bot.ask.topics import no_topic, none_within, scope_topics, set_aside_note
 from bot.models import Answer, QuerySpec
 from bot.render import text as t
 
@@ -66,14 +66,8 @@ def _answer(ctx: AskContext, question: str, spec: QuerySpec) -> Answer:
     scoped = scope_topics(ctx, spec, fiscal_year)
     if scoped.nothing:
         return no_topic(ctx, question, spec, fiscal_year, scoped)
-    if scoped.elsewhere:
-        if shape.name in ("list", "summary"):
-            return none_within(ctx, question, spec, fiscal_year, scoped)
-        # Other shapes set such words aside, as before.
-        scoped = TopicScope(
-            spec=spec.model_copy(update={"keywords": scoped.found}),
-            missing=tuple(k.word for k in spec.keywords if k not in scoped.found),
-        )
+    if scoped.elsewhere and shape.answers_none:
+        return none_within(ctx, question, spec, fiscal_year, scoped)
     answered = shape.answer(ctx, question, scoped.spec)
     if not scoped.set_aside:
         return answered

@@ -19,6 +19,10 @@ class Shape(ABC):
     #: Answered over the question with its topic words sorted out first (bot.ask.topics):
     #: words no selected item mentions are set aside and named under the answer.
     topics: ClassVar[bool] = False
+    #: A topic word the year's items mention, none of them among those selected, is
+    #: answered as none (bot.ask.topics.none_within) rather than set aside: for the shapes
+    #: that list or sum up the selection.
+    answers_none: ClassVar[bool] = False
 
     @abstractmethod
     def matches(self, ctx: AskContext, spec: QuerySpec) -> bool: ...

@@ -16,6 +16,7 @@ from bot.render import text as t
 class Listing(Shape):
     name = "list"
     topics = True
+    answers_none = True
 
     def matches(self, ctx: AskContext, spec: QuerySpec) -> bool:
         return True

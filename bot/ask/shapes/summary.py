@@ -23,6 +23,7 @@ from bot.render import text as t
 class SummaryShape(Shape):
     name = "summary"
     topics = True
+    answers_none = True
 
     def matches(self, ctx: AskContext, spec: QuerySpec) -> bool:
         return spec.intent == Intent.SUMMARY
