@@ -121,4 +121,7 @@ def test_departments_ranked_by_a_count_as_before() -> None:
 
 def test_an_order_of_items_is_no_ranking_of_groups() -> None:
     # Without a department or part of the plan ranked, "評価の低い順" orders nothing new.
-    assert read("評価の低い順に事業を並べて").ranked is None
+    spec = read("評価の低い順に事業を並べて")
+    assert spec.ranked is None
+    # … it orders the items, worst first, and is no C/D filter.
+    assert spec.ranking == "worst" and not spec.grades
