@@ -447,26 +447,26 @@ def _write_partitions(
             previous / EVALUATIONS / f"fiscal_year={year}" / "part.parquet" if previous else None
         )
         index = tmp / TERMS / f"fiscal_year={year}"
+        old_index = previous / TERMS / f"fiscal_year={year}" if previous else None
         if year not in touched_years and old_file is not None:
             _link_or_copy(old_file, target / "part.parquet")
-            old_index = previous / TERMS / f"fiscal_year={year}" if previous else None
             if old_index is not None and is_current(old_index):
                 index.mkdir(parents=True)
                 for src, dst in zip(index_files(old_index), index_files(index), strict=True):
                     _link_or_copy(src, dst)
                 continue
+            # A year linked from a snapshot written before this index format gets one too;
+            # its rows' search keys may be of the earlier normalisation.
+            fresh_keys = False
         else:
             fresh_rows = _evaluation_table([r for r in fresh if r.fiscal_year == year])
             kept = old_file if old_file is not None and old_file.exists() else None
             _write_year(con, target / "part.parquet", kept, fresh_rows, year, replaced)
+            # The rows' search keys are today's unless some were kept from a year whose
+            # index was of an earlier format (the format changes with the normalisation);
+            # a year new to the warehouse keeps none.
+            fresh_keys = kept is None or (old_index is not None and is_current(old_index))
         # The index is written from the partition as written: its docs are the file's rows.
-        # (A year linked from a snapshot written before this index format gets one too.)
-        # Its rows' search keys are today's unless some were kept from a year whose index
-        # was of an earlier format (the format changes with the keys' normalisation).
-        kept_current = old_file is None or (
-            previous is not None and is_current(previous / TERMS / f"fiscal_year={year}")
-        )
-        fresh_keys = year in touched_years and kept_current
         write_term_index(con, target / "part.parquet", index, fresh=fresh_keys)
 
 
