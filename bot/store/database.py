@@ -300,17 +300,20 @@ class Store:
         finally:
             cursor.close()
 
-    def _topic_table(self, bound: dict[str, Any]) -> Rows | None:
+    def _topic_table(self, query: NamedQuery, bound: dict[str, Any]) -> Rows | None:
         """The rows of ``topic_found`` for a query's topic words, looked up once per
         question (None: the query has none)."""
         keywords = bound.get("keywords")
         if not keywords:
             return None
-        years = [int(bound[p]) for p in YEAR_PARAMS if bound.get(p) is not None]
-        if years:
+        if "matching_between(" in query.sql:
+            # The filter over a range of years looks topics up in each of them …
+            years = [int(bound[p]) for p in YEAR_PARAMS if bound.get(p) is not None]
             span = list(range(min(years), max(years) + 1))
         else:
-            span = [int(y) for y in self._manifest.get("fiscal_years") or []]
+            # … the one-year filter in its year only (a change between two years filters
+            # the later one: grade_changes_between_years binds it as to_year).
+            span = [int(bound.get("fiscal_year") or bound["to_year"])]
         groups = tuple(tuple(str(w) for w in group) for group in keywords)
         municipality = bound.get("municipality")
         key = (self._snapshot, tuple(span), municipality, groups)
@@ -411,7 +414,7 @@ class Store:
             # Queries that sort can stop at the cap: DuckDB keeps a top-N, not every row.
             bound["row_limit"] = limit + 1
         start = time.perf_counter()
-        topics = self._topic_table(bound)
+        topics = self._topic_table(query, bound)
         counted = self._counted_by_index(name, bound, topics)
         if counted is not None:
             columns, raw = counted
@@ -440,7 +443,7 @@ class Store:
         than ``cap`` is an error, not a truncation; the time limit holds as for ``run``.
         """
         query, bound = self._bind(name, params)
-        with self._watched(name, self._topic_table(bound)) as cursor:
+        with self._watched(name, self._topic_table(query, bound)) as cursor:
             cursor.execute(query.sql, bound)
             width = len(cursor.description or ())
             if width != 2:
