@@ -979,6 +979,9 @@ def read_question(raw: str, lexicon: Lexicon, *, years: list[int]) -> Reading:
     if over is not None and years:
         end = max(fiscal_years) if fiscal_years else max(years)
         if run is not None:
+            if len(fiscal_years) == 1 and fiscal_years[0] in starts:
+                # "令和元年度から3年間ずっとB": the run starts at the year named.
+                end = fiscal_years[0] + run - 1
             over_years = tuple(range(end - run + 1, end + 1))
             if not grades:
                 over = "same"  # "3年連続で同じ評価", "unchanged 3 years in a row"
